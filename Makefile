@@ -1,0 +1,41 @@
+# claimwatch: `make run` starts everything on an embedded broker; `make test` runs the suite.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint format schemas bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@bash deploy/scripts/ensure-prometheus.sh || echo "note: promtool/prometheus not installed; deploy tests will fail"
+	@touch $(STAMP)
+
+run: setup
+	$(BIN)/claimwatch run --samples samples
+
+test: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy shared/claimwatch
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schemas: setup
+	$(BIN)/claimwatch schemas --out schemas
+
+bench: setup
+	@for b in bench/bench_*.py; do $(BIN)/python $$b; done
+
+clean:
+	rm -rf $(VENV) .claimwatch .pytest_cache .mypy_cache .ruff_cache

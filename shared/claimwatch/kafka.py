@@ -1,0 +1,215 @@
+"""Kafka plumbing shared by every service: topic creation, CloudEvents headers, typed
+encode/decode, and the dead-letter path.
+
+Why binary-mode CloudEvents: consumers and tools can route and filter on headers without
+parsing bodies, and the body stays the plain JSON of the pydantic model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+from prometheus_client import Counter
+from pydantic import ValidationError
+
+from claimwatch.models import DeadLetter, Event
+from claimwatch.topics import TopicSpec
+
+E = TypeVar("E", bound=Event)
+
+CE_SPECVERSION = "1.0"
+CE_SOURCE_PREFIX = "/claimwatch/"
+
+DEADLETTERED = Counter(
+    "claimwatch_deadlettered_total",
+    "Records sent to the dead-letter topic. Rising: a producer writes records this service "
+    "cannot read; inspect the dead-letter topic's `reason`/`detail`.",
+    ["service", "reason"],
+)
+
+
+class DecodeError(Exception):
+    """A record that cannot become its model; ``reason`` is short and machine-readable."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+def ce_type(event: Event) -> str:
+    version = getattr(event, "schema_version", 1)
+    return f"io.claimwatch.{type(event).__name__.lower()}.v{version}"
+
+
+def ce_headers(event: Event, service: str, event_id: str | None = None) -> list[tuple[str, bytes]]:
+    """Binary-mode CloudEvents attributes for a Kafka record."""
+    now = datetime.now(UTC).isoformat()
+    return [
+        ("ce_specversion", CE_SPECVERSION.encode()),
+        ("ce_id", (event_id or uuid.uuid4().hex).encode()),
+        ("ce_source", (CE_SOURCE_PREFIX + service).encode()),
+        ("ce_type", ce_type(event).encode()),
+        ("ce_time", now.encode()),
+        ("content-type", b"application/json"),
+    ]
+
+
+def headers_dict(headers: Sequence[tuple[str, bytes]] | None) -> dict[str, str]:
+    return {k: v.decode("utf-8", "replace") for k, v in (headers or [])}
+
+
+def encode(event: Event) -> bytes:
+    return event.model_dump_json().encode("utf-8")
+
+
+def decode(model: type[E], value: bytes | None) -> E:
+    """Parse a record value into ``model`` or raise ``DecodeError`` saying why."""
+    if value is None:
+        raise DecodeError("tombstone", "record has no value")
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DecodeError("not_utf8", f"value is not UTF-8 text ({exc.reason} at {exc.start})")
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
+        kind = "invalid_json" if first.get("type") == "json_invalid" else "schema_mismatch"
+        raise DecodeError(
+            kind, f"{model.__name__}: {where}: {first.get('msg')} ({exc.error_count()} errors)"
+        ) from exc
+
+
+def raw_value_text(value: bytes | None) -> str:
+    if value is None:
+        return ""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return "base64:" + base64.b64encode(value).decode("ascii")
+
+
+def dead_letter_record(
+    *,
+    service: str,
+    origin_topic: str,
+    key: bytes | str | None,
+    value: bytes | None,
+    reason: str,
+    detail: str,
+    partition: int | None = None,
+    offset: int | None = None,
+) -> DeadLetter:
+    key_text = key.decode("utf-8", "replace") if isinstance(key, bytes) else key
+    return DeadLetter(
+        origin_topic=origin_topic,
+        origin_partition=partition,
+        origin_offset=offset,
+        service=service,
+        reason=reason,
+        detail=detail,
+        key=key_text,
+        value=raw_value_text(value),
+    )
+
+
+class EventProducer:
+    """An aiokafka producer that speaks claimwatch events.
+
+    At-least-once (acks=all, no idempotence: the embedded broker rejects it); consumers are
+    idempotent on event ids instead.
+    """
+
+    def __init__(self, bootstrap: str, service: str, **kwargs: object) -> None:
+        self.service = service
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap,
+            acks="all",
+            linger_ms=5,
+            max_request_size=8 * 1024 * 1024,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        await self._producer.stop()
+
+    async def __aenter__(self) -> EventProducer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def send(
+        self, topic: str, key: str | None, event: Event | None, event_id: str | None = None
+    ) -> asyncio.Future[object]:
+        """Queue a record; await the returned future for the broker's acknowledgement.
+
+        ``event=None`` writes a tombstone (compacted topics).
+        """
+        headers = ce_headers(event, self.service, event_id) if event is not None else []
+        return await self._producer.send(  # type: ignore[no-any-return]
+            topic,
+            value=encode(event) if event is not None else None,
+            key=key.encode("utf-8") if key is not None else None,
+            headers=headers,
+        )
+
+    async def send_and_wait(
+        self, topic: str, key: str | None, event: Event | None, event_id: str | None = None
+    ) -> object:
+        fut = await self.send(topic, key, event, event_id)
+        return await fut
+
+    async def dead_letter(self, topic: str, record: DeadLetter) -> None:
+        DEADLETTERED.labels(record.service, record.reason).inc()
+        await self.send_and_wait(topic, record.key, record)
+
+    async def flush(self) -> None:
+        await self._producer.flush()
+
+
+async def ensure_topics(bootstrap: str, specs: Sequence[TopicSpec], timeout_s: float = 30) -> None:
+    """Create every topic with its partitions and configs; existing ones are left as they are."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await _retry_connect(admin.start, timeout_s)
+    try:
+        new = [
+            NewTopic(s.name, num_partitions=s.partitions, replication_factor=1, topic_configs=s.config)
+            for s in specs
+        ]
+        try:
+            result = await admin.create_topics(new)
+        except TopicAlreadyExistsError:
+            return
+        for name, code, *_ in getattr(result, "topic_errors", []) or []:
+            if code not in (0, TopicAlreadyExistsError.errno):
+                raise RuntimeError(f"could not create topic {name}: error code {code}")
+    finally:
+        await admin.close()
+
+
+async def _retry_connect(start: object, timeout_s: float) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while True:
+        try:
+            await start()  # type: ignore[operator]
+            return
+        except KafkaConnectionError:
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.3)

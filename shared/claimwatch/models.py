@@ -1,0 +1,305 @@
+"""Event models: the contract between services.
+
+Every record on every topic is one of these models serialised as JSON. Each carries a
+``schema_version`` so consumers can reject (dead-letter) a record written by a newer producer
+instead of misreading it. The committed JSON Schemas under ``schemas/`` are generated from these
+classes (``claimwatch schemas``); a test fails when they drift.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Event(BaseModel):
+    """Base of every topic value: strict about unknown fields so drift is caught at decode."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- articles
+
+
+class SourceKind(StrEnum):
+    FILE = "file"
+    FEED = "feed"
+    PUSH = "push"
+
+
+class DuplicateKind(StrEnum):
+    EXACT = "exact"
+    NEAR = "near"
+
+
+class Article(Event):
+    """A normalised news article; key on ``claimwatch.articles`` is ``id``."""
+
+    schema_version: Literal[1] = 1
+    id: str = Field(description="Stable id: hash of source and normalised text.")
+    source: str = Field(description="Outlet / source id (front matter `source`, else file stem).")
+    source_kind: SourceKind = SourceKind.FILE
+    url: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+    ingested_at: datetime = Field(default_factory=utcnow)
+    text: str = Field(description="Normalised text; every evidence span points into it.")
+    original_text: str = Field(description="The text as received, for showing evidence as published.")
+    duplicate_of: str | None = Field(
+        default=None, description="Id of the article this one copies (syndication)."
+    )
+    duplicate_kind: DuplicateKind | None = None
+
+
+# --------------------------------------------------------------------------- entities
+
+
+class Mention(Event):
+    text: str
+    start: int = Field(ge=0, description="Character offset into Article.text.")
+    end: int = Field(ge=0)
+
+
+class Entity(Event):
+    id: str = Field(description="Stable canonical id, e.g. `wd:Q30` or `gpe:united-states`.")
+    name: str = Field(description="Canonical name.")
+    type: str = Field(description="Entity type (spaCy label, e.g. PERSON, GPE, ORG, NORP).")
+    wikidata: str | None = None
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class EntitiesExtracted(Event):
+    """Key on ``claimwatch.entities`` is the article id."""
+
+    schema_version: Literal[1] = 1
+    article_id: str
+    source: str
+    entities: list[Entity] = Field(default_factory=list)
+    extracted_at: datetime = Field(default_factory=utcnow)
+
+
+# --------------------------------------------------------------------------- claims
+
+
+class ClaimType(StrEnum):
+    THREAT = "threat"
+    QUANTITY = "quantity"
+    ORDINAL_PERIOD = "ordinal_period"
+    MEASUREMENT = "measurement"
+    QUOTE = "quote"
+
+
+class Attribution(StrEnum):
+    DIRECT_QUOTE = "direct_quote"
+    REPORTED = "reported"
+    UNATTRIBUTED = "unattributed"
+
+
+class Interval(Event):
+    """A value as an interval; ``None`` is an open end (e.g. "at least 300" -> [300, None])."""
+
+    low: float | None
+    high: float | None
+    unit: str
+
+
+class Claim(Event):
+    id: str = Field(description="Stable within the article: article id + span.")
+    type: ClaimType
+    text: str = Field(description="Evidence sentence, from Article.text.")
+    start: int = Field(ge=0, description="Start of the evidence sentence in Article.text.")
+    end: int = Field(ge=0)
+    confidence: float = Field(ge=0.0, le=1.0)
+    attribution: Attribution = Attribution.UNATTRIBUTED
+    actor: str | None = Field(default=None, description="Canonical name of who makes the claim.")
+    actor_id: str | None = None
+    actor_class: str | None = Field(default=None, description="e.g. state_official, military.")
+    target: str | None = None
+    target_class: str | None = Field(default=None, description="e.g. foreign_forces, civilians.")
+    condition: str | None = None
+    value: Interval | None = None
+    slot: str | None = Field(default=None, description="Story-independent key of the fact.")
+    quote: str | None = Field(default=None, description="Quoted words, for quote claims.")
+
+
+class ClaimsExtracted(Event):
+    """Key on ``claimwatch.claims`` is the article id; one per article, even with no claims.
+
+    Carries what the alert service needs to place the article in a story (entities, title,
+    times, syndication) so alert consumes a single topic.
+    """
+
+    schema_version: Literal[1] = 1
+    article_id: str
+    source: str
+    title: str | None = None
+    published_at: datetime | None = None
+    ingested_at: datetime
+    duplicate_of: str | None = None
+    entity_ids: list[str] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    extracted_at: datetime = Field(default_factory=utcnow)
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+class AlertKind(StrEnum):
+    KEY_CLAIM = "key_claim"
+    CONTRADICTION = "contradiction"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+
+SEVERITY_RANK: dict[Severity, int] = {
+    Severity.INFO: 0,
+    Severity.LOW: 1,
+    Severity.MEDIUM: 2,
+    Severity.HIGH: 3,
+    Severity.CRITICAL: 4,
+}
+
+
+class AlertClaim(Event):
+    type: ClaimType
+    actor: str | None = None
+    target: str | None = None
+    text: str
+    sources: list[str]
+
+
+class AlertSide(Event):
+    value: Interval
+    text: str = Field(description="Evidence text of this side (first claim's sentence).")
+    texts: list[str] = Field(default_factory=list, description="Every evidence sentence.")
+    sources: list[str]
+
+
+class Alert(Event):
+    """One notification; key on ``claimwatch.alerts`` is ``id``; every version is published."""
+
+    schema_version: Literal[1] = 1
+    id: str = Field(description="Stable id; later versions of the same alert repeat it.")
+    version: int = Field(ge=1)
+    kind: AlertKind
+    rule: str
+    severity: Severity
+    title: str
+    sources: list[str]
+    claim: AlertClaim | None = None
+    sides: list[AlertSide] | None = None
+    story: str
+    slot: str | None = None
+    independent_sources: int = Field(ge=0)
+    explanation: str
+    entity_ids: list[str] = Field(default_factory=list)
+    article_ids: list[str] = Field(default_factory=list)
+    ingested_at: datetime = Field(description="Earliest ingest time of the articles behind it.")
+    fired_at: datetime = Field(default_factory=utcnow)
+
+
+class ArticleProcessed(Event):
+    """Marker the alert stage writes once an article's claims are fully handled.
+
+    Replay and lag checks wait on these (by article id) instead of sleeping or trusting end
+    offsets; it lists the alert versions produced so a waiter knows which to expect.
+    """
+
+    schema_version: Literal[1] = 1
+    article_id: str
+    story: str
+    alerts: list[str] = Field(default_factory=list, description="`alert id:version` produced.")
+    processed_at: datetime = Field(default_factory=utcnow)
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+class SubscriptionFilters(Event):
+    kinds: list[AlertKind] = Field(default_factory=list, description="Empty = all kinds.")
+    rules: list[str] = Field(default_factory=list, description="Empty = all rules.")
+    min_severity: Severity = Severity.INFO
+    entity_ids: list[str] = Field(default_factory=list, description="Empty = any entity.")
+
+
+class Subscription(Event):
+    """Value on the compacted ``claimwatch.subscriptions`` topic (a tombstone deletes it)."""
+
+    schema_version: Literal[1] = 1
+    id: str
+    url: str
+    filters: SubscriptionFilters = Field(default_factory=SubscriptionFilters)
+    format: Literal["standard", "slack"] = "standard"
+    secret: str = Field(description="`whsec_...` signing secret; never logged.", repr=False)
+    created_at: datetime = Field(default_factory=utcnow)
+    disabled: bool = False
+    disabled_reason: str | None = None
+
+
+class DeliveryOutcome(StrEnum):
+    DELIVERED = "delivered"
+    RETRY = "retry"
+    DEAD_LETTERED = "dead_lettered"
+    DISABLED = "disabled"
+    REFUSED = "refused"
+
+
+class DeliveryRecord(Event):
+    """One delivery attempt; key on ``claimwatch.deliveries`` is ``alert_id:subscription_id``."""
+
+    schema_version: Literal[1] = 1
+    alert_id: str
+    alert_version: int
+    subscription_id: str
+    webhook_id: str
+    attempt: int = Field(ge=1)
+    outcome: DeliveryOutcome
+    status_code: int | None = None
+    error: str | None = None
+    latency_seconds: float | None = None
+    next_attempt_at: datetime | None = None
+    at: datetime = Field(default_factory=utcnow)
+
+
+# --------------------------------------------------------------------------- dead letters
+
+
+class DeadLetter(Event):
+    """A record a service could not handle, with why; key is the original key."""
+
+    schema_version: Literal[1] = 1
+    origin_topic: str
+    origin_partition: int | None = None
+    origin_offset: int | None = None
+    service: str
+    reason: str = Field(description="Short machine-readable reason, e.g. `decode_error`.")
+    detail: str = Field(description="What a person needs to fix it.")
+    key: str | None = None
+    value: str = Field(description="The original value: UTF-8 text, or `base64:`-prefixed bytes.")
+    at: datetime = Field(default_factory=utcnow)
+
+
+TOPIC_MODELS: dict[str, type[Event]] = {
+    "articles": Article,
+    "entities": EntitiesExtracted,
+    "claims": ClaimsExtracted,
+    "alerts": Alert,
+    "processed": ArticleProcessed,
+    "subscriptions": Subscription,
+    "deliveries": DeliveryRecord,
+    "deadletter": DeadLetter,
+}
+

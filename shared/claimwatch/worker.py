@@ -1,0 +1,30 @@
+"""Running a faust app as a service process: topics first, /metrics, then the worker."""
+
+from __future__ import annotations
+
+import asyncio
+
+import faust
+from faust.worker import Worker
+
+from claimwatch.kafka import ensure_topics
+from claimwatch.logging import configure_logging, get_logger
+from claimwatch.metrics import init_stage, serve_metrics
+from claimwatch.settings import Settings
+
+log = get_logger(__name__)
+
+
+def run_faust_worker(app: faust.App, settings: Settings, stage: str, default_port: int) -> None:
+    """Block running ``app`` until SIGINT/SIGTERM.
+
+    Topics are created before faust touches the broker: a broker that auto-creates would give
+    them its own partition count, which faust tables then reject.
+    """
+    configure_logging(settings.log_level, settings.log_json)
+    asyncio.run(ensure_topics(settings.bootstrap, settings.topics.specs()))
+    init_stage(stage)
+    port = serve_metrics(settings.metrics_port or default_port, settings.metrics_host)
+    log.info("worker_starting", stage=stage, bootstrap=settings.bootstrap, metrics_port=port)
+    worker = Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+    worker.execute_from_commandline()
