@@ -37,6 +37,20 @@ def broker(
 
 
 @app.command()
+def topics() -> None:
+    """Create every topic with its partitions and configs (idempotent; a one-shot job)."""
+    import asyncio
+
+    from claimwatch.kafka import ensure_topics
+    from claimwatch.settings import Settings
+
+    settings = Settings()
+    asyncio.run(ensure_topics(settings.bootstrap, settings.topics.specs()))
+    for spec in settings.topics.specs():
+        typer.echo(f"{spec.name}\t{spec.partitions}\t{spec.config or ''}")
+
+
+@app.command()
 def replay(
     paths: list[Path] = typer.Argument(..., help="Article files or folders."),
     out: Path | None = typer.Option(None, "--out", help="Write alert lines here (default stdout)."),
