@@ -7,6 +7,7 @@ environment (see docs/configuration.md, generated from this class's field descri
 
 from __future__ import annotations
 
+import json
 from functools import cached_property
 from pathlib import Path
 
@@ -93,6 +94,25 @@ class Settings(BaseSettings):
     @cached_property
     def topics(self) -> Topics:
         return Topics(prefix=self.topic_prefix, partitions=self.partitions)
+
+    def as_env(self, **overrides: object) -> dict[str, str]:
+        """``CLAIMWATCH_*`` variables that give a child process these settings."""
+        values = self.model_dump()
+        values.update(overrides)
+        env: dict[str, str] = {}
+        for name, value in values.items():
+            if name not in type(self).model_fields:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if isinstance(value, list):
+                text = json.dumps([str(v) if isinstance(v, Path) else v for v in value])
+            elif isinstance(value, bool):
+                text = "true" if value else "false"
+            else:
+                text = str(value)
+            env[f"CLAIMWATCH_{name.upper()}"] = text
+        return env
 
     def group(self, name: str) -> str:
         """Consumer group / faust app id for a stage, scoped by the topic prefix."""
