@@ -47,5 +47,11 @@ def make_app(name: str, settings: Settings, **overrides: Any) -> faust.App:
 
 def raw_topic(app: faust.App, name: str, **kwargs: Any) -> faust.TopicT:
     """A topic whose keys and values reach the agent as bytes (decoded by the agent)."""
-    return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
-                     value_serializer="raw", **kwargs)
+    return app.topic(
+        name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        **kwargs,
+    )

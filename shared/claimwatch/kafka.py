@@ -188,7 +188,9 @@ async def ensure_topics(bootstrap: str, specs: Sequence[TopicSpec], timeout_s: f
     await _retry_connect(admin.start, timeout_s)
     try:
         new = [
-            NewTopic(s.name, num_partitions=s.partitions, replication_factor=1, topic_configs=s.config)
+            NewTopic(
+                s.name, num_partitions=s.partitions, replication_factor=1, topic_configs=s.config
+            )
             for s in specs
         ]
         try:

@@ -56,7 +56,9 @@ def init_stage(stage: str) -> None:
     BATCH_SIZE.labels(stage)
 
 
-def serve_metrics(port: int, host: str = "127.0.0.1", registry: CollectorRegistry = REGISTRY) -> int:
+def serve_metrics(
+    port: int, host: str = "127.0.0.1", registry: CollectorRegistry = REGISTRY
+) -> int:
     """Serve /metrics on ``port`` (0 picks a free one); returns the bound port."""
     server, _thread = start_http_server(port, addr=host, registry=registry)
     return int(server.server_port)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,7 +51,9 @@ class Article(Event):
     published_at: datetime | None = None
     ingested_at: datetime = Field(default_factory=utcnow)
     text: str = Field(description="Normalised text; every evidence span points into it.")
-    original_text: str = Field(description="The text as received, for showing evidence as published.")
+    original_text: str = Field(
+        description="The text as received, for showing evidence as published."
+    )
     duplicate_of: str | None = Field(
         default=None, description="Id of the article this one copies (syndication)."
     )
@@ -302,4 +304,3 @@ TOPIC_MODELS: dict[str, type[Event]] = {
     "deliveries": DeliveryRecord,
     "deadletter": DeadLetter,
 }
-

@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 import faust
 
 from claimwatch.faust_app import raw_topic
-from claimwatch.kafka import DEADLETTERED, DecodeError, ce_headers, dead_letter_record, decode, encode
+from claimwatch.kafka import (
+    DEADLETTERED,
+    DecodeError,
+    ce_headers,
+    dead_letter_record,
+    decode,
+    encode,
+)
 from claimwatch.logging import get_logger
 from claimwatch.metrics import RECORDS_FAILED
 from claimwatch.models import Event
