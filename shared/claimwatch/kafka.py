@@ -78,7 +78,9 @@ def decode(model: type[E], value: bytes | None) -> E:
     try:
         text = value.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DecodeError("not_utf8", f"value is not UTF-8 text ({exc.reason} at {exc.start})")
+        raise DecodeError(
+            "not_utf8", f"value is not UTF-8 text ({exc.reason} at {exc.start})"
+        ) from exc
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:
@@ -137,7 +139,7 @@ class EventProducer:
             acks="all",
             linger_ms=5,
             max_request_size=8 * 1024 * 1024,
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
     async def start(self) -> None:

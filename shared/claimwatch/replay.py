@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 from rich.console import Console
@@ -94,7 +95,7 @@ def _tails(workers: list[ServiceProcess]) -> str:
 
 
 async def _drive(
-    settings: Settings, raws: list[object], workers: list[ServiceProcess], show: bool
+    settings: Settings, raws: list[Any], workers: list[ServiceProcess], show: bool
 ) -> list[Alert]:
     from claimwatch_ingest.publisher import ArticlePublisher
 
@@ -123,7 +124,7 @@ async def _drive(
                 publisher = ArticlePublisher(producer, settings)
                 pending: set[str] = set()
                 for raw in raws:
-                    result = await publisher.publish(raw)  # type: ignore[arg-type]
+                    result = await publisher.publish(raw)
                     if result.produced:
                         pending.add(result.article_id)
                     progress.advance(ingest_task)

@@ -82,7 +82,7 @@ class Settings(BaseSettings):
         SecretStr("change-me"), description="Bearer token for the subscriptions API."
     )
     retry_schedule_s: list[float] = Field(
-        default_factory=lambda: [0, 5, 300, 1800, 7200, 18000, 36000],
+        default_factory=lambda: [0.0, 5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0],
         description="Delay before each delivery attempt (seconds).",
     )
     webhook_timeout_s: float = Field(10.0, gt=0, description="Timeout of one webhook attempt.")

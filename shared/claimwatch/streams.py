@@ -55,7 +55,7 @@ class Emitter:
     async def send_and_wait(self, topic: str, key: str | None, event: Event | None) -> Any:
         return await (await self.send(topic, key, event))
 
-    async def decode_or_deadletter(self, model: type[E], event: faust.EventT) -> E | None:
+    async def decode_or_deadletter(self, model: type[E], event: faust.EventT[Any]) -> E | None:
         """The decoded model, or ``None`` after the record went to the dead-letter topic."""
         message = event.message
         try:
