@@ -1,0 +1,153 @@
+"""``claimwatch run``: the whole system on one machine, on the embedded broker.
+
+Starts the broker, the services (the same commands docker-compose runs) and a local webhook
+receiver subscribed to every alert; then replays the sample folders through the pipeline so a
+newcomer sees alerts within a minute. Ctrl-C (or SIGTERM) stops every child it started, in
+reverse order, each by pid with a timeout — no orphans.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+
+import httpx
+from rich.console import Console
+
+from claimwatch.broker import BrokerError, EmbeddedBroker, free_port
+from claimwatch.kafka import EventProducer, ensure_topics
+from claimwatch.processes import ServiceProcess
+from claimwatch.settings import Settings
+
+console = Console(stderr=True)
+
+WORKERS = ("extract", "alert")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _wait_http(url: str, proc: ServiceProcess, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not proc.alive():
+            raise RuntimeError(f"{proc.name} exited:\n{proc.log_tail(20)}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{proc.name} did not answer {url} within {timeout_s:.0f} s")
+
+
+def _publish_samples(settings: Settings, folders: list[Path]) -> int:
+    from claimwatch_ingest.files import iter_article_paths, read_article_file
+    from claimwatch_ingest.publisher import ArticlePublisher
+
+    raws = [read_article_file(p) for p in iter_article_paths(folders)]
+
+    async def go() -> int:
+        async with EventProducer(settings.bootstrap, "samples") as producer:
+            publisher = ArticlePublisher(producer, settings)
+            produced = 0
+            for raw in raws:
+                produced += (await publisher.publish(raw)).produced
+            return produced
+
+    return asyncio.run(go())
+
+
+def run_all(samples: list[Path], port: int) -> int:
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    base = Settings()
+    run_dir = base.data_dir / "run"
+    logs = run_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    if port and not _port_free(port):
+        console.print(f"port {port} is busy; using a free port for the broker")
+        port = 0
+    children: list[ServiceProcess] = []
+    started = time.monotonic()
+    try:
+        broker = EmbeddedBroker(port=port or None, log_file=logs / "broker.log").start()
+    except BrokerError as exc:
+        console.print(f"[red]broker failed:[/red] {exc}")
+        return 1
+    try:
+        settings = Settings(bootstrap=broker.bootstrap, data_dir=run_dir / "data")
+        asyncio.run(ensure_topics(settings.bootstrap, settings.topics.specs()))
+        console.print(f"[green]broker[/green] {broker.bootstrap} (memory storage)")
+        env = settings.as_env()
+        for name in WORKERS:
+            children.append(ServiceProcess(name, [name], env, logs).start())
+        children.extend(_start_delivery(settings, env, logs))
+        console.print(
+            "services: "
+            + ", ".join(f"{c.name} (pid {c.pid})" for c in children)
+            + f"; logs in {logs}"
+        )
+        if samples:
+            produced = _publish_samples(settings, samples)
+            console.print(f"replayed {produced} sample articles from {', '.join(map(str, samples))}")
+        console.print(
+            f"ready in {time.monotonic() - started:.1f} s — alerts appear below; Ctrl-C stops everything"
+        )
+        while not stop.wait(0.5):
+            for child in children:
+                if not child.alive():
+                    console.print(
+                        f"[red]{child.name} exited with code {child.exit_code()}[/red]; "
+                        f"last lines:\n{child.log_tail(15)}"
+                    )
+                    return 1
+        return 0
+    finally:
+        console.print("stopping ...")
+        for child in reversed(children):
+            child.stop()
+        broker.stop()
+        console.print("stopped")
+
+
+def _start_delivery(settings: Settings, env: dict[str, str], logs: Path) -> list[ServiceProcess]:
+    """The delivery service plus a local receiver subscribed to every alert."""
+    from claimwatch_alert.delivery.client import create_subscription
+
+    receiver_port = free_port()
+    deliver_env = {
+        **env,
+        "CLAIMWATCH_WEBHOOK_ALLOW_HOSTS": f'["127.0.0.1/32"]',
+        "CLAIMWATCH_METRICS_PORT": "0",
+    }
+    deliver = ServiceProcess("deliver", ["deliver"], deliver_env, logs).start()
+    api = f"http://127.0.0.1:{settings.delivery_port}"
+    _wait_http(f"{api}/healthz", deliver)
+    sub_id, secret = create_subscription(
+        api, settings.api_token.get_secret_value(), f"http://127.0.0.1:{receiver_port}/webhook"
+    )
+    secret_file = logs.parent / "receiver.secret"
+    secret_file.write_text(secret, encoding="utf-8")
+    secret_file.chmod(0o600)
+    receiver = ServiceProcess(
+        "receive",
+        ["receive", "--port", str(receiver_port), "--secret-file", str(secret_file)],
+        env,
+        logs,
+    )
+    receiver.log_path = Path("/dev/stdout")  # the receiver prints alerts to this terminal
+    return [deliver, receiver.start()]
