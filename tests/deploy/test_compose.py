@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from claimwatch.settings import Settings
-
 from deploy_support import (
     COMPOSE_FILE,
     REPO,
@@ -130,9 +129,10 @@ def test_prometheus_and_grafana_mount_the_repo_config(config: dict[str, Any]) ->
 
     prom = binds("prometheus")
     assert prom["/etc/prometheus"] == str(REPO / "deploy" / "prometheus")
-    assert "--config.file=/etc/prometheus/prometheus.yml" in config["services"]["prometheus"][
-        "command"
-    ]
+    assert (
+        "--config.file=/etc/prometheus/prometheus.yml"
+        in config["services"]["prometheus"]["command"]
+    )
     graf = binds("grafana")
     assert graf["/etc/grafana/provisioning"] == str(REPO / "deploy" / "grafana" / "provisioning")
     assert graf["/etc/grafana/dashboards"] == str(REPO / "deploy" / "grafana" / "dashboards")
