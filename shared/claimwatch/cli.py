@@ -23,6 +23,7 @@ SERVICE_CLI_MODULES = (
     "claimwatch_ingest.cli",
     "claimwatch_extract.cli",
     "claimwatch_alert.cli",
+    "claimwatch_alert.delivery.cli",
 )
 
 

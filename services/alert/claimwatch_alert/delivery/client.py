@@ -1,0 +1,73 @@
+"""A small client for the subscriptions API (``make run``'s supervisor and scripts use it)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+from claimwatch.models import SubscriptionFilters
+
+
+class SubscriptionApiError(RuntimeError):
+    pass
+
+
+def _headers(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+def create_subscription(
+    api_url: str,
+    token: str,
+    target_url: str,
+    *,
+    filters: SubscriptionFilters | None = None,
+    format: str = "standard",
+    timeout_s: float = 10.0,
+) -> tuple[str, str]:
+    """Create a subscription; returns ``(subscription_id, secret)``. The secret is shown once."""
+    body: dict[str, Any] = {"url": target_url, "format": format}
+    if filters is not None:
+        body["filters"] = filters.model_dump(mode="json")
+    resp = httpx.post(
+        f"{api_url.rstrip('/')}/subscriptions",
+        json=body,
+        headers=_headers(token),
+        timeout=timeout_s,
+        trust_env=False,
+    )
+    if resp.status_code != 201:
+        raise SubscriptionApiError(f"create failed: HTTP {resp.status_code}: {resp.text[:300]}")
+    data = resp.json()
+    return str(data["id"]), str(data["secret"])
+
+
+def delete_subscription(
+    api_url: str, token: str, subscription_id: str, timeout_s: float = 10.0
+) -> bool:
+    resp = httpx.delete(
+        f"{api_url.rstrip('/')}/subscriptions/{subscription_id}",
+        headers=_headers(token),
+        timeout=timeout_s,
+        trust_env=False,
+    )
+    if resp.status_code not in (204, 404):
+        raise SubscriptionApiError(f"delete failed: HTTP {resp.status_code}: {resp.text[:300]}")
+    return resp.status_code == 204
+
+
+def wait_ready(api_url: str, timeout_s: float = 60.0) -> None:
+    """Poll /readyz until the service has loaded its subscriptions and started its worker."""
+    deadline = time.monotonic() + timeout_s
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            resp = httpx.get(f"{api_url.rstrip('/')}/readyz", timeout=2.0, trust_env=False)
+            if resp.status_code == 200:
+                return
+            last = f"HTTP {resp.status_code}"
+        except httpx.HTTPError as exc:
+            last = type(exc).__name__
+        time.sleep(0.2)
+    raise SubscriptionApiError(f"delivery service not ready after {timeout_s:.0f}s ({last})")

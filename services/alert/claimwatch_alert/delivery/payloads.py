@@ -1,0 +1,101 @@
+"""Webhook bodies: the alert JSON of the replay contract, or a Slack incoming-webhook payload.
+
+Slack limits (header text 150 chars, section text 3000) are respected by truncation so a long
+evidence sentence never makes Slack reject the whole message.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from claimwatch.models import Alert, AlertSide, Interval
+
+Format = Literal["standard", "slack"]
+
+_HEADER_MAX = 150
+_SECTION_MAX = 3000
+_SEVERITY_EMOJI = {
+    "critical": ":rotating_light:",
+    "high": ":red_circle:",
+    "medium": ":large_orange_circle:",
+    "low": ":large_yellow_circle:",
+    "info": ":information_source:",
+}
+
+
+def body_for(alert: Alert, fmt: Format) -> bytes:
+    """The exact bytes to sign and send."""
+    if fmt == "slack":
+        return json.dumps(slack_payload(alert), ensure_ascii=False).encode("utf-8")
+    return alert.model_dump_json().encode("utf-8")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_interval(value: Interval) -> str:
+    """``26 country``, ``≥ 300 dead``, ``24–30 country``: how a person reads an interval."""
+
+    def num(x: float) -> str:
+        return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+    low, high, unit = value.low, value.high, value.unit
+    if low is not None and high is not None:
+        core = num(low) if low == high else f"{num(low)}–{num(high)}"
+    elif low is not None:
+        core = f"≥ {num(low)}"
+    elif high is not None:
+        core = f"≤ {num(high)}"
+    else:
+        core = "?"
+    return f"{core} {unit}".strip()
+
+
+def _side_text(side: AlertSide) -> str:
+    return f"*{format_interval(side.value)}* — “{side.text}”\n_sources: {', '.join(side.sources)}_"
+
+
+def slack_payload(alert: Alert) -> dict[str, Any]:
+    """Text plus Block Kit blocks: title, severity, and the claim or both sides with sources."""
+    sev = alert.severity.value
+    text = f"[{sev.upper()}] {alert.title}"
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _cut(alert.title, _HEADER_MAX)}},
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": f"*Severity*\n{_SEVERITY_EMOJI.get(sev, '')} {sev}"},
+                {"type": "mrkdwn", "text": f"*Kind*\n{alert.kind.value} ({alert.rule})"},
+            ],
+        },
+    ]
+    if alert.claim is not None:
+        who = f"*{alert.claim.actor}*: " if alert.claim.actor else ""
+        claim_text = f"{who}“{alert.claim.text}”\n_sources: {', '.join(alert.claim.sources)}_"
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": _cut(claim_text, _SECTION_MAX)}}
+        )
+    for side in alert.sides or []:
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": _cut(_side_text(side), _SECTION_MAX)},
+            }
+        )
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": _cut(
+                        f"alert {alert.id} v{alert.version} · sources: {', '.join(alert.sources)}",
+                        _SECTION_MAX,
+                    ),
+                }
+            ],
+        }
+    )
+    return {"text": text, "blocks": blocks}

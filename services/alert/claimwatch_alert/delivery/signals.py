@@ -1,0 +1,52 @@
+"""Serving uvicorn inside our own event loop with our own SIGINT/SIGTERM handling.
+
+Uvicorn's ``Server.serve`` captures signals and re-raises them once it returns, which would
+kill the process (SIGTERM) or raise KeyboardInterrupt (SIGINT) before the worker has left its
+consumer group and committed. Here the signal only asks everything to stop, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Generator
+
+import uvicorn
+
+
+class QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to its caller."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+def install_stop_handlers(stop: asyncio.Event) -> None:
+    """SIGINT/SIGTERM set ``stop`` (main thread only; a second signal is handled the same)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+def make_server(app: object, host: str, port: int) -> QuietServer:
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
+    return QuietServer(config)
+
+
+async def serve_until(server: QuietServer, stop: asyncio.Event) -> None:
+    """Run ``server`` until ``stop`` is set (or the server fails), then shut it down."""
+    serving = asyncio.create_task(server.serve())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    stopping.cancel()
+    await serving

@@ -1,0 +1,44 @@
+"""Standard Webhooks signing: secrets, stable message ids, and the three signature headers.
+
+The ``webhook-id`` is derived from (alert id, alert version, subscription id) so every retry
+of one alert version to one subscriber carries the same id: receivers de-duplicate on it.
+The timestamp is fresh per attempt (receivers reject stale ones), so the signature is too.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from standardwebhooks.webhooks import Webhook
+
+SECRET_PREFIX = "whsec_"
+SECRET_BYTES = 32
+
+
+def new_secret() -> str:
+    """A fresh ``whsec_<base64>`` signing secret (256 random bits)."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
+def webhook_id(alert_id: str, alert_version: int, subscription_id: str) -> str:
+    """Stable per alert version and subscriber, identical across every retry."""
+    digest = hashlib.sha256(
+        f"{alert_id}\x1f{alert_version}\x1f{subscription_id}".encode()
+    ).hexdigest()
+    return f"msg_{digest[:32]}"
+
+
+def sign_headers(
+    body: bytes, secret: str, msg_id: str, now: datetime | None = None
+) -> dict[str, str]:
+    """The ``webhook-id``/``-timestamp``/``-signature`` headers for ``body``."""
+    ts = (now or datetime.now(UTC)).astimezone(UTC)
+    signature = Webhook(secret).sign(msg_id=msg_id, timestamp=ts, data=body.decode("utf-8"))
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(ts.timestamp())),
+        "webhook-signature": signature,
+    }

@@ -1,0 +1,137 @@
+"""Subscriptions as a table: an in-memory map kept in step with the compacted topic.
+
+The compacted topic is the source of truth; every process (API, worker) reads it from the
+beginning at start-up and then tails it, so a restarted worker knows every subscription and
+a subscription created through one API replica reaches every worker.
+
+"Caught up" is decided by a marker, not end offsets (the embedded broker under-reports those):
+at start-up the store writes a tombstone under a fresh ``__sync__:`` key to the one-partition
+topic and is loaded when it reads that record back — everything written before it has then
+been read. Markers are tombstones of never-used keys, so compaction removes them and other
+readers ignore them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from claimwatch.kafka import DecodeError, EventProducer, decode
+from claimwatch.logging import get_logger
+from claimwatch.models import Subscription
+from claimwatch.settings import Settings
+from prometheus_client import Gauge
+
+log = get_logger(__name__)
+
+SYNC_PREFIX = "__sync__:"
+
+SUBSCRIPTIONS = Gauge(
+    "claimwatch_webhook_subscriptions",
+    "Known webhook subscriptions by state. Disabled rising: receivers answered 410 Gone.",
+    ["state"],
+)
+for _state in ("active", "disabled"):
+    SUBSCRIPTIONS.labels(_state)
+
+
+class SubscriptionStore:
+    def __init__(self, settings: Settings, producer: EventProducer) -> None:
+        self.settings = settings
+        self.topic = settings.topics.subscriptions
+        self._producer = producer
+        self._subs: dict[str, Subscription] = {}
+        self._loaded = asyncio.Event()
+        self._marker = f"{SYNC_PREFIX}{uuid.uuid4().hex}"
+        self._consumer: AIOKafkaConsumer | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self, timeout_s: float = 30.0) -> None:
+        """Read the whole topic, then keep tailing it in the background."""
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.bootstrap,
+            enable_auto_commit=False,
+            group_id=None,
+            auto_offset_reset="earliest",
+        )
+        await self._consumer.start()
+        tp = TopicPartition(self.topic, 0)
+        self._consumer.assign([tp])
+        await self._consumer.seek_to_beginning(tp)
+        self._task = asyncio.create_task(self._tail(), name="subscriptions-tail")
+        await self._producer.send_and_wait(self.topic, self._marker, None)
+        await asyncio.wait_for(self._loaded.wait(), timeout_s)
+        log.info("subscriptions_loaded", count=len(self._subs))
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._consumer is not None:
+            await self._consumer.stop()
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded.is_set()
+
+    async def _tail(self) -> None:
+        assert self._consumer is not None
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    self._apply(record.key, record.value)
+
+    def _apply(self, raw_key: bytes | None, value: bytes | None) -> None:
+        key = raw_key.decode("utf-8", "replace") if raw_key else ""
+        if key.startswith(SYNC_PREFIX):
+            if key == self._marker:
+                self._loaded.set()
+            return
+        if value is None:
+            self._subs.pop(key, None)
+        else:
+            try:
+                sub = decode(Subscription, value)
+            except DecodeError as exc:
+                log.warning("subscription_unreadable", key=key, reason=exc.reason)
+                return
+            self._subs[sub.id] = sub
+        self._update_gauge()
+
+    def _update_gauge(self) -> None:
+        disabled = sum(1 for s in self._subs.values() if s.disabled)
+        SUBSCRIPTIONS.labels("disabled").set(disabled)
+        SUBSCRIPTIONS.labels("active").set(len(self._subs) - disabled)
+
+    # ------------------------------------------------------------------ reads
+
+    def get(self, sub_id: str) -> Subscription | None:
+        return self._subs.get(sub_id)
+
+    def all(self) -> list[Subscription]:
+        return sorted(self._subs.values(), key=lambda s: (s.created_at, s.id))
+
+    def active(self) -> list[Subscription]:
+        return [s for s in self.all() if not s.disabled]
+
+    # ------------------------------------------------------------------ writes
+
+    async def put(self, sub: Subscription) -> None:
+        """Write to the topic (acknowledged), then apply locally for read-your-writes."""
+        await self._producer.send_and_wait(self.topic, sub.id, sub)
+        self._subs[sub.id] = sub
+        self._update_gauge()
+
+    async def delete(self, sub_id: str) -> bool:
+        if sub_id not in self._subs:
+            return False
+        await self._producer.send_and_wait(self.topic, sub_id, None)
+        self._subs.pop(sub_id, None)
+        self._update_gauge()
+        return True
