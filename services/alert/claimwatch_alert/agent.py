@@ -1,0 +1,208 @@
+"""The alert worker: claims in; story index; per-story detection; alerts and markers out.
+
+Three thin faust agents around pure cores (``index.place``, ``engine.apply_article``):
+
+1. ``alert-forward``: claims (key article id) -> ``alert-index`` under one key.
+2. ``alert-index``: single partition; assigns the story (tables ``story-index``,
+   ``article-story``) and re-keys the article by story id onto ``alert-stories``.
+3. ``alert-detect``: partitioned by story; folds the article into the story's state (table
+   ``story-state``), produces every new alert version, awaits the broker's acks, saves the
+   state, then produces the ``ArticleProcessed`` marker replay waits for.
+
+Every send is awaited before the next record, so an offset is only committed after what it
+caused is on the broker (at-least-once); redeliveries are absorbed by the idempotent index
+and engine, which re-send only the marker.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import faust
+from claimwatch.faust_app import make_app, raw_topic
+from claimwatch.logging import get_logger
+from claimwatch.metrics import (
+    END_TO_END_SECONDS,
+    PROCESSING_SECONDS,
+    RECORDS_FAILED,
+    RECORDS_IN,
+    RECORDS_OUT,
+)
+from claimwatch.models import ArticleProcessed, ClaimsExtracted
+from claimwatch.settings import Settings
+from claimwatch.streams import Emitter
+
+from claimwatch_alert.config import DetectionConfig, load_config
+from claimwatch_alert.engine import CONTRADICTION_RULE, apply_article
+from claimwatch_alert.index import ArticleRef, article_time, expired, place
+from claimwatch_alert.messages import StoryAssigned
+from claimwatch_alert.metrics import (
+    ALERT_SOURCES,
+    ALERTS_FIRED,
+    STORIES_ACTIVE,
+    STORIES_CREATED,
+    init_alert_metrics,
+)
+from claimwatch_alert.rules import Rule, load_rules
+from claimwatch_alert.state import StoryState
+from claimwatch_alert.stories import StoryCard
+from claimwatch_alert.topology import (
+    ARTICLE_TABLE,
+    INDEX_KEY,
+    INDEX_TABLE,
+    STAGE,
+    STATE_TABLE,
+    alert_topics,
+)
+
+log = get_logger(__name__)
+
+
+def _table(app: faust.App, name: str, partitions: int) -> Any:
+    return app.Table(
+        name,
+        default=None,
+        partitions=partitions,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+
+
+def build_app(
+    settings: Settings,
+    rules: list[Rule] | None = None,
+    config: DetectionConfig | None = None,
+) -> faust.App:
+    rules = rules if rules is not None else load_rules(Path(p) for p in settings.rules_dirs)
+    config = config or load_config()
+    init_alert_metrics((r.id for r in rules), CONTRADICTION_RULE)
+    app = make_app(STAGE, settings)
+    emitter = Emitter(app, settings, STAGE)
+    topics = settings.topics
+    internal = alert_topics(settings)
+    window = timedelta(hours=settings.story_window_h)
+    claims_topic = raw_topic(app, topics.claims)
+    index_topic = raw_topic(app, internal.index, partitions=1)
+    stories_topic = raw_topic(app, internal.stories, partitions=internal.partitions)
+    cards = _table(app, INDEX_TABLE, 1)
+    refs = _table(app, ARTICLE_TABLE, 1)
+    states = _table(app, STATE_TABLE, internal.partitions)
+
+    @app.agent(claims_topic, name="alert-forward")
+    async def forward(stream: Any) -> None:
+        async for event in stream.events():
+            RECORDS_IN.labels(STAGE).inc()
+            claims = await emitter.decode_or_deadletter(ClaimsExtracted, event)
+            if claims is not None:
+                await emitter.send_and_wait(internal.index, INDEX_KEY, claims)
+
+    @app.agent(index_topic, name="alert-index")
+    async def index(stream: Any) -> None:
+        async for event in stream.events():
+            claims = await emitter.decode_or_deadletter(ClaimsExtracted, event)
+            if claims is None:
+                continue
+            try:
+                known_cards = {
+                    k.decode(): StoryCard.model_validate_json(v) for k, v in cards.items() if v
+                }
+                raw_ref = refs.get(claims.article_id.encode())
+                known_refs = (
+                    {claims.article_id: ArticleRef.model_validate_json(raw_ref)} if raw_ref else {}
+                )
+                if claims.duplicate_of:
+                    raw_orig = refs.get(claims.duplicate_of.encode())
+                    if raw_orig:
+                        known_refs[claims.duplicate_of] = ArticleRef.model_validate_json(raw_orig)
+                placed = place(claims, known_cards, known_refs, window, config.stories)
+            except Exception as exc:  # a bad record must not stop the worker
+                await _fail(emitter, settings, event.message, claims, exc)
+                continue
+            if not placed.known:
+                cards[placed.story.encode()] = placed.card.model_dump_json().encode()
+                refs[claims.article_id.encode()] = placed.ref.model_dump_json().encode()
+                if placed.created:
+                    STORIES_CREATED.inc()
+                _prune(cards, refs, known_cards, article_time(claims), window)
+            STORIES_ACTIVE.set(len(cards))
+            assigned = StoryAssigned(story=placed.story, origin=placed.origin, claims=claims)
+            await emitter.send_and_wait(internal.stories, placed.story, assigned)
+
+    @app.agent(stories_topic, name="alert-detect")
+    async def detect(stream: Any) -> None:
+        async for event in stream.events():
+            assigned = await emitter.decode_or_deadletter(StoryAssigned, event)
+            if assigned is None:
+                continue
+            started = time.perf_counter()
+            claims = assigned.claims
+            key = assigned.story.encode()
+            raw = states.get(key)
+            state = StoryState.model_validate_json(raw) if raw else StoryState(story=assigned.story)
+            try:
+                new_state, alerts = apply_article(
+                    state, claims, rules, config, datetime.now(UTC), origin=assigned.origin
+                )
+            except Exception as exc:
+                await _fail(emitter, settings, event.message, claims, exc)
+                continue
+            futures = [await emitter.send(topics.alerts, a.id, a) for a in alerts]
+            for future in futures:
+                await future
+            produced = datetime.now(UTC)
+            for alert in alerts:
+                ALERTS_FIRED.labels(alert.kind.value, alert.rule).inc()
+                ALERT_SOURCES.labels(alert.kind.value).observe(alert.independent_sources)
+                END_TO_END_SECONDS.labels(alert.kind.value).observe(
+                    max((produced - claims.ingested_at).total_seconds(), 0.0)
+                )
+                log.info(
+                    "alert",
+                    id=alert.id,
+                    version=alert.version,
+                    kind=alert.kind.value,
+                    rule=alert.rule,
+                    story=alert.story,
+                    title=alert.title,
+                )
+            if new_state is not state:
+                states[key] = new_state.model_dump_json().encode()
+                await app.producer.flush()  # state durable before the marker says "done"
+            marker = ArticleProcessed(
+                article_id=claims.article_id,
+                story=assigned.story,
+                alerts=new_state.articles[claims.article_id].alerts,
+            )
+            await emitter.send_and_wait(topics.processed, claims.article_id, marker)
+            RECORDS_OUT.labels(STAGE).inc(len(alerts))
+            PROCESSING_SECONDS.labels(STAGE).observe(time.perf_counter() - started)
+
+    return app
+
+
+def _prune(
+    cards: Any, refs: Any, known: dict[str, StoryCard], newest: datetime, window: timedelta
+) -> None:
+    """Drop stories (and their article refs) that can no longer gain articles."""
+    gone = {sid for sid, card in known.items() if expired(card.last_at, newest, window)}
+    for sid in gone:
+        del cards[sid.encode()]
+    if gone:
+        for key, value in list(refs.items()):
+            if value and ArticleRef.model_validate_json(value).story in gone:
+                del refs[key]
+
+
+async def _fail(
+    emitter: Emitter, settings: Settings, message: Any, claims: ClaimsExtracted, exc: Exception
+) -> None:
+    """Dead-letter the record and still mark the article processed (it is parked, not lost)."""
+    RECORDS_FAILED.labels(STAGE, "alert_error").inc()
+    await emitter.dead_letter(message, "alert_error", f"{type(exc).__name__}: {exc}")
+    marker = ArticleProcessed(article_id=claims.article_id, story="", alerts=[])
+    await emitter.send_and_wait(settings.topics.processed, claims.article_id, marker)

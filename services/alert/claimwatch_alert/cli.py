@@ -1,0 +1,64 @@
+"""Commands of the alert service: the worker, a rule checker and the corpus evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def alert() -> None:
+    """Run the alert worker: claims -> stories -> key-claim and contradiction alerts."""
+    import asyncio
+
+    from claimwatch.kafka import ensure_topics
+    from claimwatch.settings import Settings
+    from claimwatch.worker import run_faust_worker
+
+    from claimwatch_alert.agent import build_app
+    from claimwatch_alert.topology import alert_topics
+
+    settings = Settings()
+    app = build_app(settings)  # loads and validates the rules first: a bad rule file stops here
+    specs = settings.topics.specs() + alert_topics(settings).specs()
+    asyncio.run(ensure_topics(settings.bootstrap, specs))
+    run_faust_worker(app, settings, "alert", default_port=9103)
+
+
+def rules(
+    folders: list[Path] = typer.Argument(None, help="Extra rule folders (default: settings)."),
+) -> None:
+    """Validate the default and user rule files and list the rules."""
+    from claimwatch.settings import Settings
+
+    from claimwatch_alert.rules import load_rules
+    from claimwatch_alert.yamlload import ConfigFileError
+
+    try:
+        loaded = load_rules(folders or Settings().rules_dirs)
+    except ConfigFileError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+    for rule in loaded:
+        typer.echo(
+            f"{rule.id}\t{rule.severity.value}\t{','.join(t.value for t in rule.claim_types)}"
+        )
+
+
+def eval_cmd(
+    corpus: Path = typer.Argument(
+        Path("tests/corpus"), help="Corpus folder (one folder per story)."
+    ),
+    bootstrap: str | None = typer.Option(None, "--bootstrap", help="HOST:PORT of a broker."),
+    timeout: float = typer.Option(600.0, help="Give up after this many seconds."),
+) -> None:
+    """Replay the evaluation corpus and print a scored table; exit 1 on any miss or extra."""
+    from claimwatch_alert.evaluation import run_eval_cmd
+
+    raise typer.Exit(run_eval_cmd(corpus, bootstrap, timeout))
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="alert")(alert)
+    app.command(name="rules")(rules)
+    app.command(name="eval")(eval_cmd)

@@ -1,0 +1,67 @@
+"""Tunable detection parameters, as data (``data/detection.yaml``), validated on load.
+
+Kept out of code so a deployment can tighten or loosen story grouping and the contradiction
+filters without a release, and so the numbers are reviewable next to their reasons.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from claimwatch.models import Severity
+from pydantic import BaseModel, ConfigDict, Field
+
+from claimwatch_alert.yamlload import load_yaml_model
+
+
+class StoryParams(BaseModel):
+    """How an article joins an existing story (see docs/alerting.md, "Stories")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    entity_weight: float = Field(0.6, ge=0, le=1, description="Weight of entity overlap.")
+    title_weight: float = Field(0.4, ge=0, le=1, description="Weight of title similarity.")
+    min_score: float = Field(0.45, gt=0, le=1, description="Join the best story at or above.")
+    min_shared_entities: int = Field(
+        2, ge=1, description="Entity overlap counts only with at least this many shared ids."
+    )
+    title_only_min: float = Field(
+        0.85, gt=0, le=1, description="Title similarity that joins a story on its own."
+    )
+    max_entities: int = Field(64, ge=1, description="Entity ids kept per story (most frequent).")
+
+
+class ContradictionParams(BaseModel):
+    """Which slot values are compared at all."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_confidence: float = Field(
+        0.6, ge=0, le=1, description="A side needs one claim at least this confident."
+    )
+    severity: Severity = Field(Severity.HIGH, description="Severity of contradiction alerts.")
+    ignore_slots: list[str] = Field(
+        default_factory=list, description="fnmatch patterns of slots never compared."
+    )
+
+    def compares(self, slot: str | None) -> bool:
+        return bool(slot) and not any(fnmatch.fnmatchcase(slot or "", p) for p in self.ignore_slots)
+
+
+class DetectionConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stories: StoryParams = Field(default_factory=StoryParams)
+    contradictions: ContradictionParams = Field(default_factory=ContradictionParams)
+
+
+def default_config_path() -> Path:
+    return Path(str(resources.files("claimwatch_alert") / "data" / "detection.yaml"))
+
+
+@lru_cache(maxsize=4)
+def load_config(path: Path | None = None) -> DetectionConfig:
+    return load_yaml_model(path or default_config_path(), DetectionConfig)

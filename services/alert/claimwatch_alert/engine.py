@@ -1,0 +1,238 @@
+"""The alert stage's pure core: one article's claims + a story's state -> alert versions.
+
+No Kafka here: ``apply_article`` is what the faust agent calls per article and what unit tests
+call directly. The story is re-evaluated from its stored claims each time (stories are small),
+so a late original of a syndicated copy, or a restart, yields the same answer as an
+uninterrupted run. Alerts are grouped like Alertmanager: one id per (story, rule) and per
+(story, slot); a new version only when independent corroboration grows or a side changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from claimwatch.models import (
+    Alert,
+    AlertClaim,
+    AlertKind,
+    AlertSide,
+    Claim,
+    ClaimsExtracted,
+    Interval,
+)
+
+from claimwatch_alert.config import DetectionConfig
+from claimwatch_alert.contradictions import Contradiction, Group, SlotClaim, detect_contradiction
+from claimwatch_alert.rules import Rule
+from claimwatch_alert.state import SentAlert, StoredArticle, StoredClaim, StoryState
+
+CONTRADICTION_RULE = "contradiction"
+MAX_ALERT_ENTITIES = 32
+
+
+def alert_id(kind: str, story: str, key: str) -> str:
+    prefix = "kc" if kind == AlertKind.KEY_CLAIM else "ct"
+    return f"{prefix}-" + hashlib.sha256(f"{story}\x00{key}".encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An alert as the story stands now, before versioning."""
+
+    alert: Alert
+    fingerprint: list[list[str]]
+
+
+def _keeps(claim: Claim, rules: list[Rule]) -> bool:
+    return (claim.slot is not None and claim.value is not None) or any(
+        claim.type in r.claim_types for r in rules
+    )
+
+
+def fmt_value(value: Interval) -> str:
+    def num(x: float) -> str:
+        return f"{x:g}"
+
+    if value.low is not None and value.high is not None:
+        core = num(value.low) if value.low == value.high else f"{num(value.low)}-{num(value.high)}"
+    elif value.low is not None:
+        core = f"at least {num(value.low)}"
+    elif value.high is not None:
+        core = f"at most {num(value.high)}"
+    else:
+        core = "any"
+    return f"{core} {value.unit}"
+
+
+def _articles_meta(state: StoryState, article_ids: set[str]) -> tuple[datetime, list[str]]:
+    earliest = min(state.articles[a].ingested_at for a in article_ids)
+    entities: list[str] = []
+    for a in sorted(article_ids):
+        for e in state.articles[a].entity_ids:
+            if e not in entities and len(entities) < MAX_ALERT_ENTITIES:
+                entities.append(e)
+    return earliest, entities
+
+
+def key_claim_drafts(state: StoryState, rules: list[Rule], now: datetime) -> list[Draft]:
+    drafts = []
+    for rule in rules:
+        matched = [s for s in state.claims if rule.matches(s.claim)]
+        origins = sorted({state.origin_of(s.article_id) for s in matched})
+        if not matched or len(origins) < rule.min_sources:
+            continue
+        first = matched[0].claim
+        sources = sorted({state.articles[s.article_id].source for s in matched})
+        article_ids = {s.article_id for s in matched}
+        ingested, entities = _articles_meta(state, article_ids)
+        n = len(origins)
+        target = first.target or first.target_class or "an unnamed target"
+        explanation = (
+            f"{first.actor or 'An unnamed speaker'} ({first.actor_class or 'unknown role'}) "
+            f"made a {first.type.value} against {target}, "
+            f"reported by {n} independent outlet{'s' if n != 1 else ''} ({', '.join(origins)}): "
+            f'"{first.text.strip()}"'
+        )
+        alert = Alert(
+            id=alert_id(AlertKind.KEY_CLAIM, state.story, rule.id),
+            version=1,
+            kind=AlertKind.KEY_CLAIM,
+            rule=rule.id,
+            severity=rule.severity,
+            title=rule.render_title(first),
+            sources=sources,
+            claim=AlertClaim(
+                type=first.type,
+                actor=first.actor,
+                target=first.target,
+                text=first.text,
+                sources=sources,
+            ),
+            story=state.story,
+            independent_sources=n,
+            explanation=explanation,
+            entity_ids=entities,
+            article_ids=sorted(article_ids),
+            ingested_at=ingested,
+            fired_at=now,
+        )
+        drafts.append(Draft(alert, [origins]))
+    return drafts
+
+
+def _side(group: Group) -> AlertSide:
+    texts: list[str] = []
+    for claim in group.claims:
+        if claim.text not in texts:
+            texts.append(claim.text)
+    return AlertSide(
+        value=Interval(low=group.low, high=group.high, unit=group.unit),
+        text=texts[0],
+        texts=texts,
+        sources=group.sources,
+    )
+
+
+def _explain(slot: str, found: Contradiction) -> str:
+    parts = [f"{', '.join(g.origins)} say {fmt_value(_side(g).value)}" for g in found.sides]
+    origins = {o for g in found.sides for o in g.origins}
+    line = f"On {slot}: " + "; ".join(parts) + f" ({len(origins)} independent outlets)."
+    if found.self_contradicting:
+        line += (
+            f" {', '.join(found.self_contradicting)} state(s) incompatible values "
+            "themselves (a self-contradiction)."
+        )
+    return line
+
+
+def contradiction_drafts(state: StoryState, config: DetectionConfig, now: datetime) -> list[Draft]:
+    by_slot: dict[str, list[SlotClaim]] = {}
+    for stored in state.claims:
+        claim = stored.claim
+        if claim.value is None or not config.contradictions.compares(claim.slot):
+            continue
+        by_slot.setdefault(claim.slot or "", []).append(
+            SlotClaim(
+                article_id=stored.article_id,
+                source=state.articles[stored.article_id].source,
+                origin=state.origin_of(stored.article_id),
+                value=claim.value,
+                confidence=claim.confidence,
+                text=claim.text,
+            )
+        )
+    drafts = []
+    for slot in sorted(by_slot):
+        found = detect_contradiction(by_slot[slot], config.contradictions.min_confidence)
+        if found is None:
+            continue
+        sides = [_side(g) for g in found.sides]
+        article_ids = {c.article_id for g in found.sides for c in g.claims}
+        origins = sorted({o for g in found.sides for o in g.origins})
+        ingested, entities = _articles_meta(state, article_ids)
+        values = " vs ".join(fmt_value(s.value) for s in sides)
+        title = f"Outlets disagree on {slot}: {values}"
+        if found.self_contradicting and len(origins) == 1:
+            title = f"{origins[0]} contradicts itself on {slot}: {values}"
+        alert = Alert(
+            id=alert_id(AlertKind.CONTRADICTION, state.story, slot),
+            version=1,
+            kind=AlertKind.CONTRADICTION,
+            rule=CONTRADICTION_RULE,
+            severity=config.contradictions.severity,
+            title=title,
+            sources=sorted({src for s in sides for src in s.sources}),
+            sides=sides,
+            story=state.story,
+            slot=slot,
+            independent_sources=len(origins),
+            explanation=_explain(slot, found),
+            entity_ids=entities,
+            article_ids=sorted(article_ids),
+            ingested_at=ingested,
+            fired_at=now,
+        )
+        drafts.append(Draft(alert, [g.origins for g in found.sides]))
+    return drafts
+
+
+def apply_article(
+    state: StoryState,
+    event: ClaimsExtracted,
+    rules: list[Rule],
+    config: DetectionConfig,
+    now: datetime,
+    origin: str | None = None,
+) -> tuple[StoryState, list[Alert]]:
+    """Fold one article into its story; return the new state and the alert versions to send.
+
+    Idempotent: an article already in the state changes nothing and yields no alerts (a
+    redelivery after a crash must not page twice).
+    """
+    if event.article_id in state.articles:
+        return state, []
+    state = state.model_copy(deep=True)
+    state.articles[event.article_id] = StoredArticle(
+        source=event.source,
+        duplicate_of=event.duplicate_of,
+        origin=origin,
+        ingested_at=event.ingested_at,
+        entity_ids=list(event.entity_ids),
+    )
+    state.claims.extend(
+        StoredClaim(article_id=event.article_id, claim=c) for c in event.claims if _keeps(c, rules)
+    )
+    drafts = key_claim_drafts(state, rules, now) + contradiction_drafts(state, config, now)
+    out: list[Alert] = []
+    for draft in drafts:
+        previous = state.sent.get(draft.alert.id)
+        if previous is not None and previous.fingerprint == draft.fingerprint:
+            continue
+        version = 1 if previous is None else previous.version + 1
+        alert = draft.alert.model_copy(update={"version": version})
+        state.sent[alert.id] = SentAlert(version=version, fingerprint=draft.fingerprint)
+        out.append(alert)
+    state.articles[event.article_id].alerts = [f"{a.id}:{a.version}" for a in out]
+    return state, out
