@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
     log_json: bool = Field(False, description="Log one JSON object per line (for production).")
+    lag_interval_s: float = Field(
+        5.0, gt=0, description="Seconds between measurements of claimwatch_consumer_lag."
+    )
 
     # --- ingest
     ingest_port: int = Field(8081, description="Port of the ingest push API.")

@@ -8,6 +8,7 @@ import faust
 from faust.worker import Worker
 
 from claimwatch.kafka import ensure_topics
+from claimwatch.lag import start_lag_exporter
 from claimwatch.logging import configure_logging, get_logger
 from claimwatch.metrics import init_stage, serve_metrics
 from claimwatch.settings import Settings
@@ -26,5 +27,12 @@ def run_faust_worker(app: faust.App, settings: Settings, stage: str, default_por
     init_stage(stage)
     port = serve_metrics(settings.metrics_port or default_port, settings.metrics_host)
     log.info("worker_starting", stage=stage, bootstrap=settings.bootstrap, metrics_port=port)
+    start_lag_exporter(settings.bootstrap, app.conf.id, source_topics(app), settings.lag_interval_s)
     worker = Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
     worker.execute_from_commandline()
+
+
+def source_topics(app: faust.App) -> list[str]:
+    """Topics the app's agents consume (what its consumer lag is measured on)."""
+    names = {name for agent in app.agents.values() for name in getattr(agent.channel, "topics", ())}
+    return sorted(str(name) for name in names)
