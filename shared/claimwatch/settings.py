@@ -53,10 +53,19 @@ class Settings(BaseSettings):
     watch_dirs: list[Path] = Field(
         default_factory=list, description="Folders the ingest service watches for articles."
     )
-    feeds: list[str] = Field(default_factory=list, description="RSS/Atom feed URLs to poll.")
+    watch_interval_s: float = Field(
+        1.0, gt=0, description="Seconds between scans of the watched folders."
+    )
+    feeds: list[str] = Field(
+        default_factory=list,
+        description="RSS/Atom feeds to poll: `URL` or `SOURCE=URL` (SOURCE = source id).",
+    )
     feed_interval_s: float = Field(300.0, gt=0, description="Seconds between polls of a feed.")
     host_politeness_s: float = Field(
         1.0, ge=0, description="Minimum seconds between two requests to one host."
+    )
+    ingest_max_batch: int = Field(
+        100, ge=1, description="Most articles in one push-API batch request."
     )
     near_duplicate_threshold: float = Field(
         0.6, gt=0, le=1, description="Jaccard similarity (MinHash/LSH) above which is a copy."
