@@ -1,0 +1,148 @@
+"""Who says a claim, and how: direct quote, reported speech, or unattributed.
+
+Why: a threat in a head of state's own quoted words is a different alert from an analyst's
+paraphrase, and an unattributed assertion deserves less weight. Everything here is per sentence
+and linear in its tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claimwatch.models import Attribution
+from spacy.tokens import Span, Token
+
+from claimwatch_extract.entities import EntityIndex
+from claimwatch_extract.lexicon import Lexicon
+
+_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
+PRONOUNS = frozenset({"he", "she", "him", "her", "they", "we", "i"})
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the *outer* double-quoted passages (inside the marks).
+
+    Single quotes inside a double-quoted passage are part of it ("quotes inside quotes"), so
+    only double marks are paired: straight quotes alternate, curly ones pair open/close.
+    """
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    closer = ""
+    for m in re.finditer(r"[\"“”«»„]", text):
+        ch = m.group()
+        if open_at is None:
+            if ch in ('"', "“", "«", "„"):
+                open_at, closer = m.end(), ('"' if ch == '"' else _OPEN_CLOSE[ch])
+        elif ch == closer or (ch == '"' and closer == '"') or ch in ("”", "»"):
+            spans.append((open_at, m.start()))
+            open_at = None
+    return spans
+
+
+def inside(char: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= char < b for a, b in spans)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The source of a sentence's claims: the subject of its speech verb."""
+
+    token: Token  # head of the speaker phrase
+    verb: Token
+
+
+def find_speaker(sent: Span, spans: list[tuple[int, int]], lex: Lexicon) -> Speaker | None:
+    """Subject of a speech verb outside quotes ("..., X said"), or of "according to X"."""
+    speech = lex.speech
+    for tok in sent:
+        if tok.lemma_.lower() in ("accord",) or tok.lower_ == "according":
+            for child in tok.children:
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return Speaker(obj, tok)
+    for tok in sent:
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in speech:
+            continue
+        if inside(tok.idx, spans):
+            continue
+        verb: Token | None = tok
+        for _ in range(3):
+            if verb is None:
+                break
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and not inside(subj.idx, spans):
+                return Speaker(subj, tok)
+            verb = verb.head if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp") else None
+    return None
+
+
+def phrase(tok: Token) -> str:
+    """The noun phrase headed by ``tok`` (no relative clauses), for non-entity actors."""
+    words = [
+        t
+        for t in tok.subtree
+        if not any(a.dep_ in ("relcl", "acl", "appos") and a.i != tok.i for a in _path(t, tok))
+        and t.dep_ != "punct"
+    ]
+    if words and words[0].lower_ in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(t.text for t in words) if words else tok.text
+
+
+def _path(t: Token, top: Token) -> list[Token]:
+    out = []
+    while t.i != top.i and t.head.i != t.i:
+        out.append(t)
+        t = t.head
+    return out
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    id: str | None
+    words: str  # lower-cased lemmas describing the actor, for actor_class
+
+
+def resolve_actor(tok: Token, ents: EntityIndex) -> Actor:
+    """Canonical actor for a subject token: a named entity in its phrase (people first), a
+    pronoun resolved to the last person named before, else the noun phrase itself."""
+    sub = list(tok.subtree) if tok.dep_ != "ROOT" else [tok]
+    found = None
+    for t in sub:
+        if t.ent_iob_ == "B":
+            ent = next((e for e in t.doc.ents if e.start == t.i), None)
+            c = ents.at(ent) if ent is not None else None
+            if ent is not None and ent.label_ != "PERSON" and not ent.start <= tok.i < ent.end:
+                continue  # "Hezbari fighters", "Russia's ministry": a modifier, not the actor
+            if c is not None and (found is None or c.type == "PERSON" and found.type != "PERSON"):
+                found = c
+    lemmas = " ".join(t.lemma_.lower() for t in sub)
+    if found is not None:
+        return Actor(found.name, found.id, " | ".join([lemmas, *sorted(found.titles)]))
+    if tok.lower_ in PRONOUNS - {"they", "we", "i"}:
+        person = ents.last_person_before(tok.idx)
+        if person is not None:
+            return Actor(person.name, person.id, " | ".join(sorted(person.titles)))
+    return Actor(phrase(tok), None, lemmas)
+
+
+def classify(words: str, classes: dict[str, list[str]], priority: list[str]) -> str | None:
+    """Class whose lexicon phrase occurs in ``words`` (whole words; priority order)."""
+    padded = f" {re.sub(r'[^a-z0-9| ]+', ' ', words.lower())} "
+    for cls in priority:
+        for phrase_ in classes.get(cls, []):
+            if f" {phrase_} " in padded:
+                return cls
+    return None
+
+
+def attribution_of(
+    char: int, speaker: Speaker | None, spans: list[tuple[int, int]]
+) -> Attribution:
+    if inside(char, spans) and speaker is not None:
+        return Attribution.DIRECT_QUOTE
+    if speaker is not None:
+        return Attribution.REPORTED
+    return Attribution.UNATTRIBUTED

@@ -1,0 +1,152 @@
+"""``extract_claims(doc, ...)``: one parsed article → typed claims with evidence spans.
+
+Pure: no Kafka, no I/O. Every claim's ``start``/``end`` is the character span of its evidence
+sentence in the text that was parsed (``Article.text``), so ``text[start:end] == claim.text``.
+Ids are ``<article id>:<type>:<anchor char>``: stable across re-runs of the same text, distinct
+for two claims in one sentence.
+"""
+
+from __future__ import annotations
+
+from claimwatch.models import Attribution, Claim, ClaimType, Interval
+from spacy.tokens import Doc, Span, Token
+
+from claimwatch_extract.attribution import (
+    Actor,
+    Speaker,
+    attribution_of,
+    classify,
+    find_speaker,
+    quote_spans,
+    resolve_actor,
+)
+from claimwatch_extract.entities import EntityIndex
+from claimwatch_extract.lexicon import Lexicon
+from claimwatch_extract.measurements import extract_measurement
+from claimwatch_extract.numbers import scan_numbers
+from claimwatch_extract.ordinals import extract_ordinals
+from claimwatch_extract.quantities import extract_quantity
+from claimwatch_extract.quotes import find_quotes
+from claimwatch_extract.threats import (
+    find_threats,
+    is_labour,
+    needs_object,
+    target_class,
+    threat_actor_token,
+)
+
+
+def actor_class(actor: Actor | None, lex: Lexicon) -> str:
+    if actor is None:
+        return "unknown"
+    return classify(actor.words, lex.actors.classes, lex.actors.priority) or "unknown"
+
+
+class _Builder:
+    def __init__(self, doc: Doc, article_id: str, ents: EntityIndex, lex: Lexicon) -> None:
+        self.doc, self.article_id, self.ents, self.lex = doc, article_id, ents, lex
+        self.spans = quote_spans(doc.text)
+        self.claims: list[Claim] = []
+
+    def add(
+        self,
+        type_: ClaimType,
+        sent: Span,
+        anchor: Token,
+        speaker: Speaker | None,
+        confidence: float,
+        **fields: object,
+    ) -> None:
+        actor = resolve_actor(speaker.token, self.ents) if speaker is not None else None
+        fields.setdefault("actor", actor.name if actor else None)
+        fields.setdefault("actor_id", actor.id if actor else None)
+        fields.setdefault("attribution", attribution_of(anchor.idx, speaker, self.spans))
+        self.claims.append(
+            Claim(
+                id=f"{self.article_id}:{type_.value}:{anchor.idx}",
+                type=type_,
+                text=sent.text,
+                start=sent.start_char,
+                end=sent.end_char,
+                confidence=confidence,
+                **fields,  # type: ignore[arg-type]
+            )
+        )
+
+    def sentence(self, sent: Span) -> None:
+        lex = self.lex
+        speaker = find_speaker(sent, self.spans, lex)
+        words = [t.lower_ for t in sent]
+        prev_class: str | None = None
+        for m in scan_numbers(words, lex):
+            meas = extract_measurement(m, sent, lex)
+            if meas is not None:
+                value = Interval(low=meas.low, high=meas.high, unit=meas.unit)
+                self.add(ClaimType.MEASUREMENT, sent, meas.first, speaker, meas.confidence,
+                         value=value, slot=meas.slot)
+                continue
+            q = extract_quantity(m, sent, lex, prev_class)
+            if q is not None:
+                prev_class = q.cls
+                value = Interval(low=q.low, high=q.high, unit=q.cls)
+                self.add(ClaimType.QUANTITY, sent, q.first, speaker, q.confidence,
+                         value=value, slot=q.slot)
+        for o in extract_ordinals(sent, lex):
+            value = Interval(low=o.value, high=o.value, unit=o.unit)
+            self.add(ClaimType.ORDINAL_PERIOD, sent, o.first, speaker, o.confidence,
+                     value=value, slot=o.slot)
+        for hit in find_threats(sent, lex):
+            tok = threat_actor_token(hit, speaker, self.spans)
+            actor = resolve_actor(tok, self.ents) if tok is not None else None
+            a_class = actor_class(actor, lex)
+            if needs_object(hit, lex) and (
+                a_class in ("labour", "unknown") or (actor and is_labour(actor.words, lex))
+            ):
+                continue
+            target, t_class = target_class(hit.target, lex)
+            quoted = any(self._quoted(t) for t in hit.evidence)
+            if quoted and speaker is not None:
+                attribution = Attribution.DIRECT_QUOTE
+            elif speaker is not None or hit.own_subject is not None:
+                attribution = Attribution.REPORTED
+            else:
+                attribution = Attribution.UNATTRIBUTED
+            conf = 0.9 if actor is not None and a_class != "unknown" else 0.7
+            self.add(ClaimType.THREAT, sent, hit.trigger, speaker, conf,
+                     actor=actor.name if actor else None,
+                     actor_id=actor.id if actor else None, actor_class=a_class,
+                     target=target, target_class=t_class, condition=hit.condition,
+                     attribution=attribution)
+
+    def _quoted(self, tok: Token) -> bool:
+        return any(a <= tok.idx < b for a, b in self.spans)
+
+    def quotes(self) -> None:
+        doc = self.doc
+        for q in find_quotes(doc, self.spans, self.lex):
+            actor = resolve_actor(q.speaker.token, self.ents)
+            text = doc.text[q.start : q.end]
+            self.claims.append(
+                Claim(
+                    id=f"{self.article_id}:quote:{q.start}-{q.end}:{doc.text.find(q.quote)}",
+                    type=ClaimType.QUOTE,
+                    text=text,
+                    start=q.start,
+                    end=q.end,
+                    confidence=0.9 if actor.id else 0.7,
+                    attribution=Attribution.DIRECT_QUOTE,
+                    actor=actor.name,
+                    actor_id=actor.id,
+                    actor_class=actor_class(actor, self.lex),
+                    quote=q.quote,
+                )
+            )
+
+
+def extract_claims(doc: Doc, article_id: str, ents: EntityIndex, lex: Lexicon) -> list[Claim]:
+    """All claims of one parsed article, in text order (quotes after per-sentence claims)."""
+    b = _Builder(doc, article_id, ents, lex)
+    for sent in doc.sents:
+        b.sentence(sent)
+    b.quotes()
+    return b.claims

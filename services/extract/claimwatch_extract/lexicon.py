@@ -1,0 +1,152 @@
+"""Lexicons as validated data: every word list the extractor uses comes from ``data/*.yaml``.
+
+Why: the extractor must generalise to stories it has not seen, so no event-specific string lives
+in code; a lexicon edit is a data change that is validated here at load time (a typo in a key
+fails loudly instead of silently disabling a rule). Loaded once per process (``lru_cache``) and
+pre-indexed into lookup dicts so per-token checks are O(1).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+Op = Literal["gt", "ge", "lt", "le", "nearly", "about"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Numbers(_Model):
+    words: dict[str, int]
+    multipliers: dict[str, int]
+    vague: dict[str, tuple[int, int]]
+    vague_compound: dict[str, tuple[int, int]]
+    fractions: dict[str, float]
+    prefix: dict[str, Op]
+    suffix: dict[str, Op]
+    nearly_count: float = Field(gt=0, lt=1)
+    nearly_measure: float = Field(gt=0, lt=1)
+    about_rel: float = Field(gt=0, lt=1)
+    fraction_spread: float = Field(ge=0)
+
+
+class NounFrame(_Model):
+    frame: str
+    cls: str = Field(alias="class")
+
+
+class Group(_Model):
+    member: str
+
+
+class Ordinals(_Model):
+    words: dict[str, int]
+    units: dict[str, str]
+    subjects: dict[str, list[str]]
+
+
+class Unit(_Model):
+    unit: str
+    factor: float = Field(gt=0)
+    kind: str
+
+
+class Context(_Model):
+    default: str
+    words: dict[str, str]
+
+
+class Measurements(_Model):
+    units: dict[str, Unit]
+    magnitude_words: list[str]
+    contexts: dict[str, Context]
+    percent_subjects: dict[str, list[str]]
+
+
+class Threats(_Model):
+    force_verbs: list[str]
+    ambiguous_force_verbs: list[str]
+    non_force: list[str]
+    force_nouns: list[str]
+    force_noun_modifiers: list[str]
+    response_verbs: list[str]
+    designation_nouns: dict[str, list[str]]
+    designation_verbs: list[str]
+    modal_aux: list[str]
+    readiness: list[str]
+    threat_verbs: list[str]
+    labour_actor_words: list[str]
+
+
+class Actors(_Model):
+    classes: dict[str, list[str]]
+    priority: list[str]
+    titles: list[str]
+
+
+class Targets(_Model):
+    foreign_markers: list[str]
+    classes: dict[str, list[str]]
+    priority: list[str]
+
+
+class Lexicon(_Model):
+    numbers: Numbers
+    counted_nouns: dict[str, list[str]]
+    frame_nouns: dict[str, NounFrame]
+    tallies: dict[str, NounFrame]
+    groups: dict[str, Group]
+    frames: dict[str, list[list[str]]]
+    skip_frames: list[list[str]]
+    source_nouns: list[str]
+    prep_frames: dict[str, str]
+    frame_default_class: dict[str, str]
+    not_counted: list[str]
+    ordinals: Ordinals
+    measurements: Measurements
+    speech_verbs: list[str]
+    according_to: list[list[str]]
+    threats: Threats
+    actors: Actors
+    targets: Targets
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+    @cached_property
+    def noun_class(self) -> dict[str, str]:
+        """Lemma (or lemma sequence joined by spaces) → counted class."""
+        return {w: cls for cls, words in self.counted_nouns.items() for w in words}
+
+    @cached_property
+    def ordinal_subject(self) -> dict[str, str]:
+        return {w: cls for cls, words in self.ordinals.subjects.items() for w in words}
+
+    @cached_property
+    def percent_subject(self) -> dict[str, str]:
+        return {w: cls for cls, ws in self.measurements.percent_subjects.items() for w in ws}
+
+    @cached_property
+    def speech(self) -> frozenset[str]:
+        return frozenset(self.speech_verbs)
+
+    @cached_property
+    def not_counted_set(self) -> frozenset[str]:
+        return frozenset(self.not_counted)
+
+    @cached_property
+    def frame_lemmas(self) -> frozenset[str]:
+        """Every lemma that takes part in some frame: a cheap pre-filter."""
+        return frozenset(w for sets in self.frames.values() for s in sets for w in s)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(name: str = "lexicon.yaml") -> Lexicon:
+    """Load and validate a lexicon shipped in ``claimwatch_extract/data``."""
+    text = resources.files("claimwatch_extract").joinpath("data", name).read_text("utf-8")
+    return Lexicon.model_validate(yaml.safe_load(text))

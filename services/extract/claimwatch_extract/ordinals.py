@@ -1,0 +1,89 @@
+"""Ordinal periods: "the war, now in its fourth year", "as the siege entered its third week".
+
+Why: outlets disagree on "fourth year" vs "third year"; the slot pairs the subject class (war,
+siege, strike, from the lexicon) with the unit, so only periods of the same kind of thing are
+compared. Only "its/their Nth <unit>" and "the Nth <unit> of X" count: "third quarter",
+"second round" and "fifth straight win" are not periods of a subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from claimwatch_extract.lexicon import Lexicon
+from claimwatch_extract.slots import ordinal_slot
+
+_NUMERIC_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+_RELATIVE = frozenset({"which", "that", "who"})
+
+
+@dataclass(frozen=True)
+class OrdinalPeriod:
+    first: Token
+    value: int
+    unit: str
+    subject: str
+    slot: str
+    confidence: float
+
+
+def ordinal_value(word: str, lex: Lexicon) -> int | None:
+    w = word.lower()
+    if w in lex.ordinals.words:
+        return lex.ordinals.words[w]
+    m = _NUMERIC_ORDINAL.match(w)
+    return int(m.group(1)) if m else None
+
+
+def _subject(unit: Token) -> Token | None:
+    for c in unit.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            obj = next((x for x in c.children if x.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    tok = unit
+    for _ in range(5):
+        head = tok.head
+        if head.i == tok.i:
+            return None
+        if tok.dep_ == "pobj":
+            tok = head  # the preposition
+            continue
+        if head.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("prep", "appos", "acl", "amod"):
+            return head
+        if head.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lower_ in _RELATIVE and head.dep_ == "relcl":
+                return head.head
+            if subj is not None:
+                return subj
+            if head.dep_ in ("relcl", "acl") and head.head.pos_ in ("NOUN", "PROPN"):
+                return head.head
+        tok = head
+    return None
+
+
+def extract_ordinals(sent: Span, lex: Lexicon) -> list[OrdinalPeriod]:
+    out: list[OrdinalPeriod] = []
+    for tok in sent:
+        value = ordinal_value(tok.lower_, lex)
+        if value is None:
+            continue
+        unit = tok.head
+        ul = unit.lemma_.lower()
+        if unit.i == tok.i or ul not in lex.ordinals.units:
+            continue
+        has_poss = any(c.dep_ == "poss" for c in unit.children)
+        subj = _subject(unit)
+        if subj is None or not (has_poss or any(c.lower_ == "of" for c in unit.children)):
+            continue
+        sl = subj.lemma_.lower()
+        cls = lex.ordinal_subject.get(sl) or lex.ordinal_subject.get(subj.lower_)
+        conf = 0.9 if cls else 0.45
+        cls = cls or sl
+        u = lex.ordinals.units[ul]
+        out.append(OrdinalPeriod(tok, value, u, cls, ordinal_slot(cls, u), conf))
+    return out

@@ -1,0 +1,241 @@
+"""Quantity claims: a number counting something, as an interval with class and frame.
+
+Why: "26 countries had formally committed troops" and "more than two dozen nations are prepared
+to send troops" must meet on one slot and be compared as intervals ([26, 26] vs [25, None]:
+consistent), while "a 35-nation coalition" is a different fact. The counted noun gives the
+class (noun lexicon), the predicate around it gives the frame (frame lexicon); see slots.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from claimwatch_extract.lexicon import Lexicon
+from claimwatch_extract.numbers import NumberMatch
+from claimwatch_extract.slots import match_frame, quantity_slot
+
+SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
+
+
+@dataclass(frozen=True)
+class Quantity:
+    first: Token  # first token of the number phrase (incl. modifier)
+    low: float | None
+    high: float | None
+    cls: str
+    frame: str | None
+    slot: str
+    confidence: float
+
+
+def _noun_class(noun: Token, lex: Lexicon) -> tuple[str, bool]:
+    """(class, known): compound+lemma or lemma from the lexicon, else the lemma itself."""
+    lemma = noun.lemma_.lower()
+    compounds = [c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    if compounds:
+        key = f"{compounds[-1]} {lemma}"
+        if key in lex.noun_class:
+            return lex.noun_class[key], True
+    if lemma in lex.noun_class:
+        return lex.noun_class[lemma], True
+    if noun.lower_ in lex.noun_class:
+        return lex.noun_class[noun.lower_], True
+    return lemma.replace(" ", "_"), False
+
+
+def _cluster(verb: Token) -> set[str]:
+    """Lemmas of a predicate: the verb, particles, complements and their objects."""
+    out = {verb.lemma_.lower(), verb.lower_}
+    for c in verb.children:
+        if c.dep_ in ("prt", "acomp", "xcomp", "dobj", "prep", "advmod", "oprd", "attr", "ccomp"):
+            out.add(c.lemma_.lower())
+            for g in c.children:
+                if g.dep_ in ("xcomp", "pobj", "dobj", "prt", "amod", "compound", "prep", "aux"):
+                    out.add(g.lemma_.lower())
+                    if g.dep_ == "xcomp":
+                        out |= {x.lemma_.lower() for x in g.children if x.dep_ in ("prt",)}
+    return out
+
+
+def _frame(noun: Token | None, num: Token, lex: Lexicon) -> tuple[str | None, Token | None]:
+    """Frame of the counted thing (and a group noun if it is counted as members of one)."""
+    start = noun if noun is not None else num
+    if noun is not None:
+        lemma = noun.lemma_.lower()
+        own = {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "acl", "relcl")}
+        for c in noun.children:
+            if c.dep_ == "acl":  # "ships waiting offshore"; not relcl (often a misparse)
+                own |= _cluster(c)
+        f = match_frame(own, lex)
+        if f:
+            return f, None
+        if lemma in lex.frame_nouns:
+            return lex.frame_nouns[lemma].frame, None
+    group: Token | None = None
+    if noun is not None:
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if poss is not None and poss.lemma_.lower() in lex.groups:
+            group = poss  # "the court's nine justices"
+    tok = start
+    path: set[str] = set()
+    for _ in range(5):
+        dep = tok.dep_
+        head = tok.head
+        if head.i == tok.i:
+            break
+        if dep in ("pobj",):
+            prep = head
+            path.add(prep.lemma_.lower())
+            holder = prep.head
+            if holder.pos_ in ("NOUN", "PROPN") and holder.i != tok.i:
+                hl = holder.lemma_.lower()
+                if prep.lower_ == "of" and hl in lex.groups and group is None:
+                    group = holder
+                elif prep.lower_ in lex.prep_frames and holder.i < prep.i:
+                    return lex.prep_frames[prep.lower_], None
+                path.add(hl)
+            elif holder.pos_ in ("VERB", "AUX"):
+                f = match_frame(_cluster(holder) | path, lex)
+                if f is not None:
+                    return f, group
+            tok = holder
+            continue
+        if dep in ("conj", "appos", "compound", "nummod", "amod", "quantmod", "npadvmod"):
+            if head.pos_ in ("NOUN", "PROPN", "NUM", "ADJ"):
+                path.add(head.lemma_.lower())
+                tok = head
+                continue
+        if head.pos_ in ("VERB", "AUX", "ADJ") or dep in (
+            "nsubj",
+            "nsubjpass",
+            "dobj",
+            "attr",
+            "pobj",
+        ):
+            f = match_frame(_cluster(head) | path, lex)
+            if f is None and dep == "conj" and head.head.pos_ in ("VERB", "AUX"):
+                f = match_frame(_cluster(head.head) | path, lex)
+            if f is None and head.dep_ in ("conj", "xcomp", "advcl") and head.pos_ != "VERB":
+                f = match_frame(_cluster(head.head), lex)
+            return f, group
+        tok = head
+    return match_frame(path, lex) if path else None, group
+
+
+def _counted_noun(match: NumberMatch, sent: Span) -> Token | None:
+    """The noun a number counts: its syntactic head, or the object of a following "of"."""
+    last = sent[match.num_end - 1]
+    nxt = sent[match.num_end] if match.num_end < len(sent) else None
+    if nxt is not None and nxt.lower_ == "of":
+        # "dozens of villages", "two of its five shafts"
+        for c in nxt.children:
+            if c.dep_ == "pobj" and c.pos_ == "NOUN":
+                return c
+        return None
+    for tok in sent[match.num_start : match.num_end]:
+        head = tok.head
+        if head.pos_ == "NOUN" and head.i >= match.num_end and head.i - last.i <= 4:
+            return head
+    # "a crowd of 48,000": the number is the object of "of" after a counted noun
+    if last.dep_ == "pobj" and last.head.lower_ == "of":
+        holder = last.head.head
+        if holder.pos_ == "NOUN" and holder.i < last.i:
+            return holder
+    return None
+
+
+def extract_quantity(
+    match: NumberMatch, sent: Span, lex: Lexicon, prev_class: str | None
+) -> Quantity | None:
+    """A quantity claim for one number phrase of a sentence, or None if it is not a count."""
+    if match.kind in ("score", "fraction"):
+        return None
+    nums = sent[match.num_start : match.num_end]
+    if any(t.ent_type_ in ("MONEY", "PERCENT") for t in nums):
+        return None
+    if any(t.ent_type_ in SKIP_ENTS for t in nums):
+        # NER often calls "between 40 and 50 civilians" a DATE: trust a counted noun instead
+        noun = _counted_noun(match, sent)
+        if noun is None or noun.ent_type_ in SKIP_ENTS or noun.lemma_.lower() in (
+            lex.not_counted_set
+        ):
+            return None
+    if match.kind == "exact" and match.low == 1 and not nums[0].like_num:
+        return None  # "one of", "a" — too ambiguous to count
+    if match.kind == "exact" and nums[0].lower_ in ("one",):
+        return None
+    last = nums[-1]
+    if match.op is None and match.start > 0:
+        before = sent[match.start - 1]
+        if before.pos_ == "PROPN" and before.text[:1].isupper() and before.ent_type_ != "GPE":
+            return None  # a number in a name: "Article 12", "Flight 302"
+    nxt = sent[match.num_end] if match.num_end < len(sent) else None
+    # "a 35-nation coalition", "the 300-seat parliament", "a nine-member jury"
+    if nxt is not None and nxt.text == "-" and match.num_end + 1 < len(sent):
+        unit = sent[match.num_end + 1]
+        ul = unit.lemma_.lower()
+        if ul in lex.not_counted_set or unit.lower_ in lex.not_counted_set:
+            return None
+        group = unit.head if unit.head.i > unit.i else None
+        if group is None or group.lemma_.lower() not in lex.groups:
+            return None
+        gl = group.lemma_.lower()
+        if ul in ("member", "strong"):
+            cls = lex.groups[gl].member
+        else:
+            cls = _noun_class(unit, lex)[0]
+        return _make(match, sent, lex, cls, f"size:{gl}", 0.85)
+    noun = _counted_noun(match, sent)
+    if noun is not None:
+        nl = noun.lemma_.lower()
+        if nl in lex.not_counted_set or noun.lower_ in lex.not_counted_set:
+            return None
+        if nl in lex.source_nouns and noun.head.lemma_.lower() in lex.speech:
+            return None
+        cls, known = _noun_class(noun, lex)
+        if nl in lex.frame_nouns:
+            cls, known = lex.frame_nouns[nl].cls, True
+    else:
+        tally = _tally(last, lex)
+        if tally is not None:
+            return _make(match, sent, lex, tally[1], tally[0], 0.8)
+        if last.head.pos_ == "PROPN" or last.dep_ in ("appos",) or last.head.i < last.i - 1 and last.dep_ == "nummod":
+            return None
+        cls, known = "", False
+    frame, group = _frame(noun, last, lex)
+    if noun is None:
+        if frame is None:
+            return None
+        cls = prev_class or lex.frame_default_class.get(frame, "")
+        if not cls:
+            return None
+        known = True
+    if frame is None and group is not None:
+        frame = f"size:{group.lemma_.lower()}"
+    if frame is None:
+        return _make(match, sent, lex, cls, None, 0.4)
+    return _make(match, sent, lex, cls, frame, 0.9 if known else 0.7)
+
+
+def _tally(num: Token, lex: Lexicon) -> tuple[str, str] | None:
+    """ "the death toll rose to 212" / "put the toll at 312": the number values a tally noun."""
+    tok = num.head if num.dep_ == "pobj" else num
+    verb = tok.head if tok.dep_ == "prep" else tok
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "dobj", "nsubjpass") and c.i != num.i:
+            words = [x.lemma_.lower() for x in c.subtree if x.dep_ not in ("det", "poss", "punct")]
+            for n in range(len(words), 0, -1):
+                key = " ".join(words[-n:])
+                if key in lex.tallies:
+                    t = lex.tallies[key]
+                    return t.frame, t.cls
+    return None
+
+
+def _make(
+    match: NumberMatch, sent: Span, lex: Lexicon, cls: str, frame: str | None, conf: float
+) -> Quantity:
+    low, high = match.interval(lex, counted=True)
+    return Quantity(sent[match.start], low, high, cls, frame, quantity_slot(cls, frame), conf)

@@ -1,0 +1,51 @@
+"""Attributed direct quotes: speaker + quoted words + the sentence(s) that carry them.
+
+Why: rule writers match on who said what in their own words. Only outer double-quoted passages
+of three or more words count; single quotes inside them stay part of the outer quote (the outer
+speaker is the one on record). A quote with no speech verb of its own continues the previous
+quote's speaker when it directly follows it ('"We will win," she said. "Nobody doubts it."').
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from claimwatch_extract.attribution import Speaker, find_speaker
+from claimwatch_extract.lexicon import Lexicon
+
+MIN_WORDS = 3
+
+
+@dataclass(frozen=True)
+class QuoteHit:
+    start: int  # evidence start (sentence)
+    end: int
+    quote: str
+    speaker: Speaker
+
+
+def find_quotes(doc: Doc, spans: list[tuple[int, int]], lex: Lexicon) -> list[QuoteHit]:
+    out: list[QuoteHit] = []
+    sents = list(doc.sents)
+    prev: tuple[int, Speaker] | None = None  # (sentence index, speaker) of the last quote
+    for a, b in spans:
+        text = doc.text[a:b].strip()
+        if len(text.split()) < MIN_WORDS:
+            continue
+        idx = [i for i, s in enumerate(sents) if s.start_char < b + 1 and s.end_char > a - 1]
+        if not idx:
+            continue
+        speaker = None
+        for i in idx:
+            speaker = find_speaker(sents[i], spans, lex)
+            if speaker is not None:
+                break
+        if speaker is None and prev is not None and idx[0] - prev[0] <= 1:
+            speaker = prev[1]
+        if speaker is None:
+            continue
+        prev = (idx[-1], speaker)
+        out.append(QuoteHit(sents[idx[0]].start_char, sents[idx[-1]].end_char, text, speaker))
+    return out
