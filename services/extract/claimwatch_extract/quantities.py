@@ -136,6 +136,8 @@ def _counted_noun(match: NumberMatch, sent: Span) -> Token | None:
         return None
     for tok in sent[match.num_start : match.num_end]:
         head = tok.head
+        while head.i < match.num_end and head.head.i != head.i and head.i >= match.num_start:
+            head = head.head  # "two dozen countries": "dozen" is part of the number
         if head.pos_ == "NOUN" and head.i >= match.num_end and head.i - last.i <= 4:
             return head
     # "a crowd of 48,000": the number is the object of "of" after a counted noun
