@@ -15,28 +15,52 @@ RULES = load_rules()
 CONFIG = load_config()
 
 
-def qty(low: float | None, high: float | None, slot: str = "quantity:country:commit",
-        conf: float = 0.9, text: str | None = None) -> Claim:
+def qty(
+    low: float | None,
+    high: float | None,
+    slot: str = "quantity:country:commit",
+    conf: float = 0.9,
+    text: str | None = None,
+) -> Claim:
     return Claim(
-        id=f"q{low}{high}{slot}", type=ClaimType.QUANTITY, text=text or f"{low}-{high} committed",
-        start=0, end=10, confidence=conf, value=Interval(low=low, high=high, unit="country"),
+        id=f"q{low}{high}{slot}",
+        type=ClaimType.QUANTITY,
+        text=text or f"{low}-{high} committed",
+        start=0,
+        end=10,
+        confidence=conf,
+        value=Interval(low=low, high=high, unit="country"),
         slot=slot,
     )
 
 
 def threat(actor_class: str = "state_official", target_class: str = "foreign_forces") -> Claim:
     return Claim(
-        id="t1", type=ClaimType.THREAT, text="Foreign troops will be legitimate targets.",
-        start=0, end=40, confidence=0.9, attribution=Attribution.DIRECT_QUOTE, actor="Voronin",
-        actor_class=actor_class, target="foreign troops", target_class=target_class,
+        id="t1",
+        type=ClaimType.THREAT,
+        text="Foreign troops will be legitimate targets.",
+        start=0,
+        end=40,
+        confidence=0.9,
+        attribution=Attribution.DIRECT_QUOTE,
+        actor="Voronin",
+        actor_class=actor_class,
+        target="foreign troops",
+        target_class=target_class,
     )
 
 
-def article(aid: str, source: str, claims: list[Claim], minutes: int = 0,
-            duplicate_of: str | None = None) -> ClaimsExtracted:
+def article(
+    aid: str, source: str, claims: list[Claim], minutes: int = 0, duplicate_of: str | None = None
+) -> ClaimsExtracted:
     return ClaimsExtracted(
-        article_id=aid, source=source, title="t", ingested_at=T0 + timedelta(minutes=minutes),
-        duplicate_of=duplicate_of, entity_ids=["gpe:x"], claims=claims,
+        article_id=aid,
+        source=source,
+        title="t",
+        ingested_at=T0 + timedelta(minutes=minutes),
+        duplicate_of=duplicate_of,
+        entity_ids=["gpe:x"],
+        claims=claims,
     )
 
 
@@ -50,17 +74,22 @@ def run(events: list[ClaimsExtracted], state: StoryState | None = None):
 
 
 def test_contradiction_fires_once_then_versions_as_sides_grow() -> None:
-    state, sent = run([
-        article("a1", "wire", [qty(24, 24)]),
-        article("a2", "herald", [qty(26, 26)], 1),
-        article("a3", "courier", [qty(26, 26)], 2),
-        article("a4", "courier", [qty(26, 26, text="again 26")], 3),  # same outlet: no news
-    ])
+    state, sent = run(
+        [
+            article("a1", "wire", [qty(24, 24)]),
+            article("a2", "herald", [qty(26, 26)], 1),
+            article("a3", "courier", [qty(26, 26)], 2),
+            article("a4", "courier", [qty(26, 26, text="again 26")], 3),  # same outlet: no news
+        ]
+    )
     assert [len(s) for s in sent] == [0, 1, 1, 0]
     v1, v2 = sent[1][0], sent[2][0]
     assert v1.id == v2.id and (v1.version, v2.version) == (1, 2)
     assert v1.kind == "contradiction" and v1.slot == "quantity:country:commit"
-    assert [(s.value.low, s.sources) for s in v2.sides] == [(24, ["wire"]), (26, ["courier", "herald"])]
+    assert [(s.value.low, s.sources) for s in v2.sides] == [
+        (24, ["wire"]),
+        (26, ["courier", "herald"]),
+    ]
     assert v2.independent_sources == 3
     assert v2.ingested_at == T0
     assert "wire say 24 country" in v2.explanation
@@ -68,11 +97,13 @@ def test_contradiction_fires_once_then_versions_as_sides_grow() -> None:
 
 
 def test_syndicated_copy_counts_with_its_original_once() -> None:
-    _, sent = run([
-        article("a1", "wire", [qty(24, 24)]),
-        article("a2", "daily", [qty(24, 24)], 1, duplicate_of="a1"),
-        article("a3", "herald", [qty(26, 26)], 2),
-    ])
+    _, sent = run(
+        [
+            article("a1", "wire", [qty(24, 24)]),
+            article("a2", "daily", [qty(24, 24)], 1, duplicate_of="a1"),
+            article("a3", "herald", [qty(26, 26)], 2),
+        ]
+    )
     alert = sent[2][0]
     assert alert.independent_sources == 2
     assert alert.sides[0].sources == ["daily", "wire"]
@@ -80,21 +111,27 @@ def test_syndicated_copy_counts_with_its_original_once() -> None:
 
 def test_copy_of_same_value_never_looks_like_a_second_source_for_min_sources() -> None:
     # Copy of an outlet's own article saying a different value is still that outlet.
-    _, sent = run([
-        article("a1", "wire", [qty(24, 24)]),
-        article("a2", "daily", [qty(26, 26)], 1, duplicate_of="a1"),
-    ])
+    _, sent = run(
+        [
+            article("a1", "wire", [qty(24, 24)]),
+            article("a2", "daily", [qty(26, 26)], 1, duplicate_of="a1"),
+        ]
+    )
     assert sent[1][0].title.startswith("wire contradicts itself")
 
 
 def test_overlapping_and_different_slots_and_low_confidence_never_fire() -> None:
-    _, sent = run([
-        article("a1", "wire", [qty(25, None), qty(35, 35, slot="quantity:country:size:coalition")]),
-        article("a2", "herald", [qty(26, 26)], 1),
-        article("a3", "courier", [qty(30, 30, conf=0.3)], 2),
-        article("a4", "post", [qty(3, 3, slot="quantity:country:unknown")], 3),
-        article("a5", "times", [qty(9, 9, slot="quantity:country:unknown")], 4),
-    ])
+    _, sent = run(
+        [
+            article(
+                "a1", "wire", [qty(25, None), qty(35, 35, slot="quantity:country:size:coalition")]
+            ),
+            article("a2", "herald", [qty(26, 26)], 1),
+            article("a3", "courier", [qty(30, 30, conf=0.3)], 2),
+            article("a4", "post", [qty(3, 3, slot="quantity:country:unknown")], 3),
+            article("a5", "times", [qty(9, 9, slot="quantity:country:unknown")], 4),
+        ]
+    )
     assert sent == [[], [], [], [], []]
 
 
@@ -105,11 +142,13 @@ def test_one_outlet_two_values_says_so() -> None:
 
 
 def test_key_claim_rule_groups_outlets_into_versions() -> None:
-    _, sent = run([
-        article("a1", "wire", [threat()]),
-        article("a2", "daily", [threat()], 1, duplicate_of="a1"),
-        article("a3", "herald", [threat()], 2),
-    ])
+    _, sent = run(
+        [
+            article("a1", "wire", [threat()]),
+            article("a2", "daily", [threat()], 1, duplicate_of="a1"),
+            article("a3", "herald", [threat()], 2),
+        ]
+    )
     assert [len(s) for s in sent] == [1, 0, 1]
     v1, v2 = sent[0][0], sent[2][0]
     assert v1.rule == "threat-of-force-foreign-military" and v1.severity == "critical"

@@ -66,10 +66,8 @@ def _table(app: faust.App, name: str, partitions: int) -> Any:
         name,
         default=None,
         partitions=partitions,
-        key_type=bytes,
+        key_type=bytes,  # bytes -> faust's "raw" codec for writes *and* recovery
         value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
     )
 
 
