@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+
 from claimwatch.models import Interval
 from claimwatch_alert.contradictions import SlotClaim, consistent_groups, detect_contradiction
 
 
-def c(source: str, low: float | None, high: float | None, conf: float = 0.9, unit: str = "country",
-      origin: str | None = None) -> SlotClaim:
+def c(
+    source: str,
+    low: float | None,
+    high: float | None,
+    conf: float = 0.9,
+    unit: str = "country",
+    origin: str | None = None,
+) -> SlotClaim:
     return SlotClaim(
         article_id=f"a-{source}-{low}-{high}",
         source=source,
@@ -42,7 +50,7 @@ def test_vague_value_does_not_chain_two_precise_conflicting_values() -> None:
 def test_groups_have_pairwise_disjoint_common_ranges() -> None:
     claims = [c("a", 10, 20), c("b", 15, 15), c("d", 18, 30), c("e", 40, None), c("f", None, 12)]
     groups = consistent_groups(claims)
-    for left, right in zip(groups, groups[1:], strict=False):
+    for left, right in itertools.pairwise(groups):
         assert left.high is not None and right.low is not None and left.high < right.low
     assert sum(len(g.claims) for g in groups) == len(claims)
 
