@@ -22,6 +22,7 @@ app = typer.Typer(
 SERVICE_CLI_MODULES = (
     "claimwatch_ingest.cli",
     "claimwatch_extract.cli",
+    "claimwatch_extract.worker_cli",
     "claimwatch_alert.cli",
     "claimwatch_alert.delivery.cli",
 )
