@@ -1,24 +1,45 @@
 """Turning raw articles into Article events on the articles topic, once each.
 
 Every ingest door (folders, feeds, push API, replay) goes through ``ArticlePublisher`` so
-identity, de-duplication and metrics are the same whichever way an article arrives.
+validation, normalisation, identity, de-duplication and metrics are the same whichever way an
+article arrives. An article counts as produced only once the broker acknowledged it; the
+duplicate index learns about it only then, so a failed send can simply be retried.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claimwatch.kafka import EventProducer
-from claimwatch.metrics import RECORDS_OUT
-from claimwatch.models import Article, SourceKind
+from claimwatch.kafka import EventProducer, encode
+from claimwatch.metrics import RECORDS_IN, RECORDS_OUT
+from claimwatch.models import Article, DuplicateKind, SourceKind
 from claimwatch.settings import Settings
 
-from claimwatch_ingest.files import RawArticle
+from claimwatch_ingest.dedup import DuplicateIndex
+from claimwatch_ingest.files import RawArticle, looks_binary
 from claimwatch_ingest.identity import article_id
+from claimwatch_ingest.metrics import (
+    ARTICLES,
+    ARTICLES_RECEIVED,
+    BYTES_PRODUCED,
+    BYTES_RECEIVED,
+    DUPLICATES,
+    INDEX_SIZE,
+    NEAR_SIMILARITY,
+    PRODUCE_SECONDS,
+    count_rejection,
+)
 from claimwatch_ingest.normalise import normalise
+
+MAX_SOURCE_CHARS = 200
 
 
 class RejectedArticle(Exception):
+    """An input that is not an article we can use; ``reason`` is a metrics reason code."""
+
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
         self.reason = reason
@@ -30,21 +51,52 @@ class PublishResult:
     article_id: str
     produced: bool
     duplicate_of: str | None = None
+    duplicate_kind: DuplicateKind | None = None
+    similarity: float | None = None
 
 
 class ArticlePublisher:
-    def __init__(self, producer: EventProducer, settings: Settings) -> None:
+    """Validates, normalises, identifies and produces articles; one per ingest process."""
+
+    def __init__(
+        self,
+        producer: EventProducer,
+        settings: Settings,
+        index: DuplicateIndex | None = None,
+    ) -> None:
         self.producer = producer
         self.settings = settings
-        self._seen: set[str] = set()
+        self.index = index or DuplicateIndex(settings.near_duplicate_threshold)
+        self._inflight: dict[str, asyncio.Future[PublishResult]] = {}
+
+    # ----------------------------------------------------------------- pure part
 
     def build(self, raw: RawArticle, kind: SourceKind) -> Article:
+        """The Article for ``raw`` (no duplicate fields yet), or ``RejectedArticle``."""
+        source = raw.source.strip()
+        if not source:
+            raise RejectedArticle("missing_field", "source is empty: say which outlet this is")
+        if len(source) > MAX_SOURCE_CHARS:
+            raise RejectedArticle(
+                "invalid_field", f"source is {len(source)} characters; at most {MAX_SOURCE_CHARS}"
+            )
+        body_bytes = raw.body.encode("utf-8", "surrogatepass")
+        if len(body_bytes) > self.settings.ingest_max_bytes:
+            raise RejectedArticle(
+                "too_large",
+                f"text is {len(body_bytes)} bytes; the limit is {self.settings.ingest_max_bytes}",
+            )
+        if looks_binary(body_bytes):
+            raise RejectedArticle("binary", "text contains binary data (NUL or control bytes)")
         text = normalise(raw.body, raw.content_type)
         if not text:
-            raise RejectedArticle("empty_text", "article has no text after normalisation")
+            raise RejectedArticle(
+                "empty_text",
+                "no article text left after removing markup, scripts and page furniture",
+            )
         return Article(
-            id=article_id(raw.source, text),
-            source=raw.source,
+            id=article_id(source, text),
+            source=source,
             source_kind=kind,
             url=raw.url,
             title=raw.title,
@@ -53,11 +105,71 @@ class ArticlePublisher:
             original_text=raw.body,
         )
 
+    # ----------------------------------------------------------------- with the broker
+
+    def prepare(self, raw: RawArticle, kind: SourceKind) -> Article:
+        """``build`` plus counting it as received (and as rejected if it is)."""
+        ARTICLES_RECEIVED.labels(kind.value).inc()
+        RECORDS_IN.labels("ingest").inc()
+        BYTES_RECEIVED.labels(kind.value).inc(len(raw.body.encode("utf-8", "surrogatepass")))
+        try:
+            return self.build(raw, kind)
+        except RejectedArticle as exc:
+            count_rejection(kind, exc.reason, received=False)
+            raise
+
     async def publish(self, raw: RawArticle, kind: SourceKind = SourceKind.FILE) -> PublishResult:
-        article = self.build(raw, kind)
-        if article.id in self._seen:
-            return PublishResult(article.id, produced=False)
-        await self.producer.send_and_wait(self.settings.topics.articles, article.id, article)
-        self._seen.add(article.id)
+        """Produce ``raw`` unless it was produced before; ``RejectedArticle`` for bad input."""
+        return await self.publish_article(self.prepare(raw, kind))
+
+    async def publish_many(self, articles: Sequence[Article]) -> list[PublishResult]:
+        """Produce prepared articles concurrently (pipelined sends), results in order."""
+        return list(await asyncio.gather(*(self.publish_article(a) for a in articles)))
+
+    async def publish_article(self, article: Article) -> PublishResult:
+        """Produce a prepared article once; concurrent calls for one id share one send."""
+        pending = self._inflight.get(article.id)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        if article.id in self.index:
+            ARTICLES.labels(article.source_kind.value, "seen").inc()
+            root = self.index.root_of(article.id)
+            return PublishResult(article.id, False, root if root != article.id else None)
+        future: asyncio.Future[PublishResult] = asyncio.get_running_loop().create_future()
+        self._inflight[article.id] = future
+        try:
+            result = await self._produce(article)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: only concurrent callers care
+            raise
+        else:
+            future.set_result(result)
+            return result
+        finally:
+            del self._inflight[article.id]
+
+    async def _produce(self, article: Article) -> PublishResult:
+        match = self.index.match(article.text)
+        if match is not None:
+            article = article.model_copy(
+                update={"duplicate_of": match.original_id, "duplicate_kind": match.kind}
+            )
+        started = time.perf_counter()
+        await self.producer.send_and_wait(
+            self.settings.topics.articles, article.id, article, event_id=article.id
+        )
+        PRODUCE_SECONDS.observe(time.perf_counter() - started)
+        self.index.add(article.id, article.text, article.duplicate_of)
+        INDEX_SIZE.set(len(self.index))
+        BYTES_PRODUCED.inc(len(encode(article)))
         RECORDS_OUT.labels("ingest").inc()
-        return PublishResult(article.id, produced=True, duplicate_of=article.duplicate_of)
+        kind = article.source_kind.value
+        if match is None:
+            ARTICLES.labels(kind, "new").inc()
+            return PublishResult(article.id, True)
+        ARTICLES.labels(kind, "duplicate").inc()
+        DUPLICATES.labels(match.kind.value).inc()
+        if match.kind is DuplicateKind.NEAR:
+            NEAR_SIMILARITY.observe(match.similarity)
+        return PublishResult(article.id, True, match.original_id, match.kind, match.similarity)

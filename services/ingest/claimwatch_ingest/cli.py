@@ -1,0 +1,76 @@
+"""``claimwatch ingest``: folder watch, feed polling and the push API in one process.
+
+This exact command is what docker-compose and Kubernetes run. Prometheus metrics are served
+on their own port (``Settings.metrics_port``, default 9101, like every claimwatch service has
+its own) and also on the API at ``/metrics``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+import typer
+
+DEFAULT_METRICS_PORT = 9101
+
+
+def ingest(
+    watch: list[Path] = typer.Option(
+        [], "--watch", help="Folder to watch (repeatable; added to CLAIMWATCH_WATCH_DIRS)."
+    ),
+    feed: list[str] = typer.Option(
+        [], "--feed", help="Feed URL or SOURCE=URL to poll (repeatable; added to CLAIMWATCH_FEEDS)."
+    ),
+    port: int | None = typer.Option(
+        None, "--port", help="Push API port (default CLAIMWATCH_INGEST_PORT, 8081)."
+    ),
+    no_api: bool = typer.Option(False, "--no-api", help="Run without the push API."),
+) -> None:
+    """Run the ingest service until SIGINT/SIGTERM: files, feeds and HTTP push -> articles."""
+    from claimwatch.logging import configure_logging
+    from claimwatch.metrics import serve_metrics
+    from claimwatch.settings import Settings
+
+    from claimwatch_ingest.feeds import parse_feed_spec
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    for spec in feed:
+        try:
+            parse_feed_spec(spec)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--feed") from None
+    for folder in watch:
+        if not folder.is_dir():
+            raise typer.BadParameter(f"{folder} is not a folder", param_hint="--watch")
+    metrics_port = serve_metrics(
+        settings.metrics_port or DEFAULT_METRICS_PORT, settings.metrics_host
+    )
+    asyncio.run(_run(settings, watch, feed, port, not no_api, metrics_port))
+
+
+async def _run(
+    settings: object, watch: list[Path], feed: list[str], port: int | None, api: bool, mport: int
+) -> None:
+    from claimwatch.logging import get_logger
+    from claimwatch.settings import Settings
+
+    from claimwatch_ingest.service import IngestService
+
+    assert isinstance(settings, Settings)
+    log = get_logger("claimwatch_ingest")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    service = IngestService(settings, watch_dirs=watch, feeds=feed, api_port=port, api=api)
+    async with service:
+        log.info("ingest_ready", api_port=service.api_port, metrics_port=mport)
+        await stop.wait()
+        log.info("ingest_stopping")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="ingest")(ingest)
