@@ -29,7 +29,6 @@ def deliver(
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
-    _quiet_http_logs()
     asyncio.run(serve(settings, port=port))
 
 
@@ -62,11 +61,3 @@ def receive(
         await serve_until(make_server(app, host, port), stop)
 
     asyncio.run(main())
-
-
-def _quiet_http_logs() -> None:
-    """httpx logs every request URL at INFO; webhook URLs can carry credentials."""
-    import logging
-
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)

@@ -27,6 +27,7 @@ class OffsetTracker(Generic[P]):
         """Record that ``offset`` (read in increasing order) started ``jobs`` deliveries."""
         self._pending[partition][offset] = jobs
         self._last[partition] = offset
+        self._committed.setdefault(partition, offset)  # the position we started reading at
 
     def done(self, partition: P, offset: int) -> None:
         """One delivery of ``offset`` became final."""

@@ -24,6 +24,22 @@ from claimwatch_alert.delivery.worker import STAGE, DeliveryWorker
 
 log = get_logger(__name__)
 
+# Loggers that would print record values or request URLs at DEBUG: subscription records carry
+# signing secrets and webhook URLs can carry credentials, so these never go below INFO here.
+_VALUE_LOGGERS = ("aiokafka", "httpx", "httpcore", "uvicorn.access")
+
+
+def quiet_value_loggers() -> None:
+    """Keep libraries that log payloads from doing so, whatever the global log level."""
+    import logging
+
+    for name in _VALUE_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.INFO:
+            logger.setLevel(logging.INFO)
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
 
 class DeliveryService:
     """The subscriptions table, the delivery worker and the API over one producer."""
@@ -35,6 +51,7 @@ class DeliveryService:
         resolver: Resolver = system_resolver,
         sender: Sender | None = None,
     ) -> None:
+        quiet_value_loggers()
         self.settings = settings
         self.producer = EventProducer(settings.bootstrap, STAGE)
         self.store = SubscriptionStore(settings, self.producer)

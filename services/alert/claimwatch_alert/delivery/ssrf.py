@@ -88,8 +88,8 @@ def forbidden_reason(addr: IPAddress) -> str | None:
         ("unspecified", addr.is_unspecified),
         ("link_local", addr.is_link_local),
         ("multicast", addr.is_multicast),
-        ("private", addr.is_private),
         ("reserved", addr.is_reserved),
+        ("private", addr.is_private),
         ("not_global", not addr.is_global),
     )
     return next((name for name, hit in checks if hit), None)

@@ -319,8 +319,9 @@ class DeliveryWorker:
         delay: float | None,
     ) -> None:
         DELIVERIES.labels(outcome.value).inc()
+        now = datetime.now(UTC)
         next_at = (
-            datetime.now(UTC) + timedelta(seconds=delay)
+            now + timedelta(seconds=delay)
             if outcome is DeliveryOutcome.RETRY and delay is not None
             else None
         )
@@ -335,6 +336,7 @@ class DeliveryWorker:
             error=None if result.error is None else f"{result.error}: {result.detail}",
             latency_seconds=result.latency_seconds,
             next_attempt_at=next_at,
+            at=now,
         )
         await self.producer.send_and_wait(
             self.settings.topics.deliveries, f"{job.alert.id}:{sub.id}", record
