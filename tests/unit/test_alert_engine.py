@@ -92,7 +92,7 @@ def test_contradiction_fires_once_then_versions_as_sides_grow() -> None:
     ]
     assert v2.independent_sources == 3
     assert v2.ingested_at == T0
-    assert "wire say 24 country" in v2.explanation
+    assert "wire: 24 country" in v2.explanation
     assert state.articles["a3"].alerts == [f"{v2.id}:2"]
 
 

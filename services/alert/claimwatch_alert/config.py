@@ -24,9 +24,12 @@ class StoryParams(BaseModel):
 
     entity_weight: float = Field(0.6, ge=0, le=1, description="Weight of entity overlap.")
     title_weight: float = Field(0.4, ge=0, le=1, description="Weight of title similarity.")
-    min_score: float = Field(0.45, gt=0, le=1, description="Join the best story at or above.")
+    min_score: float = Field(0.35, gt=0, le=1, description="Join the best story at or above.")
     min_shared_entities: int = Field(
-        2, ge=1, description="Entity overlap counts only with at least this many shared ids."
+        1, ge=1, description="Entity overlap counts only with at least this many shared ids."
+    )
+    min_entity_base: int = Field(
+        3, ge=1, description="Smallest denominator of the overlap (tiny entity sets)."
     )
     title_only_min: float = Field(
         0.85, gt=0, le=1, description="Title similarity that joins a story on its own."

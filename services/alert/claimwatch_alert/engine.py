@@ -136,7 +136,7 @@ def _side(group: Group) -> AlertSide:
 
 
 def _explain(slot: str, found: Contradiction) -> str:
-    parts = [f"{', '.join(g.origins)} say {fmt_value(_side(g).value)}" for g in found.sides]
+    parts = [f"{', '.join(g.origins)}: {fmt_value(_side(g).value)}" for g in found.sides]
     origins = {o for g in found.sides for o in g.origins}
     line = f"On {slot}: " + "; ".join(parts) + f" ({len(origins)} independent outlets)."
     if found.self_contradicting:

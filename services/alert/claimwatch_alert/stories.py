@@ -5,8 +5,8 @@ Method (parameters in ``data/detection.yaml``, window in ``Settings.story_window
 1. A syndicated copy (``duplicate_of``) joins its original's story when that is known.
 2. Otherwise every story active within the time window is scored:
    ``entity_weight * overlap + title_weight * title_similarity`` where ``overlap`` is the
-   number of shared entity ids over the smaller entity set (zero unless at least
-   ``min_shared_entities`` are shared) and ``title_similarity`` is rapidfuzz's
+   number of shared entities (compared by name, ignoring the NER type) over the smaller
+   entity set, counted as at least ``min_entity_base`` entities, and ``title_similarity`` is rapidfuzz's
    ``token_set_ratio`` against the story's titles (0..1). The best story at or above
    ``min_score`` wins (ties: the older story); a near-identical title joins on its own.
 3. Else the article opens a new story, whose id derives from that article's id — stable
@@ -47,13 +47,22 @@ def story_id_for(article_id: str) -> str:
     return "st-" + hashlib.sha256(article_id.encode()).hexdigest()[:16]
 
 
+def entity_key(entity_id: str) -> str:
+    """Compare entities by name, not type: NER may tag one place GPE here and FAC there."""
+    return entity_id.split(":", 1)[-1]
+
+
 def entity_overlap(article_entities: set[str], card: StoryCard, params: StoryParams) -> float:
-    if not article_entities or not card.entity_counts:
+    """Shared entities over the smaller set, whose size counts as at least
+    ``min_entity_base`` so one shared country does not make a 1-entity article a match."""
+    mine = {entity_key(e) for e in article_entities}
+    theirs = {entity_key(e) for e in card.entity_counts}
+    if not mine or not theirs:
         return 0.0
-    shared = len(article_entities & card.entity_counts.keys())
+    shared = len(mine & theirs)
     if shared < params.min_shared_entities:
         return 0.0
-    return shared / min(len(article_entities), len(card.entity_counts))
+    return shared / max(min(len(mine), len(theirs)), params.min_entity_base)
 
 
 def title_similarity(title: str | None, card: StoryCard) -> float:
