@@ -140,3 +140,29 @@ def mounts(service: dict[str, Any]) -> list[Mount]:
         kind = "bind" if source.startswith(("/", ".", "~")) else "volume"
         result.append(Mount(kind, source, target))
     return result
+
+
+METRIC_DEFINITION = re.compile(r"""["'](claimwatch_[a-z0-9_]+)["']""")
+PROMQL_METRIC = re.compile(r"\b(claimwatch_[a-z0-9_]+)\b")
+HISTOGRAM_SUFFIXES = ("_bucket", "_sum", "_count", "_created")
+
+
+def metric_names_in_code() -> set[str]:
+    """Every ``claimwatch_*`` string literal in the shared library and services' code."""
+    names: set[str] = set()
+    for root in (REPO / "shared", REPO / "services"):
+        for path in root.rglob("*.py"):
+            names.update(METRIC_DEFINITION.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def referenced_metrics(expr: str) -> set[str]:
+    """Metric names a PromQL expression reads (histogram series mapped to their family)."""
+    found = set()
+    for name in PROMQL_METRIC.findall(expr):
+        for suffix in HISTOGRAM_SUFFIXES:
+            if name.endswith(suffix):
+                name = name[: -len(suffix)]
+                break
+        found.add(name)
+    return found

@@ -12,7 +12,6 @@ import subprocess
 from typing import Any
 
 import pytest
-from claimwatch.settings import Settings
 from deploy_support import (
     COMPOSE_FILE,
     REPO,
@@ -25,8 +24,10 @@ from deploy_support import (
     tool,
 )
 
+from claimwatch.settings import Settings
+
 LONG_RUNNING = ("ingest", "extract", "alert", "deliver", "receiver", "prometheus", "grafana")
-METRICS_PORTS = {"ingest": 9101, "extract": 9102, "alert": 9103, "deliver": 9104}
+METRICS_PORTS = {"ingest": 9101, "extract": 9102, "alert": 9103}  # deliver: its API port
 
 
 @pytest.fixture(scope="module")

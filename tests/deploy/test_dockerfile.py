@@ -8,8 +8,9 @@ import fnmatch
 import re
 import tomllib
 
-from claimwatch.settings import Settings
 from deploy_support import DOCKERFILE, REPO, Stage, image_is_pinned, parse_dockerfile, run, tool
+
+from claimwatch.settings import Settings
 
 NETWORK_TOOLS = re.compile(r"\b(pip3?|uv|apt-get|apt|apk|curl|wget|git|spacy\s+download)\b")
 

@@ -7,11 +7,12 @@ import time
 import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from prometheus_client import REGISTRY
+
 from claimwatch.broker import EmbeddedBroker
 from claimwatch.kafka import ensure_topics
 from claimwatch.lag import CONSUMER_LAG, lag_by_topic, start_lag_exporter
 from claimwatch.topics import TopicSpec
-from prometheus_client import REGISTRY
 
 
 def test_lag_sums_partitions_and_uses_beginning_when_nothing_committed() -> None:
