@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from claimwatch.models import Article, Claim
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
@@ -75,14 +76,20 @@ class Score:
         return self.slot_ok / self.slot_n if self.slot_n else 1.0
 
     def table(self) -> str:
-        rows = ["| claim type | gold | predicted | correct | precision | recall |",
-                "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        rows = [
+            "| claim type | gold | predicted | correct | precision | recall |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for t in TYPES:
             g, p = self.tp[t] + self.fn[t], self.tp[t] + self.fp[t]
-            rows.append(f"| {t} | {g} | {p} | {self.tp[t]} | {self.precision(t):.2f} | "
-                        f"{self.recall(t):.2f} |")
-        rows.append(f"| slot agreement (matched value claims) | {self.slot_n} | | "
-                    f"{self.slot_ok} | {self.slot_agreement:.2f} | |")
+            rows.append(
+                f"| {t} | {g} | {p} | {self.tp[t]} | {self.precision(t):.2f} | "
+                f"{self.recall(t):.2f} |"
+            )
+        rows.append(
+            f"| slot agreement (matched value claims) | {self.slot_n} | | "
+            f"{self.slot_ok} | {self.slot_agreement:.2f} | |"
+        )
         return "\n".join(rows)
 
 

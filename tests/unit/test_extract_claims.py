@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from claimwatch.models import Article, Claim, ClaimType
 from claimwatch_extract.entities import canonicalise, fold
 from claimwatch_extract.pipeline import extract_batch
@@ -13,7 +14,7 @@ from claimwatch_extract.pipeline import extract_batch
 
 def claims(nlp: Any, text: str) -> list[Claim]:
     art = Article(id="t", source="s", text=text, original_text=text)
-    (_, out), = extract_batch(nlp, [art])
+    ((_, out),) = extract_batch(nlp, [art])
     for c in out.claims:  # every evidence span points into the text
         assert text[c.start : c.end] == c.text
     return out.claims
@@ -34,8 +35,10 @@ def test_same_fact_in_different_words_shares_a_slot(nlp: Any) -> None:
 
 
 def test_coalition_size_is_a_different_fact(nlp: Any) -> None:
-    qs = of(claims(nlp, "The 26 allies in the 35-nation coalition have promised troops."),
-            ClaimType.QUANTITY)
+    qs = of(
+        claims(nlp, "The 26 allies in the 35-nation coalition have promised troops."),
+        ClaimType.QUANTITY,
+    )
     by_low = {q.value.low: q.slot for q in qs if q.value}
     assert by_low[26] == "quantity:country:commit"
     assert by_low[35] == "quantity:country:size:coalition"
@@ -60,8 +63,10 @@ def test_dates_ages_money_phones_are_not_quantities(nlp: Any, text: str) -> None
 
 
 def test_casualty_tally_and_ellipsis(nlp: Any) -> None:
-    cs = of(claims(nlp, "At least 43 people were killed and 120 injured. The death toll rose "
-                   "to 212."), ClaimType.QUANTITY)
+    cs = of(
+        claims(nlp, "At least 43 people were killed and 120 injured. The death toll rose to 212."),
+        ClaimType.QUANTITY,
+    )
     got = {(c.value.low, c.value.high, c.slot) for c in cs if c.value}
     assert got == {
         (43, None, "quantity:person:killed"),
@@ -74,10 +79,12 @@ def test_casualty_tally_and_ellipsis(nlp: Any) -> None:
     ("text", "value", "slot"),
     [
         ("The war, now in its fourth year, goes on.", 4, "ordinal_period:war:year"),
-        ("As the blockade entered its third week, food ran short.", 3,
-         "ordinal_period:blockade:week"),
-        ("The strike, which entered its second day, closed ports.", 2,
-         "ordinal_period:strike:day"),
+        (
+            "As the blockade entered its third week, food ran short.",
+            3,
+            "ordinal_period:blockade:week",
+        ),
+        ("The strike, which entered its second day, closed ports.", 2, "ordinal_period:strike:day"),
     ],
 )
 def test_ordinal_periods(nlp: Any, text: str, value: int, slot: str) -> None:
@@ -97,8 +104,7 @@ def test_ordinal_non_periods(nlp: Any) -> None:
         ("The 6.8-magnitude quake hit hard.", 6.8, "magnitude", "measurement:magnitude"),
         ("It struck at a depth of 10 kilometres.", 10, "km", "measurement:depth"),
         ("It was centred 12 miles south of the city.", 19.31, "km", "measurement:distance"),
-        ("Inflation rose to 4.9 percent in May.", 4.9, "percent",
-         "measurement:percent:inflation"),
+        ("Inflation rose to 4.9 percent in May.", 4.9, "percent", "measurement:percent:inflation"),
     ],
 )
 def test_measurements(nlp: Any, text: str, low: float, unit: str, slot: str) -> None:
@@ -108,8 +114,10 @@ def test_measurements(nlp: Any, text: str, low: float, unit: str, slot: str) -> 
 
 
 def test_head_of_state_threat_against_foreign_troops(nlp: Any) -> None:
-    text = ('President Arkady Voronin said that any foreign troops sent to the region "will be '
-            'legitimate targets".')
+    text = (
+        'President Arkady Voronin said that any foreign troops sent to the region "will be '
+        'legitimate targets".'
+    )
     (t,) = of(claims(nlp, text), ClaimType.THREAT)
     assert t.actor == "Arkady Voronin"
     assert (t.actor_class, t.target_class) == ("state_official", "foreign_forces")
@@ -133,23 +141,29 @@ def test_not_force_threats(nlp: Any, text: str) -> None:
 
 
 def test_armed_group_threat_with_condition(nlp: Any) -> None:
-    text = "The rebel commander, Idris Kamau, threatened to attack army positions unless troops left."
+    text = (
+        "The rebel commander, Idris Kamau, threatened to attack army positions unless troops left."
+    )
     (t,) = of(claims(nlp, text), ClaimType.THREAT)
     assert (t.actor, t.actor_class, t.target_class) == ("Idris Kamau", "armed_group", "military")
     assert t.condition and "unless" in t.condition
 
 
 def test_quote_inside_quote_is_one_quote_of_the_outer_speaker(nlp: Any) -> None:
-    text = "\"He told me, 'I will ruin you,' and hung up,\" the witness, Carla Munoz, told the jury."
+    text = (
+        "\"He told me, 'I will ruin you,' and hung up,\" the witness, Carla Munoz, told the jury."
+    )
     (q,) = of(claims(nlp, text), ClaimType.QUOTE)
     assert q.actor == "Carla Munoz"
     assert q.quote is not None and "'I will ruin you,'" in q.quote
 
 
 def test_entity_aliases_demonyms_surnames_transliterations(nlp: Any) -> None:
-    doc = nlp("President Arkady Voronin met British officials in the U.S. on Friday. Voronin said Britain "
-              "and the UK agreed. President Volodymyr Zelenskyy spoke; Zelensky later added more. Ali Karimi came, "
-              "and Karimy left.")
+    doc = nlp(
+        "President Arkady Voronin met British officials in the U.S. on Friday. Voronin said "
+        "Britain and the UK agreed. President Volodymyr Zelenskyy spoke; Zelensky later added "
+        "more. Ali Karimi came, and Karimy left."
+    )
     index = canonicalise(doc)
     ids = {m.text: e.id for e in index.entities() for m in e.mentions}
     assert ids["British"] == ids["Britain"] == ids["UK"] == "wd:Q145"
@@ -161,8 +175,27 @@ def test_entity_aliases_demonyms_surnames_transliterations(nlp: Any) -> None:
 
 
 def test_one_claims_event_per_article_even_without_claims(nlp: Any) -> None:
-    arts = [Article(id=str(i), source="s", text=t, original_text=t)
-            for i, t in enumerate(["Nothing to see here.", "At least 300 people died."])]
+    arts = [
+        Article(id=str(i), source="s", text=t, original_text=t)
+        for i, t in enumerate(["Nothing to see here.", "At least 300 people died."])
+    ]
     out = extract_batch(nlp, arts)
     assert [c.article_id for _, c in out] == ["0", "1"]
     assert out[0][1].claims == [] and len(out[1][1].claims) == 1
+
+
+def test_claims_in_later_sentences_of_a_long_article(nlp: Any) -> None:
+    """Token indexes are doc-absolute: claims deep in an article must still be right."""
+    text = (
+        "The talks ended on Friday. Ministers met again. "
+        * 5
+        + "More than two dozen countries are prepared to send troops. "
+        "A magnitude 7.4 quake struck at a depth of 10 kilometres."
+    )
+    cs = claims(nlp, text)
+    got = {(c.type.value, c.value.low if c.value else None, c.slot) for c in cs}
+    assert got == {
+        ("quantity", 25, "quantity:country:commit"),
+        ("measurement", 7.4, "measurement:magnitude"),
+        ("measurement", 10, "measurement:depth"),
+    }

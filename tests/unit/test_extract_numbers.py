@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from claimwatch_extract.numbers import normalise, scan_numbers, split_words
 
 COUNTS = [

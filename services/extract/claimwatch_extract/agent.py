@@ -13,11 +13,16 @@ from typing import Any
 import faust
 
 from claimwatch.faust_app import make_app, raw_topic
-from claimwatch.metrics import BATCH_SIZE, PROCESSING_SECONDS, RECORDS_FAILED, RECORDS_IN, RECORDS_OUT
+from claimwatch.metrics import (
+    BATCH_SIZE,
+    PROCESSING_SECONDS,
+    RECORDS_FAILED,
+    RECORDS_IN,
+    RECORDS_OUT,
+)
 from claimwatch.models import Article
 from claimwatch.settings import Settings
 from claimwatch.streams import Emitter
-
 from claimwatch_extract.pipeline import extract_batch, load_nlp
 
 STAGE = "extract"

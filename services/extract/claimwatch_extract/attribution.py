@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claimwatch.models import Attribution
 from spacy.tokens import Span, Token
 
+from claimwatch.models import Attribution
 from claimwatch_extract.entities import EntityIndex
 from claimwatch_extract.lexicon import Lexicon
 
@@ -116,7 +116,7 @@ def resolve_actor(tok: Token, ents: EntityIndex) -> Actor:
             c = ents.at(ent) if ent is not None else None
             if ent is not None and ent.label_ != "PERSON" and not ent.start <= tok.i < ent.end:
                 continue  # "Hezbari fighters", "Russia's ministry": a modifier, not the actor
-            if c is not None and (found is None or c.type == "PERSON" and found.type != "PERSON"):
+            if c is not None and (found is None or (c.type == "PERSON" and found.type != "PERSON")):
                 found = c
     lemmas = " ".join(t.lemma_.lower() for t in sub)
     if found is not None:
@@ -138,9 +138,7 @@ def classify(words: str, classes: dict[str, list[str]], priority: list[str]) -> 
     return None
 
 
-def attribution_of(
-    char: int, speaker: Speaker | None, spans: list[tuple[int, int]]
-) -> Attribution:
+def attribution_of(char: int, speaker: Speaker | None, spans: list[tuple[int, int]]) -> Attribution:
     if inside(char, spans) and speaker is not None:
         return Attribution.DIRECT_QUOTE
     if speaker is not None:

@@ -1,20 +1,91 @@
-"""Commands of the extract service: the worker (and the offline ``claims`` inspector)."""
+"""``claimwatch claims PATH... [--json]``: run extraction on files without a broker.
+
+Why: rule writers and fact-checkers need to see why something did or did not fire — which
+claims, values, slots and actors the extractor found in a given article.
+"""
 
 from __future__ import annotations
+
+import json
 
 import typer
 
 
-def extract() -> None:
-    """Run the extract worker: articles -> spaCy -> entities and claims topics."""
-    from claimwatch.settings import Settings
-    from claimwatch.worker import run_faust_worker
+def register(app: typer.Typer) -> None:
+    """Add the ``claims`` command to the main ``claimwatch`` app."""
+    app.command("claims")(claims)
 
-    from claimwatch_extract.agent import build_app
+
+def claims(
+    paths: list[str] = typer.Argument(
+        ..., help="Files or folders (txt, md, html, json); - = stdin."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per claim."),
+    model: str | None = typer.Option(None, help="spaCy package (default: settings)."),
+) -> None:
+    """Print the claims found in articles: type, value, slot, actor, evidence, confidence."""
+    from claimwatch.settings import Settings
+    from claimwatch_extract.pipeline import extract_batch, load_nlp
+    from claimwatch_extract.reader import read_paths
 
     settings = Settings()
-    run_faust_worker(build_app(settings), settings, "extract", default_port=9102)
+    nlp = load_nlp(model or settings.spacy_model)
+    articles = list(read_paths(paths))
+    results = extract_batch(nlp, articles, settings.extract_batch_size)
+    if as_json:
+        for _, event in results:
+            for c in event.claims:
+                value = c.value.model_dump() if c.value else None
+                row = {
+                    "source": event.source,
+                    "article_id": event.article_id,
+                    "type": c.type.value,
+                    "value": value,
+                    "slot": c.slot,
+                    "actor": c.actor,
+                    "actor_id": c.actor_id,
+                    "actor_class": c.actor_class,
+                    "target": c.target,
+                    "target_class": c.target_class,
+                    "attribution": c.attribution.value,
+                    "quote": c.quote,
+                    "text": c.text,
+                    "start": c.start,
+                    "end": c.end,
+                    "confidence": c.confidence,
+                }
+                typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for ents, event in results:
+        table = Table(
+            title=f"{event.source} ({len(event.claims)} claims, {len(ents.entities)} entities)",
+            show_lines=True,
+        )
+        for col in ("type", "value", "slot", "actor", "conf", "evidence"):
+            table.add_column(col, overflow="fold")
+        for c in event.claims:
+            v = c.value
+            value = "" if v is None else (f"[{_n(v.low)}, {_n(v.high)}] {v.unit}")
+            actor = c.actor or ""
+            if c.actor_class:
+                actor += f" ({c.actor_class}"
+                actor += f" → {c.target_class})" if c.type.value == "threat" else ")"
+            table.add_row(
+                c.type.value,
+                value,
+                c.slot or "",
+                actor,
+                f"{c.confidence:.2f}",
+                c.quote if c.type.value == "quote" else c.text,
+            )
+        console.print(table)
 
 
-def register(app: typer.Typer) -> None:
-    app.command(name="extract")(extract)
+def _n(x: float | None) -> str:
+    if x is None:
+        return "∞"
+    return str(int(x)) if x == int(x) else str(x)

@@ -8,9 +8,9 @@ for two claims in one sentence.
 
 from __future__ import annotations
 
-from claimwatch.models import Attribution, Claim, ClaimType, Interval
 from spacy.tokens import Doc, Span, Token
 
+from claimwatch.models import Attribution, Claim, ClaimType, Interval
 from claimwatch_extract.attribution import (
     Actor,
     Speaker,
@@ -78,23 +78,45 @@ class _Builder:
         speaker = find_speaker(sent, self.spans, lex)
         words = [t.lower_ for t in sent]
         prev_class: str | None = None
-        for m in scan_numbers(words, lex):
+        for rel in scan_numbers(words, lex):
+            m = rel.shifted(sent.start)  # token indexes into the doc, not the sentence
             meas = extract_measurement(m, sent, lex)
             if meas is not None:
                 value = Interval(low=meas.low, high=meas.high, unit=meas.unit)
-                self.add(ClaimType.MEASUREMENT, sent, meas.first, speaker, meas.confidence,
-                         value=value, slot=meas.slot)
+                self.add(
+                    ClaimType.MEASUREMENT,
+                    sent,
+                    meas.first,
+                    speaker,
+                    meas.confidence,
+                    value=value,
+                    slot=meas.slot,
+                )
                 continue
             q = extract_quantity(m, sent, lex, prev_class)
             if q is not None:
                 prev_class = q.cls
                 value = Interval(low=q.low, high=q.high, unit=q.cls)
-                self.add(ClaimType.QUANTITY, sent, q.first, speaker, q.confidence,
-                         value=value, slot=q.slot)
+                self.add(
+                    ClaimType.QUANTITY,
+                    sent,
+                    q.first,
+                    speaker,
+                    q.confidence,
+                    value=value,
+                    slot=q.slot,
+                )
         for o in extract_ordinals(sent, lex):
             value = Interval(low=o.value, high=o.value, unit=o.unit)
-            self.add(ClaimType.ORDINAL_PERIOD, sent, o.first, speaker, o.confidence,
-                     value=value, slot=o.slot)
+            self.add(
+                ClaimType.ORDINAL_PERIOD,
+                sent,
+                o.first,
+                speaker,
+                o.confidence,
+                value=value,
+                slot=o.slot,
+            )
         for hit in find_threats(sent, lex):
             tok = threat_actor_token(hit, speaker, self.spans)
             actor = resolve_actor(tok, self.ents) if tok is not None else None
@@ -112,11 +134,20 @@ class _Builder:
             else:
                 attribution = Attribution.UNATTRIBUTED
             conf = 0.9 if actor is not None and a_class != "unknown" else 0.7
-            self.add(ClaimType.THREAT, sent, hit.trigger, speaker, conf,
-                     actor=actor.name if actor else None,
-                     actor_id=actor.id if actor else None, actor_class=a_class,
-                     target=target, target_class=t_class, condition=hit.condition,
-                     attribution=attribution)
+            self.add(
+                ClaimType.THREAT,
+                sent,
+                hit.trigger,
+                speaker,
+                conf,
+                actor=actor.name if actor else None,
+                actor_id=actor.id if actor else None,
+                actor_class=a_class,
+                target=target,
+                target_class=t_class,
+                condition=hit.condition,
+                attribution=attribution,
+            )
 
     def _quoted(self, tok: Token) -> bool:
         return any(a <= tok.idx < b for a, b in self.spans)

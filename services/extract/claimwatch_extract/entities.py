@@ -21,11 +21,11 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
-from claimwatch.models import Entity, Mention
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span
 
+from claimwatch.models import Entity, Mention
 from claimwatch_extract.lexicon import Lexicon, load_lexicon
 
 LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC"})
@@ -178,7 +178,7 @@ def canonicalise(doc: Doc, gaz: Gazetteer | None = None, lex: Lexicon | None = N
         if ent.label_ not in LABELS:
             continue
         label = ent.label_
-        text, start = (_strip_person(ent, lex) if label == "PERSON" else (ent.text, ent.start_char))
+        text, start = _strip_person(ent, lex) if label == "PERSON" else (ent.text, ent.start_char)
         text = re.sub(r"['’]s$", "", text).strip()
         if not text or not any(ch.isalpha() for ch in text):
             continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from claimwatch_extract.lexicon import Lexicon
-from claimwatch_extract.numbers import NumberMatch
+from claimwatch_extract.numbers import NumberMatch, prefix_at
 from claimwatch_extract.slots import measurement_slot
 
 
@@ -31,9 +31,9 @@ def _unit_after(sent: Span, i: int, lex: Lexicon) -> tuple[str, int] | None:
     """Unit key starting at token ``i`` (longest of 1-3 tokens) and tokens consumed."""
     units = lex.measurements.units
     for n in (3, 2, 1):
-        toks = sent[i : i + n]
-        if len(toks) < n:
+        if i + n > sent.end:
             continue
+        toks = sent.doc[i : i + n]
         spaced = " ".join(t.lower_ for t in toks)
         joined = "".join(t.lower_ for t in toks)
         for key in (spaced, joined):
@@ -45,8 +45,9 @@ def _unit_after(sent: Span, i: int, lex: Lexicon) -> tuple[str, int] | None:
 def _nearest(sent: Span, pos: int, words: dict[str, str], after: int | None = None) -> str | None:
     """Nearest context word; "<n> percent of the vote" first, then words to the left (the
     subject usually precedes its value: "turnout was 58 percent"), then to the right."""
-    if after is not None and after + 1 < len(sent) and sent[after].lower_ == "of":
-        for t in sent[after + 1 : after + 4]:
+    doc = sent.doc
+    if after is not None and after + 1 < sent.end and doc[after].lower_ == "of":
+        for t in doc[after + 1 : min(after + 4, sent.end)]:
             for key in (t.lemma_.lower(), t.lower_):
                 if key in words:
                     return words[key]
@@ -54,7 +55,7 @@ def _nearest(sent: Span, pos: int, words: dict[str, str], after: int | None = No
     for t in sent:
         for key in (t.lemma_.lower(), t.lower_):
             if key in words:
-                d = abs(t.i - sent.start - pos) * (1.0 if t.i - sent.start < pos else 2.5)
+                d = abs(t.i - pos) * (1.0 if t.i < pos else 2.5)
                 if best is None or d < best[0]:
                     best = (d, words[key])
     return best[1] if best else None
@@ -62,10 +63,11 @@ def _nearest(sent: Span, pos: int, words: dict[str, str], after: int | None = No
 
 def _is_magnitude(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:
     words = set(lex.measurements.magnitude_words)
-    lo = max(m.start - 4, 0)
-    hi = min(m.num_end + 5, len(sent))
-    before = {t.lower_ for t in sent[lo : m.num_start]}
-    after = [t.lower_ for t in sent[m.num_end : hi]]
+    doc = sent.doc
+    lo = max(m.start - 4, sent.start)
+    hi = min(m.num_end + 5, sent.end)
+    before = {t.lower_ for t in doc[lo : m.num_start]}
+    after = [t.lower_ for t in doc[m.num_end : hi]]
     if before & words or after[:2] in (["-", "magnitude"], ["magnitude"]) or "richter" in after:
         return m.low < 10
     return False
@@ -75,7 +77,8 @@ def extract_measurement(m: NumberMatch, sent: Span, lex: Lexicon) -> Measurement
     """A measurement for one number phrase, or None if no unit/dimension applies."""
     if m.kind == "score":
         return None
-    first = sent[m.start]
+    doc = sent.doc
+    first = doc[m.start]
     if m.kind == "fraction":
         low, high = m.interval(lex, counted=False)
         subj = _nearest(sent, m.num_start, lex.percent_subject, m.end)
@@ -84,20 +87,17 @@ def extract_measurement(m: NumberMatch, sent: Span, lex: Lexicon) -> Measurement
     if _is_magnitude(sent, m, lex):
         op_start = m.start
         # "up to magnitude 5.2": the modifier sits before the word "magnitude"
-        if m.op is None and m.num_start >= 1 and sent[m.num_start - 1].lower_ == "magnitude":
-            from claimwatch_extract.numbers import _prefix
-
-            k, op = _prefix([t.lower_ for t in sent], m.num_start - 1, lex)
+        if m.op is None and m.num_start > sent.start and doc[m.num_start - 1].lower_ == "magnitude":
+            k, op = prefix_at([t.lower_ for t in sent], m.num_start - 1 - sent.start, lex)
             if op is not None:
+                k += sent.start
                 m = NumberMatch(k, m.end, m.num_start, m.num_end, m.low, m.high, op, m.kind, False)
                 op_start = k
         low, high = m.interval(lex, counted=False)
         slot = measurement_slot("magnitude")
-        return Measurement(sent[op_start], low, high, "magnitude", slot, 0.95)
+        return Measurement(doc[op_start], low, high, "magnitude", slot, 0.95)
     unit_at = m.num_end
     found = _unit_after(sent, unit_at, lex)
-    if found is None and unit_at < len(sent) and sent[unit_at].lower_ in ("-",):
-        found = None
     if found is None:
         return None
     key, used = found

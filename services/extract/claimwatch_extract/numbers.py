@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claimwatch_extract.lexicon import Lexicon, Op, load_lexicon
 
@@ -40,6 +40,16 @@ class NumberMatch:
     op: Op | None
     kind: str  # "exact" | "range" | "vague" | "fraction"
     integer: bool
+
+    def shifted(self, offset: int) -> NumberMatch:
+        """The same match with token indexes moved by ``offset`` (sentence → doc)."""
+        return replace(
+            self,
+            start=self.start + offset,
+            end=self.end + offset,
+            num_start=self.num_start + offset,
+            num_end=self.num_end + offset,
+        )
 
     def interval(self, lex: Lexicon, counted: bool) -> tuple[float | None, float | None]:
         """The value as an interval; ``counted`` = an integer count of things."""
@@ -98,7 +108,7 @@ def _literal(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, float, bo
     return j, value, True
 
 
-def _prefix(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, Op | None]:
+def prefix_at(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, Op | None]:
     best: tuple[int, Op | None] = (i, None)
     for phrase, op in lex.numbers.prefix.items():
         parts = phrase.split()
@@ -136,12 +146,12 @@ def _match_at(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
     for phrase, (lo, hi) in n.vague_compound.items():
         parts = phrase.split()
         if list(words[i : i + len(parts)]) == parts:
-            start, op = _prefix(words, i, lex)
+            start, op = prefix_at(words, i, lex)
             return NumberMatch(start, i + len(parts), i, i + len(parts), lo, hi, op, "vague", True)
     if words[i] in n.vague:
         lo, hi = n.vague[words[i]]
         # "dozens" alone is vague only when it counts something: "dozens of", "hundreds still"
-        start, op = _prefix(words, i, lex)
+        start, op = prefix_at(words, i, lex)
         return NumberMatch(start, i + 1, i, i + 1, lo, hi, op, "vague", True)
     lit = _literal(words, i, lex)
     if lit is None:
@@ -151,7 +161,7 @@ def _match_at(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
     k = end + 1 if end < len(words) and words[end] == "-" else end
     if k < len(words) and words[k] in n.fractions and k + 1 < len(words) and words[k + 1] == "of":
         pct = round(value * n.fractions[words[k]] * 100, 1)
-        start, op = _prefix(words, i, lex)
+        start, op = prefix_at(words, i, lex)
         return NumberMatch(start, k + 1, i, k + 1, pct, pct, op, "fraction", False)
     if words[i] in ("a", "an") and end == i + 1:
         return None
@@ -169,7 +179,7 @@ def _match_at(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
                 return NumberMatch(
                     start, end2, i, end2, value, value2, None, "range", integer and integer2
                 )
-    start, op = _prefix(words, i, lex)
+    start, op = prefix_at(words, i, lex)
     if end < len(words) - 1 and (words[end], words[end + 1]) in {("or", "more"), ("or", "so")}:
         op = n.suffix[f"{words[end]} {words[end + 1]}"]
         return NumberMatch(start, end + 2, i, end, value, value, op, "exact", integer)
@@ -227,9 +237,9 @@ def _count_interval(v: int, op: Op | None, lex: Lexicon) -> tuple[float | None, 
     return math.ceil(v * (1 - n.about_rel) - 1e-9), math.floor(v * (1 + n.about_rel) + 1e-9)
 
 
-def normalise(text: str, counted: bool = True, lex: Lexicon | None = None) -> tuple[
-    float | None, float | None
-] | None:
+def normalise(
+    text: str, counted: bool = True, lex: Lexicon | None = None
+) -> tuple[float | None, float | None] | None:
     """The interval of the first number phrase in ``text`` ("nearly a dozen" → (10, 11))."""
     lex = lex or load_lexicon()
     found = [m for m in scan_numbers(split_words(text), lex) if m.kind != "score"]

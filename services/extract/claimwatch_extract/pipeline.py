@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
-from claimwatch.models import Article, ClaimsExtracted, EntitiesExtracted
 from spacy.language import Language
 
+from claimwatch.models import Article, ClaimsExtracted, EntitiesExtracted
 from claimwatch_extract.core import extract_claims
 from claimwatch_extract.entities import canonicalise, load_gazetteer
 from claimwatch_extract.lexicon import load_lexicon

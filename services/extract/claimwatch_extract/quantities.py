@@ -102,11 +102,12 @@ def _frame(noun: Token | None, num: Token, lex: Lexicon) -> tuple[str | None, To
                     return f, group
             tok = holder
             continue
-        if dep in ("conj", "appos", "compound", "nummod", "amod", "quantmod", "npadvmod"):
-            if head.pos_ in ("NOUN", "PROPN", "NUM", "ADJ"):
-                path.add(head.lemma_.lower())
-                tok = head
-                continue
+        if dep in ("conj", "appos", "compound", "nummod", "amod", "quantmod", "npadvmod") and (
+            head.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
+        ):
+            path.add(head.lemma_.lower())
+            tok = head
+            continue
         if head.pos_ in ("VERB", "AUX", "ADJ") or dep in (
             "nsubj",
             "nsubjpass",
@@ -126,20 +127,28 @@ def _frame(noun: Token | None, num: Token, lex: Lexicon) -> tuple[str | None, To
 
 def _counted_noun(match: NumberMatch, sent: Span) -> Token | None:
     """The noun a number counts: its syntactic head, or the object of a following "of"."""
-    last = sent[match.num_end - 1]
-    nxt = sent[match.num_end] if match.num_end < len(sent) else None
+    doc = sent.doc
+    last = doc[match.num_end - 1]
+    nxt = doc[match.num_end] if match.num_end < sent.end else None
     if nxt is not None and nxt.lower_ == "of":
         # "dozens of villages", "two of its five shafts"
         for c in nxt.children:
             if c.dep_ == "pobj" and c.pos_ == "NOUN":
                 return c
         return None
-    for tok in sent[match.num_start : match.num_end]:
+    for tok in doc[match.num_start : match.num_end]:
         head = tok.head
         while head.i < match.num_end and head.head.i != head.i and head.i >= match.num_start:
             head = head.head  # "two dozen countries": "dozen" is part of the number
         if head.pos_ == "NOUN" and head.i >= match.num_end and head.i - last.i <= 4:
             return head
+    # misparse ("dozen" as the head noun): the noun right after the number phrase
+    if (last.pos_ == "NOUN" and last.head.i == last.i) or last.head.i < match.num_end:
+        j = match.num_end
+        while j < sent.end - 1 and doc[j].pos_ in ("ADJ", "NOUN") and doc[j + 1].pos_ == "NOUN":
+            j += 1
+        if j < sent.end and doc[j].pos_ == "NOUN" and j - last.i <= 4:
+            return doc[j]
     # "a crowd of 48,000": the number is the object of "of" after a counted noun
     if last.dep_ == "pobj" and last.head.lower_ == "of":
         holder = last.head.head
@@ -154,14 +163,17 @@ def extract_quantity(
     """A quantity claim for one number phrase of a sentence, or None if it is not a count."""
     if match.kind in ("score", "fraction"):
         return None
-    nums = sent[match.num_start : match.num_end]
+    doc = sent.doc
+    nums = doc[match.num_start : match.num_end]
     if any(t.ent_type_ in ("MONEY", "PERCENT") for t in nums):
         return None
     if any(t.ent_type_ in SKIP_ENTS for t in nums):
         # NER often calls "between 40 and 50 civilians" a DATE: trust a counted noun instead
         noun = _counted_noun(match, sent)
-        if noun is None or noun.ent_type_ in SKIP_ENTS or noun.lemma_.lower() in (
-            lex.not_counted_set
+        if (
+            noun is None
+            or noun.ent_type_ in SKIP_ENTS
+            or noun.lemma_.lower() in (lex.not_counted_set)
         ):
             return None
     if match.kind == "exact" and match.low == 1 and not nums[0].like_num:
@@ -169,14 +181,14 @@ def extract_quantity(
     if match.kind == "exact" and nums[0].lower_ in ("one",):
         return None
     last = nums[-1]
-    if match.op is None and match.start > 0:
-        before = sent[match.start - 1]
+    if match.op is None and match.start > sent.start:
+        before = doc[match.start - 1]
         if before.pos_ == "PROPN" and before.text[:1].isupper() and before.ent_type_ != "GPE":
             return None  # a number in a name: "Article 12", "Flight 302"
-    nxt = sent[match.num_end] if match.num_end < len(sent) else None
+    nxt = doc[match.num_end] if match.num_end < sent.end else None
     # "a 35-nation coalition", "the 300-seat parliament", "a nine-member jury"
-    if nxt is not None and nxt.text == "-" and match.num_end + 1 < len(sent):
-        unit = sent[match.num_end + 1]
+    if nxt is not None and nxt.text == "-" and match.num_end + 1 < sent.end:
+        unit = doc[match.num_end + 1]
         ul = unit.lemma_.lower()
         if ul in lex.not_counted_set or unit.lower_ in lex.not_counted_set:
             return None
@@ -184,10 +196,8 @@ def extract_quantity(
         if group is None or group.lemma_.lower() not in lex.groups:
             return None
         gl = group.lemma_.lower()
-        if ul in ("member", "strong"):
-            cls = lex.groups[gl].member
-        else:
-            cls = _noun_class(unit, lex)[0]
+        member = ul in ("member", "strong")
+        cls = lex.groups[gl].member if member else _noun_class(unit, lex)[0]
         return _make(match, sent, lex, cls, f"size:{gl}", 0.85)
     noun = _counted_noun(match, sent)
     if noun is not None:
@@ -203,7 +213,11 @@ def extract_quantity(
         tally = _tally(last, lex)
         if tally is not None:
             return _make(match, sent, lex, tally[1], tally[0], 0.8)
-        if last.head.pos_ == "PROPN" or last.dep_ in ("appos",) or last.head.i < last.i - 1 and last.dep_ == "nummod":
+        if (
+            last.head.pos_ == "PROPN"
+            or last.dep_ in ("appos",)
+            or (last.head.i < last.i - 1 and last.dep_ == "nummod")
+        ):
             return None
         cls, known = "", False
     frame, group = _frame(noun, last, lex)
@@ -240,4 +254,4 @@ def _make(
     match: NumberMatch, sent: Span, lex: Lexicon, cls: str, frame: str | None, conf: float
 ) -> Quantity:
     low, high = match.interval(lex, counted=True)
-    return Quantity(sent[match.start], low, high, cls, frame, quantity_slot(cls, frame), conf)
+    return Quantity(sent.doc[match.start], low, high, cls, frame, quantity_slot(cls, frame), conf)

@@ -87,15 +87,19 @@ def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
             subj = _child(tok, "nsubj")
             if xc is not None:
                 xl = xc.lemma_.lower()
-                if xl in th.non_force or xl not in force and xl not in th.response_verbs:
+                if xl in th.non_force or (xl not in force and xl not in th.response_verbs):
                     continue
                 if xl in th.response_verbs and _force_noun(xc, lex) is None:
                     continue
                 return [ThreatHit(xc, (tok, xc), _object(xc), subj, _condition(xc))]
             obj = _child(tok, "dobj")
-            if lemma == "threaten" and obj is not None and obj.lemma_.lower() in th.force_nouns:
-                if any(c.lower_ in th.force_noun_modifiers for c in obj.children):
-                    return [ThreatHit(obj, (tok, obj), None, subj, _condition(tok))]
+            if (
+                lemma == "threaten"
+                and obj is not None
+                and obj.lemma_.lower() in th.force_nouns
+                and any(c.lower_ in th.force_noun_modifiers for c in obj.children)
+            ):
+                return [ThreatHit(obj, (tok, obj), None, subj, _condition(tok))]
             continue
         if tok.pos_ == "VERB" and lemma in force and not _negated(tok):
             ready = tok.dep_ == "xcomp" and tok.head.lemma_.lower() in th.readiness
@@ -127,6 +131,9 @@ def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
             if not (_modal(gov, lex) or gl not in ("be", "become")):
                 continue
             target = _child(gov, "nsubj", "nsubjpass", "dobj")
+            csubj = _child(gov, "csubj")
+            if target is None and csubj is not None:  # "troops sent there will be targets"
+                target = _child(csubj, "nsubj", "nsubjpass") or csubj
             return [ThreatHit(tok, (tok, gov), target, None, _condition(gov))]
     return []
 
@@ -154,8 +161,9 @@ def needs_object(hit: ThreatHit, lex: Lexicon) -> bool:
     return hit.trigger.lemma_.lower() in lex.threats.ambiguous_force_verbs and hit.target is None
 
 
-def threat_actor_token(hit: ThreatHit, speaker: Speaker | None, spans: list[tuple[int, int]]
-                       ) -> Token | None:
+def threat_actor_token(
+    hit: ThreatHit, speaker: Speaker | None, spans: list[tuple[int, int]]
+) -> Token | None:
     """Who threatens: the subject of "threaten", else the speaker whose words carry it."""
     if hit.own_subject is not None and hit.own_subject.lower_ not in ("it", "they"):
         return hit.own_subject

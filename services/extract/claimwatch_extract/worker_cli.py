@@ -9,7 +9,6 @@ def extract() -> None:
     """Run the extract worker: articles -> spaCy -> entities and claims topics."""
     from claimwatch.settings import Settings
     from claimwatch.worker import run_faust_worker
-
     from claimwatch_extract.agent import build_app
 
     settings = Settings()
