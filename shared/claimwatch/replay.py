@@ -187,7 +187,7 @@ def replay_cmd(paths: list[Path], out: Path | None, bootstrap: str | None, timeo
     """CLI adapter: exit codes 0 ok, 2 bad input path, 1 pipeline failure."""
     from claimwatch_ingest.files import ArticleSourceError
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     try:
         alerts = run_replay(paths, bootstrap=bootstrap, timeout_s=timeout, progress=True)
     except ArticleSourceError as exc:

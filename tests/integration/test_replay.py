@@ -1,0 +1,92 @@
+"""`claimwatch replay` end to end over the sample corpus, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from claimwatch.models import Alert
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def replay_lines(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
+    out = tmp_path_factory.mktemp("replay") / "a.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-m", "claimwatch", "replay", str(REPO / "samples"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path_factory.mktemp("cwd"),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "processed" in proc.stderr  # the progress display went to stderr
+    return [json.loads(line) for line in out.read_text().splitlines()]
+
+
+def test_replay_lines_validate_against_the_alert_schema(replay_lines: list[dict]) -> None:
+    schema = json.loads((REPO / "schemas" / "alerts.schema.json").read_text())
+    assert replay_lines, "the samples contain a key claim and a contradiction"
+    for line in replay_lines:
+        jsonschema.validate(line, schema)
+        Alert.model_validate(line)
+
+
+def test_replay_lines_carry_the_contract_fields(replay_lines: list[dict]) -> None:
+    for line in replay_lines:
+        for field in ("id", "version", "kind", "rule", "severity", "title", "sources"):
+            assert line[field] not in (None, "", []), field
+        if line["kind"] == "key_claim":
+            assert line["claim"]["text"] and line["claim"]["sources"]
+        else:
+            assert len(line["sides"]) >= 2
+            for side in line["sides"]:
+                assert set(side["value"]) >= {"low", "high", "unit"}
+                assert side["sources"] and side["text"]
+
+
+def test_samples_raise_a_key_claim_and_a_contradiction(replay_lines: list[dict]) -> None:
+    kinds = {line["kind"] for line in replay_lines}
+    assert kinds == {"key_claim", "contradiction"}
+    threat = [line for line in replay_lines if line["kind"] == "key_claim"]
+    assert all(line["claim"]["type"] == "threat" for line in threat)
+
+
+def test_versions_of_one_alert_are_consecutive(replay_lines: list[dict]) -> None:
+    versions: dict[str, list[int]] = {}
+    for line in replay_lines:
+        versions.setdefault(line["id"], []).append(line["version"])
+    for alert_id, seen in versions.items():
+        assert seen == list(range(1, len(seen) + 1)), (alert_id, seen)
+
+
+def test_replay_refuses_a_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    proc = subprocess.run(
+        [sys.executable, "-m", "claimwatch", "replay", str(missing)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "no such file or folder" in proc.stderr
+    assert str(missing) in proc.stderr.replace("\n", "")
+
+
+def test_replay_refuses_an_unreadable_file(tmp_path: Path) -> None:
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("caf\xe9 au lait".encode("latin-1"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "claimwatch", "replay", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "not UTF-8" in proc.stderr
