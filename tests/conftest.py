@@ -29,9 +29,7 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedBroker]
 
 
 @pytest.fixture
-def settings_factory(
-    broker: EmbeddedBroker, tmp_path: Path
-) -> Callable[..., Settings]:
+def settings_factory(broker: EmbeddedBroker, tmp_path: Path) -> Callable[..., Settings]:
     """Settings on the session broker with a fresh topic prefix (topics already created)."""
 
     def make(**overrides: object) -> Settings:
