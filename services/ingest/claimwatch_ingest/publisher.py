@@ -66,7 +66,9 @@ class ArticlePublisher:
     ) -> None:
         self.producer = producer
         self.settings = settings
-        self.index = index or DuplicateIndex(settings.near_duplicate_threshold)
+        self.index = (
+            index if index is not None else DuplicateIndex(settings.near_duplicate_threshold)
+        )
         self._inflight: dict[str, asyncio.Future[PublishResult]] = {}
 
     # ----------------------------------------------------------------- pure part
