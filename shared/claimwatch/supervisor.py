@@ -20,13 +20,28 @@ import httpx
 from rich.console import Console
 
 from claimwatch.broker import BrokerError, EmbeddedBroker, free_port
-from claimwatch.kafka import EventProducer, ensure_topics
+from claimwatch.kafka import ensure_topics
 from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
 
 console = Console(stderr=True)
 
-WORKERS = ("extract", "alert")
+# (name, command, default metrics port): the same commands docker-compose runs
+SERVICES: tuple[tuple[str, tuple[str, ...], int], ...] = (
+    ("extract", ("extract",), 9102),
+    ("alert", ("alert",), 9103),
+    ("ingest", ("ingest",), 9101),
+)
+DELIVER_METRICS_PORT = 9104
+
+
+def _port_or_free(port: int) -> int:
+    """The documented default port when it is free, else any free one (never fail on a clash)."""
+    return port if _port_free(port) else free_port()
+
+
+def _metrics_env(port: int) -> dict[str, str]:
+    return {"CLAIMWATCH_METRICS_PORT": str(port)}
 
 
 def _port_free(port: int) -> bool:
@@ -46,23 +61,6 @@ def _wait_http(url: str, proc: ServiceProcess, timeout_s: float = 60.0) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{proc.name} did not answer {url} within {timeout_s:.0f} s")
-
-
-def _publish_samples(settings: Settings, folders: list[Path]) -> int:
-    from claimwatch_ingest.files import iter_article_paths, read_article_file
-    from claimwatch_ingest.publisher import ArticlePublisher
-
-    raws = [read_article_file(p) for p in iter_article_paths(folders)]
-
-    async def go() -> int:
-        async with EventProducer(settings.bootstrap, "samples") as producer:
-            publisher = ArticlePublisher(producer, settings)
-            produced = 0
-            for raw in raws:
-                produced += (await publisher.publish(raw)).produced
-            return produced
-
-    return asyncio.run(go())
 
 
 def run_all(samples: list[Path], port: int) -> int:
@@ -93,20 +91,24 @@ def run_all(samples: list[Path], port: int) -> int:
         asyncio.run(ensure_topics(settings.bootstrap, settings.topics.specs()))
         console.print(f"[green]broker[/green] {broker.bootstrap} (memory storage)")
         env = settings.as_env()
-        for name in WORKERS:
-            children.append(ServiceProcess(name, [name], env, logs).start())
+        # delivery and its subscriber first, so no alert is fired before anyone listens
         children.extend(_start_delivery(settings, env, logs))
-        console.print(
-            "services: "
-            + ", ".join(f"{c.name} (pid {c.pid})" for c in children)
-            + f"; logs in {logs}"
-        )
+        for name, args, default_port in SERVICES:
+            metrics_port = _port_or_free(default_port)
+            extra = list(args)
+            if name == "ingest":
+                extra += [f"--watch={folder}" for folder in samples]
+                extra += ["--port", str(_port_or_free(settings.ingest_port))]
+            child = ServiceProcess(name, extra, {**env, **_metrics_env(metrics_port)}, logs)
+            children.append(child.start())
+            console.print(
+                f"[green]{name}[/green] pid {child.pid}, metrics http://127.0.0.1:{metrics_port}/metrics"
+            )
+        console.print(f"logs in {logs}")
         if samples:
-            produced = _publish_samples(settings, samples)
-            console.print(f"replayed {produced} sample articles from {', '.join(map(str, samples))}")
-        console.print(
-            f"ready in {time.monotonic() - started:.1f} s — alerts appear below; Ctrl-C stops everything"
-        )
+            console.print(f"ingest watches {', '.join(map(str, samples))}: sample stories flow now")
+        elapsed = time.monotonic() - started
+        console.print(f"ready in {elapsed:.1f} s — alerts appear below; Ctrl-C stops everything")
         while not stop.wait(0.5):
             for child in children:
                 if not child.alive():
@@ -116,6 +118,9 @@ def run_all(samples: list[Path], port: int) -> int:
                     )
                     return 1
         return 0
+    except Exception as exc:  # a clear line, not a traceback, then stop what was started
+        console.print(f"[red]claimwatch run failed:[/red] {type(exc).__name__}: {exc}")
+        return 1
     finally:
         console.print("stopping ...")
         for child in reversed(children):
@@ -129,13 +134,21 @@ def _start_delivery(settings: Settings, env: dict[str, str], logs: Path) -> list
     from claimwatch_alert.delivery.client import create_subscription
 
     receiver_port = free_port()
+    api_port = _port_or_free(settings.delivery_port)
+    metrics_port = _port_or_free(DELIVER_METRICS_PORT)
     deliver_env = {
         **env,
-        "CLAIMWATCH_WEBHOOK_ALLOW_HOSTS": f'["127.0.0.1/32"]',
-        "CLAIMWATCH_METRICS_PORT": "0",
+        **_metrics_env(metrics_port),
+        # the local receiver is on loopback, which the SSRF guard refuses unless allow-listed
+        "CLAIMWATCH_WEBHOOK_ALLOW_HOSTS": '["127.0.0.1/32"]',
+        "CLAIMWATCH_DELIVERY_PORT": str(api_port),
     }
     deliver = ServiceProcess("deliver", ["deliver"], deliver_env, logs).start()
-    api = f"http://127.0.0.1:{settings.delivery_port}"
+    console.print(
+        f"[green]deliver[/green] pid {deliver.pid}, "
+        f"subscriptions API http://127.0.0.1:{api_port}/docs, metrics http://127.0.0.1:{metrics_port}/metrics"
+    )
+    api = f"http://127.0.0.1:{api_port}"
     _wait_http(f"{api}/healthz", deliver)
     sub_id, secret = create_subscription(
         api, settings.api_token.get_secret_value(), f"http://127.0.0.1:{receiver_port}/webhook"
@@ -150,4 +163,8 @@ def _start_delivery(settings: Settings, env: dict[str, str], logs: Path) -> list
         logs,
     )
     receiver.log_path = Path("/dev/stdout")  # the receiver prints alerts to this terminal
-    return [deliver, receiver.start()]
+    receiver.start()
+    console.print(
+        f"[green]receiver[/green] pid {receiver.pid} on :{receiver_port}, subscription {sub_id}"
+    )
+    return [deliver, receiver]
