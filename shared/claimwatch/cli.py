@@ -81,6 +81,20 @@ def run(
 
 
 @app.command()
+def config(
+    markdown: bool = typer.Option(False, "--markdown", help="Print the reference table instead."),
+) -> None:
+    """Show the effective settings (from CLAIMWATCH_* variables), secrets hidden."""
+    from claimwatch.settings import Settings, redacted, settings_markdown
+
+    if markdown:
+        typer.echo(settings_markdown(), nl=False)
+        return
+    for name, value in redacted(Settings()).items():
+        typer.echo(f"CLAIMWATCH_{name.upper()}={value}")
+
+
+@app.command()
 def schemas(
     out: Path = typer.Option(Path("schemas"), help="Folder for the generated JSON Schemas."),
 ) -> None:

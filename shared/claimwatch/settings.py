@@ -133,3 +133,36 @@ class Settings(BaseSettings):
 
 def get_settings(**overrides: object) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def settings_markdown() -> str:
+    """The reference table of every setting, for docs/configuration.md (a test keeps it true)."""
+    rows = [
+        "# Configuration",
+        "",
+        "Every setting is an environment variable with the `CLAIMWATCH_` prefix (lists as JSON,",
+        "e.g. `CLAIMWATCH_FEEDS='[\"https://example.org/rss\"]'`). Generated from",
+        "`shared/claimwatch/settings.py` by `claimwatch config --markdown`.",
+        "",
+        "| variable | default | meaning |",
+        "| --- | --- | --- |",
+    ]
+    for name, field in Settings.model_fields.items():
+        if field.default_factory is not None:
+            default: object = field.default_factory()  # type: ignore[call-arg]
+        else:
+            default = field.default
+        if isinstance(default, SecretStr):
+            default = "(secret)"
+        shown = json.dumps(default) if isinstance(default, list) else str(default)
+        rows.append(f"| `CLAIMWATCH_{name.upper()}` | `{shown}` | {field.description or ''} |")
+    return "\n".join(rows) + "\n"
+
+
+def redacted(settings: Settings) -> dict[str, object]:
+    """Settings as a dict with secrets hidden, safe to log or print."""
+    values: dict[str, object] = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        values[name] = "**********" if isinstance(value, SecretStr) else value
+    return values
