@@ -69,8 +69,9 @@ def settings(settings_factory: Callable[..., Settings]) -> Settings:
     return settings_factory()
 
 
-def sample(name: str, **labels: str) -> float:
-    return REGISTRY.get_sample_value(name, labels) or 0.0
+def rejected(reason: str) -> float:
+    labels = {"source_kind": "push", "reason": reason}
+    return REGISTRY.get_sample_value("claimwatch_ingest_rejected_total", labels) or 0.0
 
 
 async def test_push_is_acked_idempotent_syndication_aware_and_survives_restart(
@@ -181,18 +182,13 @@ async def test_bad_inputs_get_a_clear_4xx_are_counted_and_lose_nothing(settings:
         async with httpx.AsyncClient(base_url=base, timeout=60) as client:
             assert (await client.post("/articles", json=good)).status_code == 202
             for name, kwargs, status, reason in BAD_INPUTS:
-                before = sample(
-                    "claimwatch_ingest_rejected_total", source_kind="push", reason=reason
-                )
+                before = rejected(reason)
                 response = await client.post("/articles", **kwargs)
                 assert response.status_code == status, (name, response.text)
                 problem = response.json()
                 assert problem["reason"] == reason, (name, problem)
                 assert len(problem["detail"]) > 15, (name, problem)
-                after = sample(
-                    "claimwatch_ingest_rejected_total", source_kind="push", reason=reason
-                )
-                assert after == before + 1, name
+                assert rejected(reason) == before + 1, name
             # a batch with one bad article is refused whole and says which one
             batch = {"articles": [good, {"source": "y", "text": "<script>x()</script>",
                                          "content_type": "text/html"}]}  # fmt: skip
