@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+
 from claimwatch.broker import EmbeddedBroker
 from claimwatch_alert.evaluation import details, render, run_eval
-from rich.console import Console
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 from aiokafka import AIOKafkaConsumer
+
 from claimwatch.broker import free_port
 from claimwatch.kafka import EventProducer, decode
 from claimwatch.models import (
@@ -30,8 +32,23 @@ T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
 def alert_worker(settings: Settings, log_dir: Path, name: str = "alert") -> ServiceProcess:
-    env = settings.as_env(metrics_port=free_port())
-    return ServiceProcess(name, ["alert"], env, log_dir)
+    port = free_port()
+    worker = ServiceProcess(name, ["alert"], settings.as_env(metrics_port=port), log_dir)
+    worker.metrics_port = port  # type: ignore[attr-defined]
+    return worker
+
+
+def scrape(worker: ServiceProcess) -> dict[str, float]:
+    """The worker's /metrics samples as {"name{labels}": value}."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = httpx.get(f"http://127.0.0.1:{worker.metrics_port}/metrics", timeout=5).text  # type: ignore[attr-defined]
+    out: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            labels = ",".join(f"{k}={v}" for k, v in sorted(sample.labels.items()))
+            out[f"{sample.name}{{{labels}}}"] = sample.value
+    return out
 
 
 def quantity(value: float, slot: str = "quantity:country:commit") -> Claim:
@@ -192,6 +209,13 @@ def test_worker_fires_groups_and_marks_every_article(
         assert listed == sorted(_versions(seen.alerts))
         assert marker["a5"].alerts == []
         assert max(_versions(seen.alerts).values()) == 1
+        metrics = scrape(worker)
+        assert metrics["claimwatch_alerts_fired_total{kind=contradiction,rule=contradiction}"] == 2
+        rule = "threat-of-force-foreign-military"
+        assert metrics[f"claimwatch_alerts_fired_total{{kind=key_claim,rule={rule}}}"] == 2
+        assert metrics["claimwatch_end_to_end_seconds_count{kind=contradiction}"] == 2
+        assert metrics["claimwatch_alert_sources_count{kind=key_claim}"] == 2
+        assert metrics["claimwatch_stories_active{}"] == 1
     finally:
         worker.stop()
 

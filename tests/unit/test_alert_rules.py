@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from claimwatch.models import Attribution, Claim, ClaimType
 from claimwatch_alert.rules import load_rules
 from claimwatch_alert.yamlload import ConfigFileError
@@ -12,8 +13,15 @@ from claimwatch_alert.yamlload import ConfigFileError
 
 def threat(actor_class: str | None, target_class: str | None, conf: float = 0.9) -> Claim:
     return Claim(
-        id="x", type=ClaimType.THREAT, text="...", start=0, end=3, confidence=conf,
-        attribution=Attribution.REPORTED, actor="Voronin", actor_class=actor_class,
+        id="x",
+        type=ClaimType.THREAT,
+        text="...",
+        start=0,
+        end=3,
+        confidence=conf,
+        attribution=Attribution.REPORTED,
+        actor="Voronin",
+        actor_class=actor_class,
         target_class=target_class,
     )
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import faust
+
 from claimwatch.faust_app import make_app, raw_topic
 from claimwatch.logging import get_logger
 from claimwatch.metrics import (
@@ -34,7 +35,6 @@ from claimwatch.metrics import (
 from claimwatch.models import ArticleProcessed, ClaimsExtracted
 from claimwatch.settings import Settings
 from claimwatch.streams import Emitter
-
 from claimwatch_alert.config import DetectionConfig, load_config
 from claimwatch_alert.engine import CONTRADICTION_RULE, apply_article
 from claimwatch_alert.index import ArticleRef, article_time, expired, place

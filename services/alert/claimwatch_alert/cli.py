@@ -14,7 +14,6 @@ def alert() -> None:
     from claimwatch.kafka import ensure_topics
     from claimwatch.settings import Settings
     from claimwatch.worker import run_faust_worker
-
     from claimwatch_alert.agent import build_app
     from claimwatch_alert.topology import alert_topics
 
@@ -30,7 +29,6 @@ def rules(
 ) -> None:
     """Validate the default and user rule files and list the rules."""
     from claimwatch.settings import Settings
-
     from claimwatch_alert.rules import load_rules
     from claimwatch_alert.yamlload import ConfigFileError
 

@@ -11,9 +11,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from claimwatch.models import Severity
 from pydantic import BaseModel, ConfigDict, Field
 
+from claimwatch.models import Severity
 from claimwatch_alert.yamlload import load_yaml_model
 
 

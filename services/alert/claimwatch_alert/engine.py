@@ -22,7 +22,6 @@ from claimwatch.models import (
     ClaimsExtracted,
     Interval,
 )
-
 from claimwatch_alert.config import DetectionConfig
 from claimwatch_alert.contradictions import Contradiction, Group, SlotClaim, detect_contradiction
 from claimwatch_alert.rules import Rule

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from claimwatch.models import ClaimsExtracted
 from pydantic import BaseModel, ConfigDict
 
+from claimwatch.models import ClaimsExtracted
 from claimwatch_alert.config import StoryParams
 from claimwatch_alert.stories import StoryCard, add_article, choose_story, new_card
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from claimwatch.models import ClaimsExtracted, Event
 from pydantic import Field
+
+from claimwatch.models import ClaimsExtracted, Event
 
 
 class StoryAssigned(Event):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from claimwatch.models import AlertKind
 from prometheus_client import Counter, Gauge, Histogram
+
+from claimwatch.models import AlertKind
 
 ALERTS_FIRED = Counter(
     "claimwatch_alerts_fired_total",

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from claimwatch.models import Attribution, Claim, ClaimType, Severity
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from claimwatch.models import Attribution, Claim, ClaimType, Severity
 from claimwatch_alert.yamlload import ConfigFileError, load_yaml_model
 
 RULE_ID_CHARS = set(string.ascii_lowercase + string.digits + "-_.")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from claimwatch.models import Claim
 from pydantic import BaseModel, ConfigDict, Field
+
+from claimwatch.models import Claim
 
 
 class StoredArticle(BaseModel):

@@ -6,7 +6,8 @@ Method (parameters in ``data/detection.yaml``, window in ``Settings.story_window
 2. Otherwise every story active within the time window is scored:
    ``entity_weight * overlap + title_weight * title_similarity`` where ``overlap`` is the
    number of shared entities (compared by name, ignoring the NER type) over the smaller
-   entity set, counted as at least ``min_entity_base`` entities, and ``title_similarity`` is rapidfuzz's
+   entity set, counted as at least ``min_entity_base`` entities, and ``title_similarity``
+   is rapidfuzz's
    ``token_set_ratio`` against the story's titles (0..1). The best story at or above
    ``min_score`` wins (ties: the older story); a near-identical title joins on its own.
 3. Else the article opens a new story, whose id derives from that article's id — stable
