@@ -38,6 +38,8 @@ from claimwatch_alert.delivery.store import SubscriptionStore
 log = get_logger(__name__)
 T = TypeVar("T")
 
+_bearer = HTTPBearer(auto_error=False)
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 SubscriptionId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -105,12 +107,9 @@ def create_api(
         description="Subscribe to signed (Standard Webhooks) claimwatch alert deliveries.",
     )
     allow = AllowList.parse(settings.webhook_allow_hosts)
-    bearer = HTTPBearer(auto_error=False)
     token = settings.api_token.get_secret_value().encode("utf-8")
 
-    def authorised(
-        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> None:
+    def authorised(creds: BearerCredentials) -> None:
         given = (creds.credentials if creds else "").encode("utf-8")
         if not creds or not hmac.compare_digest(given, token):
             raise HTTPException(
