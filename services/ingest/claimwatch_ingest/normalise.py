@@ -68,6 +68,7 @@ _QUOTES = str.maketrans(
         "‘": "'", "’": "'", "‚": "'", "‛": "'", "‹": "'", "›": "'", "`": "'",
     }
 )  # fmt: skip
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _TERMINAL = re.compile(r"""[.!?]["')\]]*$""")
 _WRAP_MAX = 100  # lines longer than this were not hard-wrapped by a print layout
@@ -97,6 +98,7 @@ def normalise(
 
 def html_to_text(raw: str) -> str:
     """Visible text of an HTML document or fragment, blocks separated by blank lines."""
+    raw = _NOT_XML.sub("", raw)  # lxml refuses control characters in text nodes
     if not raw.strip():
         return ""
     parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)

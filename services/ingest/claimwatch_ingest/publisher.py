@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -82,6 +83,8 @@ class ArticlePublisher:
             raise RejectedArticle(
                 "invalid_field", f"source is {len(source)} characters; at most {MAX_SOURCE_CHARS}"
             )
+        if any(unicodedata.category(ch).startswith("C") for ch in source):
+            raise RejectedArticle("invalid_field", "source contains control characters")
         body_bytes = raw.body.encode("utf-8", "surrogatepass")
         if len(body_bytes) > self.settings.ingest_max_bytes:
             raise RejectedArticle(
