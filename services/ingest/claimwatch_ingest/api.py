@@ -27,9 +27,6 @@ from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
 from aiokafka.errors import KafkaError
-from claimwatch.logging import get_logger
-from claimwatch.models import Article, SourceKind
-from claimwatch.settings import Settings
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -38,6 +35,9 @@ from prometheus_client import make_asgi_app
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from claimwatch.logging import get_logger
+from claimwatch.models import Article, SourceKind
+from claimwatch.settings import Settings
 from claimwatch_ingest.files import ArticleSourceError, RawArticle, decode_text, parse_datetime
 from claimwatch_ingest.metrics import count_rejection
 from claimwatch_ingest.publisher import ArticlePublisher, PublishResult, RejectedArticle

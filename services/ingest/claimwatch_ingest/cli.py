@@ -32,7 +32,6 @@ def ingest(
     from claimwatch.logging import configure_logging
     from claimwatch.metrics import serve_metrics
     from claimwatch.settings import Settings
-
     from claimwatch_ingest.feeds import parse_feed_spec
 
     settings = Settings()
@@ -56,7 +55,6 @@ async def _run(
 ) -> None:
     from claimwatch.logging import get_logger
     from claimwatch.settings import Settings
-
     from claimwatch_ingest.service import IngestService
 
     assert isinstance(settings, Settings)

@@ -24,8 +24,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from claimwatch.models import DuplicateKind
 from datasketch import MinHash, MinHashLSH
+
+from claimwatch.models import DuplicateKind
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128

@@ -30,10 +30,10 @@ from urllib.parse import urlsplit
 import feedparser
 import httpx
 import trafilatura
+
 from claimwatch.logging import get_logger
 from claimwatch.models import SourceKind
 from claimwatch.settings import Settings
-
 from claimwatch_ingest.files import RawArticle
 from claimwatch_ingest.metrics import FEED_POLLS, PAGE_FETCHES
 from claimwatch_ingest.publisher import ArticlePublisher, RejectedArticle

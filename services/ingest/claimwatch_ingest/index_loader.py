@@ -20,11 +20,11 @@ import asyncio
 import contextlib
 
 from aiokafka import AIOKafkaConsumer
+
 from claimwatch.kafka import DecodeError, decode
 from claimwatch.logging import get_logger
 from claimwatch.models import Article
 from claimwatch.settings import Settings
-
 from claimwatch_ingest.dedup import DuplicateIndex
 from claimwatch_ingest.metrics import INDEX_SIZE
 

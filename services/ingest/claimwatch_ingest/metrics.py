@@ -6,9 +6,10 @@ short codes listed here. Never a URL, a source name or a file name as a label.
 
 from __future__ import annotations
 
+from prometheus_client import Counter, Gauge, Histogram
+
 from claimwatch.metrics import RECORDS_FAILED, RECORDS_IN, init_stage
 from claimwatch.models import SourceKind
-from prometheus_client import Counter, Gauge, Histogram
 
 # Outcomes of one received article (articles_total{outcome}):
 #   new        produced, an original

@@ -18,7 +18,6 @@ from claimwatch.kafka import EventProducer, encode
 from claimwatch.metrics import RECORDS_IN, RECORDS_OUT
 from claimwatch.models import Article, DuplicateKind, SourceKind
 from claimwatch.settings import Settings
-
 from claimwatch_ingest.dedup import DuplicateIndex
 from claimwatch_ingest.files import RawArticle, looks_binary
 from claimwatch_ingest.identity import article_id

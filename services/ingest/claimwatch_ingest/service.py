@@ -21,10 +21,10 @@ from types import TracebackType
 import httpx
 import uvicorn
 from aiokafka.client import AIOKafkaClient
+
 from claimwatch.kafka import EventProducer, ensure_topics
 from claimwatch.logging import get_logger
 from claimwatch.settings import Settings
-
 from claimwatch_ingest.api import create_app
 from claimwatch_ingest.dedup import DuplicateIndex
 from claimwatch_ingest.feeds import FeedPoller, parse_feed_spec

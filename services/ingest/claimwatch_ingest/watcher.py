@@ -17,7 +17,6 @@ from pathlib import Path
 
 from claimwatch.logging import get_logger
 from claimwatch.models import SourceKind
-
 from claimwatch_ingest.files import ArticleSourceError, iter_article_paths, read_article_file
 from claimwatch_ingest.metrics import count_rejection
 from claimwatch_ingest.publisher import ArticlePublisher, RejectedArticle
