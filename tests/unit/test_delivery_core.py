@@ -7,6 +7,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
 from claimwatch.models import (
     Alert,
     AlertClaim,
@@ -30,7 +32,6 @@ from claimwatch_alert.delivery.policy import (
 )
 from claimwatch_alert.delivery.receiver import SeenIds
 from claimwatch_alert.delivery.signing import new_secret, sign_headers, webhook_id
-from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

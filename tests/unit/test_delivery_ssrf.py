@@ -7,6 +7,7 @@ would need real DNS use a resolver function passed in, so no test sends a DNS qu
 from __future__ import annotations
 
 import pytest
+
 from claimwatch_alert.delivery.ssrf import AllowList, TargetRefused, check_target, forbidden_reason
 
 NONE = AllowList.parse([])

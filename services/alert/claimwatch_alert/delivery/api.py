@@ -15,15 +15,15 @@ from datetime import datetime
 from typing import Annotated, Literal, TypeVar
 
 from aiokafka.errors import KafkaError
-from claimwatch.logging import get_logger
-from claimwatch.models import Subscription, SubscriptionFilters
-from claimwatch.settings import Settings
 from fastapi import Depends, FastAPI, HTTPException, Path, Response, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 
+from claimwatch.logging import get_logger
+from claimwatch.models import Subscription, SubscriptionFilters
+from claimwatch.settings import Settings
 from claimwatch_alert.delivery.signing import new_secret
 from claimwatch_alert.delivery.ssrf import (
     MAX_URL_LENGTH,

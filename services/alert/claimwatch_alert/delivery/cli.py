@@ -24,7 +24,6 @@ def deliver(
     """
     from claimwatch.logging import configure_logging
     from claimwatch.settings import Settings
-
     from claimwatch_alert.delivery.service import serve
 
     settings = Settings()

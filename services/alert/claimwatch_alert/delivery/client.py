@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import httpx
+
 from claimwatch.models import SubscriptionFilters
 
 

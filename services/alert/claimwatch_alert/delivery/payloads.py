@@ -27,8 +27,10 @@ _SEVERITY_EMOJI = {
 def body_for(alert: Alert, fmt: Format) -> bytes:
     """The exact bytes to sign and send."""
     if fmt == "slack":
-        return json.dumps(slack_payload(alert), ensure_ascii=False).encode("utf-8")
-    return alert.model_dump_json().encode("utf-8")
+        text: str = json.dumps(slack_payload(alert), ensure_ascii=False)
+        return text.encode("utf-8")
+    json_text: str = alert.model_dump_json()
+    return json_text.encode("utf-8")
 
 
 def _cut(text: str, limit: int) -> str:

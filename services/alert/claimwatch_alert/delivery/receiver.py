@@ -12,12 +12,12 @@ import json
 from collections import OrderedDict
 from pathlib import Path
 
-from claimwatch.models import Alert
 from fastapi import FastAPI, Request, Response
 from pydantic import ValidationError
 from rich.console import Console
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from claimwatch.models import Alert
 from claimwatch_alert.delivery.render import render_alert, render_other
 
 DEDUP_CAPACITY = 10_000

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from claimwatch.models import Alert
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from claimwatch.models import Alert
 from claimwatch_alert.delivery.payloads import format_interval
 
 SEVERITY_STYLE = {

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 
+from fastapi import FastAPI
+
 from claimwatch.kafka import EventProducer, ensure_topics
 from claimwatch.logging import get_logger
 from claimwatch.metrics import init_stage
 from claimwatch.settings import Settings
-from fastapi import FastAPI
-
 from claimwatch_alert.delivery.api import create_api
 from claimwatch_alert.delivery.sender import Sender
 from claimwatch_alert.delivery.signals import install_stop_handlers, make_server, serve_until

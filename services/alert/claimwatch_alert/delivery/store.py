@@ -18,11 +18,12 @@ import contextlib
 import uuid
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from prometheus_client import Gauge
+
 from claimwatch.kafka import DecodeError, EventProducer, decode
 from claimwatch.logging import get_logger
 from claimwatch.models import Subscription
 from claimwatch.settings import Settings
-from prometheus_client import Gauge
 
 log = get_logger(__name__)
 

@@ -21,13 +21,13 @@ from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
+from prometheus_client import Counter, Gauge
+
 from claimwatch.kafka import DecodeError, EventProducer, dead_letter_record, decode
 from claimwatch.logging import get_logger
 from claimwatch.metrics import RECORDS_FAILED, RECORDS_IN, RECORDS_OUT
 from claimwatch.models import Alert, DeliveryOutcome, DeliveryRecord, Subscription
 from claimwatch.settings import Settings
-from prometheus_client import Counter, Gauge
-
 from claimwatch_alert.delivery.filters import matches
 from claimwatch_alert.delivery.offsets import OffsetTracker
 from claimwatch_alert.delivery.payloads import body_for
