@@ -5,7 +5,7 @@ produced, so an index rebuilt from it can never disagree with it (a file could m
 article after a crash between the broker's ack and the file write, or outlive a broker that
 lost its data, as the memory-only embedded broker does on restart). Following the topic
 afterwards also teaches this process about articles produced by other ingest replicas.
-The cost is start-up time in proportion to what the topic retains (about 0.3 ms per article
+The cost is start-up time in proportion to what the topic retains (about 0.5 ms per article
 for the MinHash; see docs/ingest.md).
 
 A plain aiokafka consumer without a group reads every partition from the beginning: nothing
