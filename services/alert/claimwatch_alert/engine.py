@@ -41,7 +41,10 @@ class Draft:
     """An alert as the story stands now, before versioning."""
 
     alert: Alert
-    fingerprint: list[list[str]]
+    fingerprint: list[int]
+    """Independent origins per side (one entry for a key claim): a new version is sent only
+    when this changes — corroboration grew or a side appeared — not when a copy or an
+    already-counted outlet adds an article, or a copy's origin is resolved later."""
 
 
 def _keeps(claim: Claim, rules: list[Rule]) -> bool:
@@ -117,7 +120,7 @@ def key_claim_drafts(state: StoryState, rules: list[Rule], now: datetime) -> lis
             ingested_at=ingested,
             fired_at=now,
         )
-        drafts.append(Draft(alert, [origins]))
+        drafts.append(Draft(alert, [len(origins)]))
     return drafts
 
 
@@ -193,7 +196,7 @@ def contradiction_drafts(state: StoryState, config: DetectionConfig, now: dateti
             ingested_at=ingested,
             fired_at=now,
         )
-        drafts.append(Draft(alert, [g.origins for g in found.sides]))
+        drafts.append(Draft(alert, [len(g.origins) for g in found.sides]))
     return drafts
 
 

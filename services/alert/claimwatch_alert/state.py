@@ -41,7 +41,7 @@ class SentAlert(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int
-    fingerprint: list[list[str]]
+    fingerprint: list[int]
 
 
 class StoryState(BaseModel):
