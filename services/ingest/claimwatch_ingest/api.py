@@ -391,7 +391,12 @@ def _from_text(
         count_rejection(PUSH, "empty_text")
         raise ProblemError(422, "empty_text", "the body is empty: send the article text")
     return ArticleIn.model_construct(
-        source=source, text=text, content_type=media, url=url, title=title, published_at=when
+        source=source,
+        text=text,
+        content_type=media,  # type: ignore[arg-type]  # checked against TEXT_TYPES
+        url=url,
+        title=title,
+        published_at=when,
     )
 
 
@@ -430,5 +435,5 @@ def _accepted(result: PublishResult) -> Accepted:
         id=result.article_id,
         status=status,
         duplicate_of=result.duplicate_of,
-        duplicate_kind=kind,  # type: ignore[arg-type]
+        duplicate_kind=kind,
     )
