@@ -52,9 +52,39 @@ class Speaker:
     verb: Token
 
 
-def find_speaker(sent: Span, spans: list[tuple[int, int]], lex: Lexicon) -> Speaker | None:
-    """Subject of a speech verb outside quotes ("..., X said"), or of "according to X"."""
+def dateline_spans(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Character spans of paragraph-opening datelines ("CITY, Nov 20 (Outlet) - ").
+
+    Why: the parser often makes the dateline's place the subject of the first "said"; a place
+    that only says where a story was filed must never become the actor of a claim.
+    """
+    return [(m.start(), m.end()) for m in lex.datelines.regex.finditer(text)]
+
+
+def _past_dateline(subj: Token, datelines: list[tuple[int, int]]) -> Token | None:
+    """``subj`` itself if it lies outside every dateline, else the head of the phrase that
+    follows the dateline inside ``subj``'s subtree ("DRAVENSK, Nov 20 - Kestria's president")."""
+    span = next(((a, b) for a, b in datelines if a <= subj.idx < b), None)
+    if span is None:
+        return subj
+    for t in subj.subtree:
+        if t.idx >= span[1] and t.head.idx < span[1] and t.pos_ in ("NOUN", "PROPN", "PRON"):
+            return t
+    return None
+
+
+def find_speaker(
+    sent: Span,
+    spans: list[tuple[int, int]],
+    lex: Lexicon,
+    datelines: list[tuple[int, int]] | None = None,
+) -> Speaker | None:
+    """Subject of a speech verb outside quotes ("..., X said"), or of "according to X".
+
+    Subjects inside a dateline are passed over for the verb's next subject (the parser often
+    attaches both "DRAVENSK" and "Kestria's president" to "said")."""
     speech = lex.speech
+    datelines = datelines or []
     for tok in sent:
         if tok.lemma_.lower() in ("accord",) or tok.lower_ == "according":
             for child in tok.children:
@@ -70,9 +100,11 @@ def find_speaker(sent: Span, spans: list[tuple[int, int]], lex: Lexicon) -> Spea
         for _ in range(3):
             if verb is None:
                 break
-            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subj is not None and not inside(subj.idx, spans):
-                return Speaker(subj, tok)
+            subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+            subjects = [c for c in subjects if not inside(c.idx, spans)]
+            found = [s for s in (_past_dateline(c, datelines) for c in subjects) if s is not None]
+            if found:
+                return Speaker(found[0], tok)
             verb = verb.head if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp") else None
     return None
 
@@ -83,7 +115,7 @@ def phrase(tok: Token) -> str:
         t
         for t in tok.subtree
         if not any(a.dep_ in ("relcl", "acl", "appos") and a.i != tok.i for a in _path(t, tok))
-        and t.dep_ != "punct"
+        and t.dep_ not in ("punct", "case")
     ]
     if words and words[0].lower_ in ("the", "a", "an"):
         words = words[1:]

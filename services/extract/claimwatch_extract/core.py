@@ -16,6 +16,7 @@ from claimwatch_extract.attribution import (
     Speaker,
     attribution_of,
     classify,
+    dateline_spans,
     find_speaker,
     quote_spans,
     resolve_actor,
@@ -31,6 +32,7 @@ from claimwatch_extract.threats import (
     find_threats,
     is_labour,
     needs_object,
+    speech_noun_agent,
     target_class,
     threat_actor_token,
 )
@@ -46,6 +48,7 @@ class _Builder:
     def __init__(self, doc: Doc, article_id: str, ents: EntityIndex, lex: Lexicon) -> None:
         self.doc, self.article_id, self.ents, self.lex = doc, article_id, ents, lex
         self.spans = quote_spans(doc.text)
+        self.datelines = dateline_spans(doc.text, lex)
         self.claims: list[Claim] = []
 
     def add(
@@ -75,12 +78,13 @@ class _Builder:
 
     def sentence(self, sent: Span) -> None:
         lex = self.lex
-        speaker = find_speaker(sent, self.spans, lex)
+        speaker = find_speaker(sent, self.spans, lex, self.datelines)
         words = [t.lower_ for t in sent]
         prev_class: str | None = None
-        for rel in scan_numbers(words, lex):
-            m = rel.shifted(sent.start)  # token indexes into the doc, not the sentence
-            meas = extract_measurement(m, sent, lex)
+        # token indexes into the doc, not the sentence
+        matches = [rel.shifted(sent.start) for rel in scan_numbers(words, lex)]
+        for m in matches:
+            meas = extract_measurement(m, sent, lex, matches)
             if meas is not None:
                 value = Interval(low=meas.low, high=meas.high, unit=meas.unit)
                 self.add(
@@ -118,7 +122,8 @@ class _Builder:
                 slot=o.slot,
             )
         for hit in find_threats(sent, lex):
-            tok = threat_actor_token(hit, speaker, self.spans)
+            agent = speech_noun_agent(hit.trigger, lex)  # "a warning from X that ..."
+            tok = agent or threat_actor_token(hit, speaker, self.spans)
             actor = resolve_actor(tok, self.ents) if tok is not None else None
             a_class = actor_class(actor, lex)
             if needs_object(hit, lex) and (
@@ -127,9 +132,9 @@ class _Builder:
                 continue
             target, t_class = target_class(hit.target, lex)
             quoted = any(self._quoted(t) for t in hit.evidence)
-            if quoted and speaker is not None:
+            if quoted and (speaker is not None or agent is not None):
                 attribution = Attribution.DIRECT_QUOTE
-            elif speaker is not None or hit.own_subject is not None:
+            elif speaker is not None or hit.own_subject is not None or agent is not None:
                 attribution = Attribution.REPORTED
             else:
                 attribution = Attribution.UNATTRIBUTED
@@ -154,7 +159,7 @@ class _Builder:
 
     def quotes(self) -> None:
         doc = self.doc
-        for q in find_quotes(doc, self.spans, self.lex):
+        for q in find_quotes(doc, self.spans, self.lex, self.datelines):
             actor = resolve_actor(q.speaker.token, self.ents)
             text = doc.text[q.start : q.end]
             self.claims.append(

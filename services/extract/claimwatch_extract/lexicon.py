@@ -8,12 +8,13 @@ pre-indexed into lookup dicts so per-token checks are O(1).
 
 from __future__ import annotations
 
+import re
 from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Op = Literal["gt", "ge", "lt", "le", "nearly", "about"]
 
@@ -67,6 +68,7 @@ class Measurements(_Model):
     magnitude_words: list[str]
     contexts: dict[str, Context]
     percent_subjects: dict[str, list[str]]
+    comparison_markers: list[str]
 
 
 class Threats(_Model):
@@ -82,6 +84,32 @@ class Threats(_Model):
     readiness: list[str]
     threat_verbs: list[str]
     labour_actor_words: list[str]
+
+
+class Datelines(_Model):
+    """A paragraph-opening dateline ("CITY, Nov 20 (Outlet) -"): a place, never an actor."""
+
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as e:
+            raise ValueError(f"dateline pattern does not compile: {e}") from e
+        return v
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.MULTILINE)
+
+
+class SpeechNouns(_Model):
+    """Nouns that carry someone's words ("a warning from X that ...", "X's vow to ...")."""
+
+    nouns: list[str]
+    agent_preps: list[str]
 
 
 class Actors(_Model):
@@ -112,6 +140,8 @@ class Lexicon(_Model):
     measurements: Measurements
     speech_verbs: list[str]
     according_to: list[list[str]]
+    speech_nouns: SpeechNouns
+    datelines: Datelines
     threats: Threats
     actors: Actors
     targets: Targets

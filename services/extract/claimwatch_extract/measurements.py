@@ -8,6 +8,7 @@ read from context words in the sentence, nearest first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -42,9 +43,26 @@ def _unit_after(sent: Span, i: int, lex: Lexicon) -> tuple[str, int] | None:
     return None
 
 
-def _nearest(sent: Span, pos: int, words: dict[str, str], after: int | None = None) -> str | None:
-    """Nearest context word; "<n> percent of the vote" first, then words to the left (the
-    subject usually precedes its value: "turnout was 58 percent"), then to the right."""
+def _distance(word_at: int, pos: int) -> float:
+    """How far a context word is from a number: words to the left count less (the subject
+    usually precedes its value: "turnout was 58 percent", "a depth of 10 km")."""
+    return abs(word_at - pos) * (1.0 if word_at < pos else 2.5)
+
+
+def _nearest(
+    sent: Span,
+    pos: int,
+    words: dict[str, str],
+    after: int | None = None,
+    rivals: Sequence[int] = (),
+) -> str | None:
+    """Nearest context word; "<n> percent of the vote" first, then by ``_distance``.
+
+    A context word binds to one number only: the one nearest to it. ``rivals`` are the
+    positions of the sentence's other numbers of the same kind, so in "at a depth of 10 km
+    about 60 km south-west of the port" the word "depth" belongs to 10 km, and 60 km (no
+    context word of its own) falls back to the default dimension instead of becoming a second,
+    contradicting depth."""
     doc = sent.doc
     if after is not None and after + 1 < sent.end and doc[after].lower_ == "of":
         for t in doc[after + 1 : min(after + 4, sent.end)]:
@@ -55,7 +73,9 @@ def _nearest(sent: Span, pos: int, words: dict[str, str], after: int | None = No
     for t in sent:
         for key in (t.lemma_.lower(), t.lower_):
             if key in words:
-                d = abs(t.i - pos) * (1.0 if t.i < pos else 2.5)
+                d = _distance(t.i, pos)
+                if any(_distance(t.i, r) < d for r in rivals):
+                    continue  # the word is nearer to another number: it describes that one
                 if best is None or d < best[0]:
                     best = (d, words[key])
     return best[1] if best else None
@@ -73,15 +93,43 @@ def _is_magnitude(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:
     return False
 
 
-def extract_measurement(m: NumberMatch, sent: Span, lex: Lexicon) -> Measurement | None:
-    """A measurement for one number phrase, or None if no unit/dimension applies."""
+def _rivals(m: NumberMatch, others: Sequence[NumberMatch], sent: Span, lex: Lexicon) -> list[int]:
+    """Positions of the other numbers in the sentence whose unit has the same kind as ``m``'s."""
+    units = lex.measurements.units
+    mine = _unit_after(sent, m.num_end, lex)
+    kind = units[mine[0]].kind if mine is not None else ("percent" if m.kind == "fraction" else "")
+    before = " ".join(t.lower_ for t in sent.doc[max(sent.start, m.start - 2) : m.start])
+    compared = any(
+        before == c or before.endswith(f" {c}") for c in lex.measurements.comparison_markers
+    )
+    out: list[int] = []
+    for o in others:
+        if o.num_start == m.num_start or (compared and o.num_start < m.num_start):
+            continue  # "58 percent, down from 64 percent": an earlier value of the same thing
+        theirs = _unit_after(sent, o.num_end, lex)
+        their_kind = units[theirs[0]].kind if theirs is not None else None
+        if o.kind == "fraction":
+            their_kind = "percent"
+        if their_kind == kind:
+            out.append(o.num_start)
+    return out
+
+
+def extract_measurement(
+    m: NumberMatch, sent: Span, lex: Lexicon, others: Sequence[NumberMatch] = ()
+) -> Measurement | None:
+    """A measurement for one number phrase, or None if no unit/dimension applies.
+
+    ``others`` are all number phrases of the sentence (doc token indexes), so that a context
+    word ("depth", "turnout") is bound to the number it describes and to no other."""
     if m.kind == "score":
         return None
     doc = sent.doc
     first = doc[m.start]
     if m.kind == "fraction":
         low, high = m.interval(lex, counted=False)
-        subj = _nearest(sent, m.num_start, lex.percent_subject, m.end)
+        rivals = _rivals(m, others, sent, lex)
+        subj = _nearest(sent, m.num_start, lex.percent_subject, m.end, rivals)
         slot = measurement_slot("percent", subj or "unknown")
         return Measurement(first, low, high, "percent", slot, 0.85 if subj else 0.4)
     if _is_magnitude(sent, m, lex):
@@ -107,11 +155,13 @@ def extract_measurement(m: NumberMatch, sent: Span, lex: Lexicon) -> Measurement
     low = round(low * f, 2) if low is not None else None
     high = round(high * f, 2) if high is not None else None
     if unit.kind == "percent":
-        subj = _nearest(sent, m.num_start, lex.percent_subject, unit_at + used)
+        rivals = _rivals(m, others, sent, lex)
+        subj = _nearest(sent, m.num_start, lex.percent_subject, unit_at + used, rivals)
         slot = measurement_slot("percent", subj or "unknown")
         return Measurement(first, low, high, "percent", slot, 0.85 if subj else 0.4)
     ctx = lex.measurements.contexts.get(unit.kind)
     if ctx is None:
         return None
-    dim = _nearest(sent, m.num_start, ctx.words) or ctx.default
+    rivals = _rivals(m, others, sent, lex)
+    dim = _nearest(sent, m.num_start, ctx.words, rivals=rivals) or ctx.default
     return Measurement(first, low, high, unit.unit, measurement_slot(dim), 0.85)

@@ -241,13 +241,26 @@ def _tally(num: Token, lex: Lexicon) -> tuple[str, str] | None:
     verb = tok.head if tok.dep_ == "prep" else tok
     for c in verb.children:
         if c.dep_ in ("nsubj", "dobj", "nsubjpass") and c.i != num.i:
-            words = [x.lemma_.lower() for x in c.subtree if x.dep_ not in ("det", "poss", "punct")]
-            for n in range(len(words), 0, -1):
-                key = " ".join(words[-n:])
+            for key in _tally_keys(c):
                 if key in lex.tallies:
                     t = lex.tallies[key]
                     return t.frame, t.cls
     return None
+
+
+def _tally_keys(noun: Token) -> list[str]:
+    """Lexicon keys for a tally phrase, longest first: "death toll" and "toll" for "the death
+    toll from the quake", "number of dead" for "the number of dead in the province". Built from
+    the head noun with its compounds and its "of" object, so modifiers after it ("from
+    Wednesday's earthquake") do not hide the tally."""
+    lemma = noun.lemma_.lower()
+    compounds = [c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    keys = [" ".join([*compounds[i:], lemma]) for i in range(len(compounds))]
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            keys += [f"{lemma} of {o.lemma_.lower()}" for o in prep.children if o.dep_ == "pobj"]
+            keys += [f"{lemma} of {o.lower_}" for o in prep.children if o.dep_ == "pobj"]
+    return [*keys, lemma]
 
 
 def _make(

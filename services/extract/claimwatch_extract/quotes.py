@@ -26,7 +26,12 @@ class QuoteHit:
     speaker: Speaker
 
 
-def find_quotes(doc: Doc, spans: list[tuple[int, int]], lex: Lexicon) -> list[QuoteHit]:
+def find_quotes(
+    doc: Doc,
+    spans: list[tuple[int, int]],
+    lex: Lexicon,
+    datelines: list[tuple[int, int]] | None = None,
+) -> list[QuoteHit]:
     out: list[QuoteHit] = []
     sents = list(doc.sents)
     prev: tuple[int, Speaker] | None = None  # (sentence index, speaker) of the last quote
@@ -39,7 +44,7 @@ def find_quotes(doc: Doc, spans: list[tuple[int, int]], lex: Lexicon) -> list[Qu
             continue
         speaker = None
         for i in idx:
-            speaker = find_speaker(sents[i], spans, lex)
+            speaker = find_speaker(sents[i], spans, lex, datelines)
             if speaker is not None:
                 break
         if speaker is None and prev is not None and idx[0] - prev[0] <= 1:

@@ -178,4 +178,46 @@ def threat_actor_token(
     return None
 
 
-__all__ = ["Actor", "ThreatHit", "find_threats", "target_class", "threat_actor_token"]
+CLAUSE_DEPS = frozenset({"acl", "relcl", "ccomp", "xcomp", "advcl"})
+
+
+def speech_noun_agent(trigger: Token, lex: Lexicon) -> Token | None:
+    """The speaker of a threat reported through a speech noun: "despite a warning from X that
+    foreign troops would be legitimate targets", "X's vow to destroy ...".
+
+    Why: there the sentence subject ("Members of the coalition said ...") is the one *reporting*
+    the warning; the threat is X's. Walks up from the trigger through clause links only, and
+    stops at a speech verb (then the ordinary speaker rules apply).
+    """
+    nouns = lex.speech_nouns
+    tok = trigger
+    for _ in range(8):
+        head = tok.head
+        if head.i == tok.i:
+            return None
+        if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in lex.speech:
+            return None
+        if head.pos_ == "NOUN" and head.lemma_.lower() in nouns.nouns:
+            if tok.dep_ not in CLAUSE_DEPS:
+                return None  # the trigger is not what the warning says
+            poss = _child(head, "poss")
+            if poss is not None:
+                return poss
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ in nouns.agent_preps:
+                    obj = _child(prep, "pobj")
+                    if obj is not None:
+                        return obj
+            return None
+        tok = head
+    return None
+
+
+__all__ = [
+    "Actor",
+    "ThreatHit",
+    "find_threats",
+    "speech_noun_agent",
+    "target_class",
+    "threat_actor_token",
+]
