@@ -6,6 +6,8 @@ failure that names ``make setup``, never a skip.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import shutil
 import subprocess
@@ -46,6 +48,11 @@ def run(cmd: list[str], timeout: float = 60, **kwargs: Any) -> subprocess.Comple
 
 def compose_config() -> dict[str, Any]:
     """The compose file as docker-compose itself resolves it (anchors, defaults, merges)."""
+    return copy.deepcopy(_compose_config())
+
+
+@functools.cache
+def _compose_config() -> dict[str, Any]:
     result = run([tool("docker-compose"), "-f", str(COMPOSE_FILE), "config"], cwd=REPO)
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
@@ -166,3 +173,15 @@ def referenced_metrics(expr: str) -> set[str]:
                 break
         found.add(name)
     return found
+
+
+def load_module(path: Path, name: str) -> Any:
+    """Import a script that is not on sys.path (deploy/ tools) as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while being defined
+    spec.loader.exec_module(module)
+    return module

@@ -1,0 +1,436 @@
+"""The observability stack against a running pipeline: a real Prometheus scrapes the services
+(started with the very commands docker-compose runs) while sample articles flow through them;
+then every dashboard query must answer with data, and every /metrics page must pass
+`promtool check metrics`.
+
+What the run includes so every panel has something to show: the sample corpus pushed through
+the ingest API (alerts fire, end-to-end latency is observed), one push the API rejects and one
+garbage record on the articles topic (failures and dead letters), and two webhook subscribers:
+the sample receiver (deliveries succeed) and an endpoint that always answers 503 (retries, then
+a dead-lettered delivery).
+
+Set CLAIMWATCH_DASHBOARD_PNG_DIR=docs/img to write the dashboard pictures for the docs; by
+default they are drawn into the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from aiokafka import AIOKafkaProducer
+from deploy_support import (
+    GRAFANA_DIR,
+    PROMETHEUS_DIR,
+    REPO,
+    as_list,
+    claimwatch_services,
+    compose_config,
+    load_module,
+    tool,
+)
+from prometheus_client.parser import text_string_to_metric_families
+
+from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.kafka import ensure_topics
+from claimwatch.processes import ServiceProcess
+from claimwatch.settings import Settings
+from claimwatch_alert.delivery.client import create_subscription
+from claimwatch_ingest.files import read_article_file
+
+pytestmark = pytest.mark.slow
+
+SAMPLES = REPO / "samples"
+DEADLINE_S = 120.0
+TOKEN = "live-observability-token"
+
+
+@dataclass
+class Live:
+    settings: Settings
+    prometheus: str
+    started_at: float
+    metrics: dict[str, list[str]] = field(default_factory=dict)  # job -> /metrics URLs
+    processes: list[ServiceProcess] = field(default_factory=list)
+    log_dir: Path = Path()
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.log_tail(15)}" for p in self.processes)
+
+
+def with_values(command: list[str], values: dict[str, str]) -> list[str]:
+    """The compose command with some options' values replaced (the options must be there)."""
+    out = list(command)
+    for option, value in values.items():
+        assert option in out, f"compose command {command} has no {option}"
+        out[out.index(option) + 1] = value
+    return out
+
+
+def wait_until(what: str, check: Callable[[], bool], live: Live | None, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if live is not None:
+            for proc in live.processes:
+                assert proc.alive(), f"{proc.name} exited while waiting for {what}:\n{live.logs()}"
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}\n{live.logs() if live else ''}")
+
+
+def http_ok(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1.0, trust_env=False).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def sample_sum(url: str, name: str, **labels: str) -> float:
+    """Sum of a metric's samples on one /metrics page, filtered by labels."""
+    text = httpx.get(url, timeout=5.0, trust_env=False).text
+    total = 0.0
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and labels.items() <= sample.labels.items():
+                total += sample.value
+    return total
+
+
+class FailingReceiver(BaseHTTPRequestHandler):
+    """A webhook subscriber that is always down (503): deliveries retry, then dead-letter."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(503)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def prometheus_config(live_targets: dict[str, list[str]], path: Path) -> Path:
+    """The repo's Prometheus config (its rule files) with loopback targets and 1 s intervals."""
+    config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text(encoding="utf-8"))
+    config["global"].update({"scrape_interval": "1s", "evaluation_interval": "1s"})
+    config["rule_files"] = [str(PROMETHEUS_DIR / f) for f in config["rule_files"]]
+    jobs = {job["job_name"] for job in config["scrape_configs"]} - {"prometheus"}
+    assert jobs == set(live_targets), "every scraped job must run in this test"
+    config["scrape_configs"] = [
+        {"job_name": job, "static_configs": [{"targets": targets}]}
+        for job, targets in live_targets.items()
+    ]
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def story_waves() -> tuple[list[Path], list[Path]]:
+    """The sample stories in two waves: the first story, then the rest.
+
+    Why two: a labelled series is born when first incremented, so Prometheus never sees its
+    0 -> n step and rate() over it is 0. The second wave moves series that the first created
+    (and Prometheus has scraped), as a continuous stream would.
+    """
+    stories = sorted(p for p in SAMPLES.iterdir() if p.is_dir())
+    assert len(stories) >= 2, "the live test needs at least two sample stories"
+    first = sorted(stories[0].rglob("*.md"))
+    rest = sorted(f for story in stories[1:] for f in story.rglob("*.md"))
+    return first, rest
+
+
+def push_articles(ingest_url: str, paths: list[Path]) -> None:
+    for path in paths:
+        raw = read_article_file(path)
+        body = {"source": raw.source, "text": raw.body, "content_type": "text/markdown"}
+        if raw.title:
+            body["title"] = raw.title
+        if raw.published_at:
+            body["published_at"] = raw.published_at.isoformat()
+        resp = httpx.post(f"{ingest_url}/articles", json=body, timeout=30.0, trust_env=False)
+        assert resp.status_code == 202, resp.text
+
+
+def push_bad_input(ingest_url: str, settings: Settings) -> None:
+    """One push the API must refuse, and one undecodable record on the articles topic."""
+    rejected = httpx.post(
+        f"{ingest_url}/articles", json={"source": "x", "text": ""}, timeout=10, trust_env=False
+    )
+    assert rejected.status_code == 422, rejected.text
+    asyncio.run(produce_garbage(settings))
+
+
+def series_seen(live: Live, expr: str) -> bool:
+    return bool(instant(live, expr)["data"]["result"])
+
+
+async def produce_garbage(settings: Settings) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap)
+    await producer.start()
+    try:
+        await producer.send_and_wait(settings.topics.articles, key=b"bad", value=b"{not json")
+    finally:
+        await producer.stop()
+
+
+@pytest.fixture(scope="module")
+def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    tmp = tmp_path_factory.mktemp("live")
+    settings = Settings(
+        bootstrap=broker.bootstrap,
+        topic_prefix=f"obs{uuid.uuid4().hex[:8]}",
+        session_timeout_s=3.0,
+        data_dir=tmp / "data",
+        metrics_host="127.0.0.1",
+        lag_interval_s=1.0,
+        extract_batch_wait_s=0.2,
+        retry_schedule_s=[0, 0.3, 0.6],
+        webhook_timeout_s=5.0,
+        webhook_allow_hosts=["127.0.0.1"],
+        api_token=TOKEN,
+    )
+    asyncio.run(ensure_topics(settings.bootstrap, settings.topics.specs()))
+    commands = {n: as_list(s["command"]) for n, s in claimwatch_services(compose_config()).items()}
+    replicas = compose_config()["services"]["extract"]["deploy"]["replicas"]
+    env = settings.as_env()
+    live = Live(settings, prometheus="", started_at=time.time(), log_dir=tmp / "logs")
+    failing = ThreadingHTTPServer(("127.0.0.1", 0), FailingReceiver)
+    threading.Thread(target=failing.serve_forever, daemon=True).start()
+    prometheus: subprocess.Popen[bytes] | None = None
+
+    def start(name: str, args: list[str], extra_env: dict[str, str]) -> ServiceProcess:
+        proc = ServiceProcess(name, args, {**env, **extra_env}, live.log_dir).start()
+        live.processes.append(proc)
+        return proc
+
+    try:
+        deliver_port = free_port()
+        start("deliver", commands["deliver"], {"CLAIMWATCH_DELIVERY_PORT": str(deliver_port)})
+        deliver_url = f"http://127.0.0.1:{deliver_port}"
+        live.metrics["deliver"] = [f"127.0.0.1:{deliver_port}"]
+        wait_until("deliver ready", lambda: http_ok(f"{deliver_url}/readyz"), live, 60)
+
+        receiver_port = free_port()
+        _, secret = create_subscription(deliver_url, TOKEN, f"http://127.0.0.1:{receiver_port}/")
+        create_subscription(deliver_url, TOKEN, f"http://127.0.0.1:{failing.server_port}/hook")
+        secret_file = tmp / "webhook-secret"
+        secret_file.write_text(secret, encoding="utf-8")
+        receive = with_values(
+            commands["receiver"],
+            {
+                "--host": "127.0.0.1",
+                "--port": str(receiver_port),
+                "--secret-file": str(secret_file),
+            },
+        )
+        start("receiver", receive, {})
+
+        for job in ("extract", "alert"):
+            for index in range(replicas if job == "extract" else 1):
+                port = free_port()
+                start(f"{job}-{index}", commands[job], {"CLAIMWATCH_METRICS_PORT": str(port)})
+                live.metrics.setdefault(job, []).append(f"127.0.0.1:{port}")
+        ingest_port, ingest_metrics = free_port(), free_port()
+        start(
+            "ingest",
+            commands["ingest"],
+            {
+                "CLAIMWATCH_INGEST_PORT": str(ingest_port),
+                "CLAIMWATCH_METRICS_PORT": str(ingest_metrics),
+            },
+        )
+        live.metrics["ingest"] = [f"127.0.0.1:{ingest_metrics}"]
+
+        prom_port = free_port()
+        config = prometheus_config(live.metrics, tmp / "prometheus.yml")
+        prometheus = subprocess.Popen(
+            [
+                tool("prometheus"),
+                f"--config.file={config}",
+                f"--storage.tsdb.path={tmp / 'tsdb'}",
+                f"--web.listen-address=127.0.0.1:{prom_port}",
+                "--storage.tsdb.retention.time=1h",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp / "prometheus.log", "wb"),  # noqa: SIM115 - owned by the child
+        )
+        live.prometheus = f"http://127.0.0.1:{prom_port}"
+        wait_until("prometheus ready", lambda: http_ok(f"{live.prometheus}/-/ready"), live, 30)
+        live.started_at = time.time()  # the pictures start when scraping does
+
+        ingest_url = f"http://127.0.0.1:{ingest_port}"
+        wait_until("ingest ready", lambda: http_ok(f"{ingest_url}/readyz"), live, 60)
+        for job in ("extract", "alert"):
+            for target in live.metrics[job]:
+                wait_until(
+                    f"{job} metrics", lambda t=target: http_ok(f"http://{t}/metrics"), live, 60
+                )
+
+        alert_metrics = f"http://{live.metrics['alert'][0]}/metrics"
+        deliver_metrics = f"{deliver_url}/metrics"
+
+        def fired() -> float:
+            return sample_sum(alert_metrics, "claimwatch_alerts_fired_total")
+
+        def delivered() -> float:
+            return sample_sum(
+                deliver_metrics, "claimwatch_webhook_deliveries_total", outcome="delivered"
+            )
+
+        def given_up() -> float:
+            return sample_sum(deliver_metrics, "claimwatch_webhook_dead_lettered_total")
+
+        first, rest = story_waves()
+        marks = (0.0, 0.0, 0.0)
+        for wave in (first, rest):
+            push_articles(ingest_url, wave)
+            push_bad_input(ingest_url, settings)
+            wait_until(
+                "alerts fired, delivered and dead-lettered",
+                lambda m=marks: fired() > m[0] and delivered() > m[1] and given_up() > m[2],
+                live,
+                DEADLINE_S,
+            )
+            marks = (fired(), delivered(), given_up())
+            for expr in (
+                "claimwatch_end_to_end_seconds_count",
+                'claimwatch_records_failed_total{stage="extract"}',
+                'claimwatch_records_failed_total{stage="ingest"}',
+                "claimwatch_webhook_dead_lettered_total",
+            ):
+                wait_until(f"prometheus has {expr}", lambda e=expr: series_seen(live, e), live, 30)
+        yield live
+    finally:
+        if prometheus is not None:
+            prometheus.terminate()
+            try:
+                prometheus.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                prometheus.kill()
+                prometheus.wait(timeout=10)
+        for proc in reversed(live.processes):
+            proc.stop(timeout_s=10)
+        failing.shutdown()
+
+
+def panels() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    found = []
+    for path in sorted((GRAFANA_DIR / "dashboards").glob("*.json")):
+        dashboard = json.loads(path.read_text(encoding="utf-8"))
+        for panel in dashboard["panels"]:
+            for target in panel["targets"]:
+                found.append((dashboard["uid"], panel, target))
+    return found
+
+
+def instant(live: Live, expr: str) -> dict[str, Any]:
+    resp = httpx.get(
+        f"{live.prometheus}/api/v1/query", params={"query": expr}, timeout=10, trust_env=False
+    )
+    data = resp.json()
+    assert isinstance(data, dict)
+    return data
+
+
+def test_every_dashboard_query_returns_series(live: Live) -> None:
+    """Polls (bounded) until each query has a series with a finite value, then fails naming
+    every query that errors, has no series, or has only NaN (e.g. a quantile over nothing)."""
+
+    def problems() -> list[str]:
+        out = []
+        for uid, panel, target in panels():
+            answer = instant(live, target["expr"])
+            if answer.get("status") != "success":
+                out.append(f"{uid} / {panel['title']}: error {answer.get('error')}")
+            elif not answer["data"]["result"]:
+                out.append(f"{uid} / {panel['title']}: no series for {target['expr']}")
+            elif not any(math.isfinite(float(r["value"][1])) for r in answer["data"]["result"]):
+                out.append(f"{uid} / {panel['title']}: only NaN/Inf for {target['expr']}")
+        return out
+
+    deadline = time.monotonic() + 45
+    remaining = problems()
+    while remaining and time.monotonic() < deadline:
+        time.sleep(1.0)
+        remaining = problems()
+    assert not remaining, "\n".join(remaining)
+    assert len(panels()) >= 20
+
+
+def test_every_target_is_scraped_and_up(live: Live) -> None:
+    answer = instant(live, "up")
+    up = {
+        (r["metric"]["job"], r["metric"]["instance"]): r["value"][1]
+        for r in answer["data"]["result"]
+    }
+    for job, targets in live.metrics.items():
+        for target in targets:
+            assert up.get((job, target)) == "1", (job, target, up)
+
+
+def test_rules_load_and_evaluate_in_prometheus(live: Live) -> None:
+    rules = httpx.get(f"{live.prometheus}/api/v1/rules", timeout=10, trust_env=False).json()
+    groups = rules["data"]["groups"]
+    assert {g["name"] for g in groups} == {"claimwatch-recording", "claimwatch-alerts"}
+    for group in groups:
+        for rule in group["rules"]:
+            assert rule["health"] == "ok", (rule["name"], rule.get("lastError"))
+
+
+def test_promtool_accepts_every_metrics_page(live: Live) -> None:
+    for job, targets in live.metrics.items():
+        for target in targets:
+            text = httpx.get(f"http://{target}/metrics", timeout=10, trust_env=False).text
+            assert "claimwatch_" in text, job
+            result = subprocess.run(
+                [tool("promtool"), "check", "metrics"],
+                input=text,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+            assert result.returncode == 0, f"{job} {target}:\n{result.stdout}{result.stderr}"
+
+
+def test_dashboards_render_from_the_run(live: Live, tmp_path: Path) -> None:
+    render = load_module(GRAFANA_DIR / "render.py", "grafana_render")
+    out_dir = Path(os.environ.get("CLAIMWATCH_DASHBOARD_PNG_DIR") or tmp_path)
+    if not out_dir.is_absolute():
+        out_dir = REPO / out_dir
+    end = time.time()
+    for path in sorted((GRAFANA_DIR / "dashboards").glob("*.json")):
+        dashboard = json.loads(path.read_text(encoding="utf-8"))
+        results = {}
+        for panel in dashboard["panels"]:
+            for target in panel["targets"]:
+                resp = httpx.get(
+                    f"{live.prometheus}/api/v1/query_range",
+                    params={
+                        "query": target["expr"],
+                        "start": live.started_at,
+                        "end": end,
+                        "step": "1s",
+                    },
+                    timeout=30,
+                    trust_env=False,
+                ).json()
+                assert resp["status"] == "success", (panel["title"], resp)
+                results[(panel["id"], target["refId"])] = resp["data"]["result"]
+        png = render.render_dashboard(
+            dashboard, results, out_dir / f"{dashboard['uid']}.png", (live.started_at, end)
+        )
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png.stat().st_size > 20_000
