@@ -105,7 +105,9 @@ class Settings(BaseSettings):
 
     @cached_property
     def topics(self) -> Topics:
-        return Topics(prefix=self.topic_prefix, partitions=self.partitions)
+        return Topics(
+            prefix=self.topic_prefix, partitions=self.partitions, group_prefix=self.group_prefix
+        )
 
     def as_env(self, **overrides: object) -> dict[str, str]:
         """``CLAIMWATCH_*`` variables that give a child process these settings."""
@@ -128,7 +130,7 @@ class Settings(BaseSettings):
 
     def group(self, name: str) -> str:
         """Consumer group / faust app id for a stage, scoped by the topic prefix."""
-        return f"{self.group_prefix}-{self.topic_prefix}-{name}"
+        return self.topics.app_id(name)
 
 
 def get_settings(**overrides: object) -> Settings:

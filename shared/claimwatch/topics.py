@@ -18,10 +18,19 @@ class TopicSpec:
     config: dict[str, str] = field(default_factory=dict)
 
 
+COMPACT = {"cleanup.policy": "compact"}
+
+# faust tables of the alert stage; each is backed by a compacted changelog topic
+ALERT_INDEX_TABLE = "story-index"
+ALERT_ARTICLE_TABLE = "article-story"
+ALERT_STATE_TABLE = "story-state"
+
+
 @dataclass(frozen=True)
 class Topics:
     prefix: str = "claimwatch"
     partitions: int = 4
+    group_prefix: str = "claimwatch"
 
     @property
     def articles(self) -> str:
@@ -63,16 +72,46 @@ class Topics:
         """key: original key; value: DeadLetter."""
         return f"{self.prefix}.deadletter"
 
-    def specs(self) -> list[TopicSpec]:
-        """The topics to create before any client touches the broker."""
+    @property
+    def alert_index(self) -> str:
+        """key: a single constant (1 partition: story assignment is one deterministic step);
+        value: ClaimsExtracted, forwarded from the claims topic."""
+        return f"{self.prefix}.alert-index"
+
+    @property
+    def alert_stories(self) -> str:
+        """key: story id (all claims of a story meet on one worker); value: ClaimsExtracted."""
+        return f"{self.prefix}.alert-stories"
+
+    def app_id(self, stage: str) -> str:
+        """Consumer group / faust app id of a stage."""
+        return f"{self.group_prefix}-{self.prefix}-{stage}"
+
+    def changelog(self, stage: str, table: str) -> str:
+        """faust's changelog name for a table: ``<app id>-<table>-changelog``."""
+        return f"{self.app_id(stage)}-{table}-changelog"
+
+    def alert_internal_specs(self) -> list[TopicSpec]:
         n = self.partitions
         return [
+            TopicSpec(self.alert_index, 1),
+            TopicSpec(self.alert_stories, n),
+            TopicSpec(self.changelog("alert", ALERT_INDEX_TABLE), 1, COMPACT),
+            TopicSpec(self.changelog("alert", ALERT_ARTICLE_TABLE), 1, COMPACT),
+            TopicSpec(self.changelog("alert", ALERT_STATE_TABLE), n, COMPACT),
+        ]
+
+    def specs(self) -> list[TopicSpec]:
+        """Every topic to create before any client touches the broker."""
+        n = self.partitions
+        return [
+            *self.alert_internal_specs(),
             TopicSpec(self.articles, n),
             TopicSpec(self.entities, n),
             TopicSpec(self.claims, n),
             TopicSpec(self.alerts, n),
             TopicSpec(self.processed, n),
-            TopicSpec(self.subscriptions, 1, {"cleanup.policy": "compact"}),
+            TopicSpec(self.subscriptions, 1, COMPACT),
             TopicSpec(self.deliveries, n),
             TopicSpec(self.deadletter, n),
         ]

@@ -23,7 +23,6 @@ from deploy_support import (
 )
 
 from claimwatch.settings import Settings
-from claimwatch_alert.topology import alert_topics
 
 SERVICES = ("ingest", "extract", "alert", "deliver")
 
@@ -144,10 +143,7 @@ def test_strimzi_kafka_is_kraft_and_pinned() -> None:
 
 
 def test_a_kafka_topic_per_topic_with_its_partitions_and_configs(k8s_settings: Settings) -> None:
-    expected = {
-        spec.name: (spec.partitions, spec.config)
-        for spec in k8s_settings.topics.specs() + alert_topics(k8s_settings).specs()
-    }
+    expected = {spec.name: (spec.partitions, spec.config) for spec in k8s_settings.topics.specs()}
     found = {}
     for topic in of_kind("KafkaTopic"):
         assert topic["metadata"]["labels"]["strimzi.io/cluster"] == "claimwatch"

@@ -86,10 +86,10 @@ def build_app(
     window = timedelta(hours=settings.story_window_h)
     claims_topic = raw_topic(app, topics.claims)
     index_topic = raw_topic(app, internal.index, partitions=1)
-    stories_topic = raw_topic(app, internal.stories, partitions=internal.partitions)
+    stories_topic = raw_topic(app, internal.stories, partitions=settings.partitions)
     cards = _table(app, INDEX_TABLE, 1)
     refs = _table(app, ARTICLE_TABLE, 1)
-    states = _table(app, STATE_TABLE, internal.partitions)
+    states = _table(app, STATE_TABLE, settings.partitions)
 
     @app.agent(claims_topic, name="alert-forward")
     async def forward(stream: Any) -> None:

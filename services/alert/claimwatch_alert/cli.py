@@ -9,18 +9,13 @@ import typer
 
 def alert() -> None:
     """Run the alert worker: claims -> stories -> key-claim and contradiction alerts."""
-    import asyncio
 
-    from claimwatch.kafka import ensure_topics
     from claimwatch.settings import Settings
     from claimwatch.worker import run_faust_worker
     from claimwatch_alert.agent import build_app
-    from claimwatch_alert.topology import alert_topics
 
     settings = Settings()
     app = build_app(settings)  # loads and validates the rules first: a bad rule file stops here
-    specs = settings.topics.specs() + alert_topics(settings).specs()
-    asyncio.run(ensure_topics(settings.bootstrap, specs))
     run_faust_worker(app, settings, "alert", default_port=9103)
 
 

@@ -2,7 +2,8 @@
 
 ``make_app`` forbids faust from declaring topics (the embedded broker would auto-create them
 with its own partition count, and tables then crash-loop with ``PartitionsMismatch``), so
-every topic the stage uses is listed here and created by ``claimwatch alert`` at start-up.
+every topic the stage uses is named in ``claimwatch.topics`` and created at start-up
+(``claimwatch topics`` and ``claimwatch alert`` both create them).
 
 Flow: claims (key article id) -> ``alert-index`` (1 partition, one key: story assignment is a
 single, deterministic, cheap step) -> ``alert-stories`` (key story id, N partitions: all
@@ -14,14 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claimwatch.settings import Settings
-from claimwatch.topics import TopicSpec
+from claimwatch.topics import (
+    ALERT_ARTICLE_TABLE,
+    ALERT_INDEX_TABLE,
+    ALERT_STATE_TABLE,
+    TopicSpec,
+)
 
 STAGE = "alert"
 INDEX_KEY = "story-index"
-INDEX_TABLE = "story-index"
-ARTICLE_TABLE = "article-story"
-STATE_TABLE = "story-state"
-COMPACT = {"cleanup.policy": "compact"}
+INDEX_TABLE = ALERT_INDEX_TABLE
+ARTICLE_TABLE = ALERT_ARTICLE_TABLE
+STATE_TABLE = ALERT_STATE_TABLE
 
 
 @dataclass(frozen=True)
@@ -31,27 +36,20 @@ class AlertTopics:
     index_changelog: str
     article_changelog: str
     state_changelog: str
-    partitions: int
+    specs_: tuple[TopicSpec, ...]
 
     def specs(self) -> list[TopicSpec]:
-        return [
-            TopicSpec(self.index, 1),
-            TopicSpec(self.stories, self.partitions),
-            TopicSpec(self.index_changelog, 1, COMPACT),
-            TopicSpec(self.article_changelog, 1, COMPACT),
-            TopicSpec(self.state_changelog, self.partitions, COMPACT),
-        ]
+        return list(self.specs_)
 
 
 def alert_topics(settings: Settings) -> AlertTopics:
-    """Names follow faust's changelog convention: ``<app id>-<table>-changelog``."""
-    app_id = settings.group(STAGE)
-    prefix = settings.topic_prefix
+    """The alert stage's view of the names in ``claimwatch.topics`` (the one place for them)."""
+    topics = settings.topics
     return AlertTopics(
-        index=f"{prefix}.alert-index",
-        stories=f"{prefix}.alert-stories",
-        index_changelog=f"{app_id}-{INDEX_TABLE}-changelog",
-        article_changelog=f"{app_id}-{ARTICLE_TABLE}-changelog",
-        state_changelog=f"{app_id}-{STATE_TABLE}-changelog",
-        partitions=settings.partitions,
+        index=topics.alert_index,
+        stories=topics.alert_stories,
+        index_changelog=topics.changelog(STAGE, INDEX_TABLE),
+        article_changelog=topics.changelog(STAGE, ARTICLE_TABLE),
+        state_changelog=topics.changelog(STAGE, STATE_TABLE),
+        specs_=tuple(topics.alert_internal_specs()),
     )
