@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
 def claims(
     paths: list[str] = typer.Argument(
-        ..., help="Files or folders (txt, md, html, json); - = stdin."
+        ..., help="Files or folders (txt, md, html, json; as replay reads them); - = stdin."
     ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per claim."),
     model: str | None = typer.Option(None, help="spaCy package (default: settings)."),
@@ -26,11 +26,15 @@ def claims(
     """Print the claims found in articles: type, value, slot, actor, evidence, confidence."""
     from claimwatch.settings import Settings
     from claimwatch_extract.pipeline import extract_batch, load_nlp
-    from claimwatch_extract.reader import read_paths
+    from claimwatch_extract.reader import ArticleSourceError, RejectedArticle, read_paths
 
     settings = Settings()
+    try:  # read everything first: a bad path fails before the model loads
+        articles = list(read_paths(paths, settings))
+    except (ArticleSourceError, RejectedArticle) as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(2) from exc
     nlp = load_nlp(model or settings.spacy_model)
-    articles = list(read_paths(paths))
     results = extract_batch(nlp, articles, settings.extract_batch_size)
     if as_json:
         for _, event in results:

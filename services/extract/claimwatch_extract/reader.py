@@ -1,86 +1,75 @@
-"""Read article files for ``claimwatch claims`` (no broker): txt, md, html, json, with optional
-YAML front matter (source, url, title, published_at); ``-`` reads one article from stdin.
+"""Articles for ``claimwatch claims`` (no broker), built exactly as ingest builds them.
 
-Why a reader here: the command must work on its own; when the shared ingest normaliser is
-available it is used instead so the evidence spans point at the same normalised text that
-replay would produce.
+Why reuse ingest instead of reading files here: every evidence span points into
+``Article.text``, and the article id is a hash of it. If this command normalised text its own
+way, its spans and ids would differ from what replay produces for the same file, and a rule
+writer comparing the two would chase phantom differences. So files are read by
+``claimwatch_ingest.files`` and turned into Articles by ``ArticlePublisher.build`` — the same
+calls replay makes (build is the publisher's pure part: no producer is used).
+
+``-`` reads one article from stdin: it is handed to the same file reader under the name
+``stdin`` with a suffix guessed from its first character (``<`` html, ``{`` json, else
+markdown with optional front matter), so its source id is ``stdin`` unless the front matter
+says otherwise.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
-import re
+import dataclasses
 import sys
+import tempfile
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-import frontmatter
+from claimwatch.models import Article, SourceKind
+from claimwatch.settings import Settings
+from claimwatch_ingest.files import (
+    ArticleSourceError,
+    RawArticle,
+    iter_article_paths,
+    read_article_file,
+)
+from claimwatch_ingest.publisher import ArticlePublisher, RejectedArticle
 
-from claimwatch.models import Article
+STDIN = "-"
 
-SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".json"})
-
-
-def _html_text(raw: str) -> str:
-    try:
-        import trafilatura
-
-        text = trafilatura.extract(raw)
-        if text:
-            return str(text)
-    except Exception:
-        pass
-    return html.unescape(re.sub(r"<[^>]+>", " ", raw))
+__all__ = ["ArticleSourceError", "RejectedArticle", "read_paths", "read_stdin"]
 
 
-def _normalise(text: str) -> str:
-    """Unwrap hard-wrapped lines inside paragraphs and trim; keep paragraph breaks."""
-    paras = [re.sub(r"\s*\n\s*", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
-    return "\n\n".join(p for p in paras if p)
+def _stdin_suffix(text: str) -> str:
+    head = text.lstrip()[:1]
+    return {"<": ".html", "{": ".json"}.get(head, ".md")
 
 
-def article_from(raw: str, name: str, suffix: str) -> Article:
-    meta: dict[str, Any] = {}
-    body = raw
-    if suffix == ".json":
-        data = json.loads(raw)
-        meta, body = data, str(data.get("text", ""))
-    else:
-        post = frontmatter.loads(raw)
-        meta, body = dict(post.metadata), post.content
-        if suffix in (".html", ".htm"):
-            body = _html_text(body)
-    text = _normalise(body)
-    source = str(meta.get("source") or name)
-    published = meta.get("published_at")
-    if isinstance(published, str):
-        published = datetime.fromisoformat(published)
-    digest = hashlib.sha256(f"{source}\n{text}".encode()).hexdigest()[:16]
-    return Article(
-        id=digest,
-        source=source,
-        url=meta.get("url"),
-        title=meta.get("title"),
-        published_at=published if isinstance(published, datetime) else None,
-        text=text,
-        original_text=raw,
-    )
+def read_stdin(text: str) -> RawArticle:
+    """One article from stdin text, parsed by ingest's file reader (front matter, JSON, HTML)."""
+    with tempfile.TemporaryDirectory(prefix="claimwatch-claims-") as tmp:
+        path = Path(tmp) / f"stdin{_stdin_suffix(text)}"
+        path.write_text(text, encoding="utf-8")
+        raw = read_article_file(path)
+    return dataclasses.replace(raw, origin=STDIN)
 
 
-def read_paths(paths: list[str]) -> Iterator[Article]:
+def read_raw(paths: list[str]) -> Iterator[RawArticle]:
+    """Raw articles from files, folders (recursively, sorted) and ``-``, in argument order.
+
+    Raises ``ArticleSourceError`` for a missing path or a file that is not an article."""
     for p in paths:
-        if p == "-":
-            yield article_from(sys.stdin.read(), "stdin", ".txt")
+        if p == STDIN:
+            yield read_stdin(sys.stdin.read())
             continue
-        path = Path(p)
-        files = (
-            sorted(f for f in path.rglob("*") if f.suffix.lower() in SUFFIXES)
-            if (path.is_dir())
-            else [path]
-        )
-        for f in files:
-            yield article_from(f.read_text("utf-8", errors="replace"), f.stem, f.suffix.lower())
+        for path in iter_article_paths([Path(p)]):
+            yield read_article_file(path)
+
+
+def read_paths(paths: list[str], settings: Settings | None = None) -> Iterator[Article]:
+    """Articles as ingest would publish them (same normalised text, same ids).
+
+    Raises ``ArticleSourceError`` or ``RejectedArticle`` (with a reason) for bad input."""
+    builder = ArticlePublisher(None, settings or Settings())  # type: ignore[arg-type]
+    for raw in read_raw(paths):
+        try:
+            yield builder.build(raw, SourceKind.FILE)
+        except RejectedArticle as exc:
+            where = raw.origin or raw.source
+            raise RejectedArticle(exc.reason, f"{where}: {exc.detail}") from exc
