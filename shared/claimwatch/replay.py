@@ -97,7 +97,7 @@ def _tails(workers: list[ServiceProcess]) -> str:
 async def _drive(
     settings: Settings, raws: list[Any], workers: list[ServiceProcess], show: bool
 ) -> list[Alert]:
-    from claimwatch_ingest.publisher import ArticlePublisher
+    from claimwatch_ingest.publisher import ArticlePublisher, RejectedArticle
 
     topics = settings.topics
     consumer = AIOKafkaConsumer(
@@ -124,9 +124,15 @@ async def _drive(
                 publisher = ArticlePublisher(producer, settings)
                 pending: set[str] = set()
                 for raw in raws:
-                    result = await publisher.publish(raw)
-                    if result.produced:
-                        pending.add(result.article_id)
+                    try:
+                        result = await publisher.publish(raw)
+                    except RejectedArticle as exc:
+                        progress.console.print(
+                            f"skipped {raw.origin or raw.source}: {exc.reason}: {exc.detail}"
+                        )
+                    else:
+                        if result.produced:
+                            pending.add(result.article_id)
                     progress.advance(ingest_task)
             done_task = progress.add_task("processed", total=len(pending))
             return await _collect(consumer, pending, workers, progress, done_task)

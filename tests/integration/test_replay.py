@@ -90,3 +90,20 @@ def test_replay_refuses_an_unreadable_file(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "not UTF-8" in proc.stderr
+
+
+def test_replay_skips_an_empty_article_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("   \n\n", encoding="utf-8")
+    (tmp_path / "calm.md").write_text(
+        "---\nsource: calm-outlet\n---\nThe council met on Tuesday and approved the budget.\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "claimwatch", "replay", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "skipped" in proc.stderr and "empty.txt" in proc.stderr
+    assert proc.stdout == ""  # nothing alert-worthy in a budget meeting
