@@ -73,14 +73,14 @@ def claims(
             table.add_column(col, overflow="fold")
         for c in event.claims:
             v = c.value
-            value = "" if v is None else (f"[{_n(v.low)}, {_n(v.high)}] {v.unit}")
+            shown = "" if v is None else f"[{_n(v.low)}, {_n(v.high)}] {v.unit}"
             actor = c.actor or ""
             if c.actor_class:
                 actor += f" ({c.actor_class}"
                 actor += f" → {c.target_class})" if c.type.value == "threat" else ")"
             table.add_row(
                 c.type.value,
-                value,
+                shown,
                 c.slot or "",
                 actor,
                 f"{c.confidence:.2f}",

@@ -72,7 +72,7 @@ class _Builder:
                 start=sent.start_char,
                 end=sent.end_char,
                 confidence=confidence,
-                **fields,  # type: ignore[arg-type]
+                **fields,
             )
         )
 

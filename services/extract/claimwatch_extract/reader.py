@@ -66,7 +66,7 @@ def read_paths(paths: list[str], settings: Settings | None = None) -> Iterator[A
     """Articles as ingest would publish them (same normalised text, same ids).
 
     Raises ``ArticleSourceError`` or ``RejectedArticle`` (with a reason) for bad input."""
-    builder = ArticlePublisher(None, settings or Settings())  # type: ignore[arg-type]
+    builder = ArticlePublisher(None, settings or Settings())  # type: ignore[arg-type, unused-ignore]
     for raw in read_raw(paths):
         try:
             yield builder.build(raw, SourceKind.FILE)
