@@ -92,7 +92,7 @@ def run_all(samples: list[Path], port: int) -> int:
         console.print(f"[green]broker[/green] {broker.bootstrap} (memory storage)")
         env = settings.as_env()
         # delivery and its subscriber first, so no alert is fired before anyone listens
-        children.extend(_start_delivery(settings, env, logs))
+        _start_delivery(settings, env, logs, children)
         for name, args, default_port in SERVICES:
             metrics_port = _port_or_free(default_port)
             extra = list(args)
@@ -129,8 +129,13 @@ def run_all(samples: list[Path], port: int) -> int:
         console.print("stopped")
 
 
-def _start_delivery(settings: Settings, env: dict[str, str], logs: Path) -> list[ServiceProcess]:
-    """The delivery service plus a local receiver subscribed to every alert."""
+def _start_delivery(
+    settings: Settings, env: dict[str, str], logs: Path, children: list[ServiceProcess]
+) -> None:
+    """The delivery service plus a local receiver subscribed to every alert.
+
+    Each child joins ``children`` as soon as it starts, so a failure half-way still stops it.
+    """
     from claimwatch_alert.delivery.client import create_subscription
 
     receiver_port = free_port()
@@ -144,6 +149,7 @@ def _start_delivery(settings: Settings, env: dict[str, str], logs: Path) -> list
         "CLAIMWATCH_DELIVERY_PORT": str(api_port),
     }
     deliver = ServiceProcess("deliver", ["deliver"], deliver_env, logs).start()
+    children.append(deliver)
     console.print(
         f"[green]deliver[/green] pid {deliver.pid}, "
         f"subscriptions API http://127.0.0.1:{api_port}/docs, metrics http://127.0.0.1:{metrics_port}/metrics"
@@ -163,8 +169,7 @@ def _start_delivery(settings: Settings, env: dict[str, str], logs: Path) -> list
         logs,
     )
     receiver.log_path = Path("/dev/stdout")  # the receiver prints alerts to this terminal
-    receiver.start()
+    children.append(receiver.start())
     console.print(
         f"[green]receiver[/green] pid {receiver.pid} on :{receiver_port}, subscription {sub_id}"
     )
-    return [deliver, receiver]
