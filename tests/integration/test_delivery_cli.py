@@ -106,7 +106,7 @@ def test_deliver_and_receive_processes(
         **os.environ,
         "CLAIMWATCH_BOOTSTRAP": settings.bootstrap,
         "CLAIMWATCH_TOPIC_PREFIX": settings.topic_prefix,
-        "CLAIMWATCH_SESSION_TIMEOUT_S": "3",
+        "CLAIMWATCH_SESSION_TIMEOUT_S": "1.5",
         "CLAIMWATCH_DELIVERY_PORT": str(api_port),
         "CLAIMWATCH_API_TOKEN": TOKEN,
         "CLAIMWATCH_WEBHOOK_ALLOW_HOSTS": '["127.0.0.1"]',

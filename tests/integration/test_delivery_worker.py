@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import io
 import json
 import logging
 import threading
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
+import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from standardwebhooks.webhooks import Webhook
 
@@ -119,6 +121,7 @@ def receivers() -> Iterator[Callable[..., ScriptedReceiver]]:
 def settings(settings_factory: Callable[..., Settings]) -> Settings:
     return settings_factory(
         retry_schedule_s=[0, 0.2, 0.3],
+        session_timeout_s=1.5,
         webhook_timeout_s=3.0,
         webhook_allow_hosts=["127.0.0.1"],
     )
@@ -127,7 +130,7 @@ def settings(settings_factory: Callable[..., Settings]) -> Settings:
 @pytest.fixture
 def strict_settings(settings_factory: Callable[..., Settings]) -> Settings:
     """No allow-list: every loopback/private target must be refused."""
-    return settings_factory(retry_schedule_s=[0, 0.2], webhook_timeout_s=2.0)
+    return settings_factory(retry_schedule_s=[0, 0.2], webhook_timeout_s=2.0, session_timeout_s=1.5)
 
 
 # ------------------------------------------------------------------ helpers
@@ -509,22 +512,33 @@ async def test_no_secret_in_any_log_of_a_run(
     caplog: pytest.LogCaptureFixture,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    from claimwatch.logging import configure_logging
-
-    configure_logging("DEBUG")
+    """Everything logged at DEBUG (structlog, stdlib logging, raw stdout/stderr) is searched."""
+    structured = io.StringIO()
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.dev.ConsoleRenderer(colors=False),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG),
+        logger_factory=structlog.PrintLoggerFactory(file=structured),
+        cache_logger_on_first_use=False,
+    )
     caplog.set_level(logging.DEBUG)
     ok, gone, failing = receivers([500, 200]), receivers([410]), receivers([500])
     subs = [subscription(r.url) for r in (ok, gone, failing)]
-    async with DeliveryService(settings) as svc:
-        for s in subs:
-            await svc.store.put(s)
-        await publish(settings, alert("al-logged"))
-        for s in subs:
-            await read_topic(settings, settings.topics.deliveries, DeliveryRecord, final(s.id))
+    try:
+        async with DeliveryService(settings) as svc:
+            for s in subs:
+                await svc.store.put(s)
+            await publish(settings, alert("al-logged"))
+            for s in subs:
+                await read_topic(settings, settings.topics.deliveries, DeliveryRecord, final(s.id))
+    finally:
+        structlog.reset_defaults()
     out, err = capfd.readouterr()
-    text = caplog.text + out + err
-    assert "delivery_attempt" in text  # the run did log
+    text = structured.getvalue() + caplog.text + out + err
+    assert "delivery_attempt" in structured.getvalue()  # the run did log, at DEBUG
+    assert "aiokafka" in caplog.text  # and library logging was captured too
     for s in subs:
         raw = s.secret.removeprefix("whsec_")
         assert s.secret not in text and raw not in text
-    configure_logging("INFO")
