@@ -32,7 +32,6 @@ SERVICES: tuple[tuple[str, tuple[str, ...], int], ...] = (
     ("alert", ("alert",), 9103),
     ("ingest", ("ingest",), 9101),
 )
-DELIVER_METRICS_PORT = 9104
 
 
 def _port_or_free(port: int) -> int:
@@ -140,10 +139,8 @@ def _start_delivery(
 
     receiver_port = free_port()
     api_port = _port_or_free(settings.delivery_port)
-    metrics_port = _port_or_free(DELIVER_METRICS_PORT)
     deliver_env = {
         **env,
-        **_metrics_env(metrics_port),
         # the local receiver is on loopback, which the SSRF guard refuses unless allow-listed
         "CLAIMWATCH_WEBHOOK_ALLOW_HOSTS": '["127.0.0.1/32"]',
         "CLAIMWATCH_DELIVERY_PORT": str(api_port),
@@ -152,7 +149,8 @@ def _start_delivery(
     children.append(deliver)
     console.print(
         f"[green]deliver[/green] pid {deliver.pid}, "
-        f"subscriptions API http://127.0.0.1:{api_port}/docs, metrics http://127.0.0.1:{metrics_port}/metrics"
+        f"subscriptions API http://127.0.0.1:{api_port}/docs, "
+        f"metrics http://127.0.0.1:{api_port}/metrics"
     )
     api = f"http://127.0.0.1:{api_port}"
     _wait_http(f"{api}/healthz", deliver)
