@@ -144,7 +144,7 @@ def resolve_actor(tok: Token, ents: EntityIndex) -> Actor:
     found = None
     for t in sub:
         if t.ent_iob_ == "B":
-            ent = next((e for e in t.doc.ents if e.start == t.i), None)
+            ent = ents.span_starting_at(t.i)
             c = ents.at(ent) if ent is not None else None
             if ent is not None and ent.label_ != "PERSON" and not ent.start <= tok.i < ent.end:
                 continue  # "Hezbari fighters", "Russia's ministry": a modifier, not the actor

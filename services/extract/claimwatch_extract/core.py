@@ -47,8 +47,9 @@ def actor_class(actor: Actor | None, lex: Lexicon) -> str:
 class _Builder:
     def __init__(self, doc: Doc, article_id: str, ents: EntityIndex, lex: Lexicon) -> None:
         self.doc, self.article_id, self.ents, self.lex = doc, article_id, ents, lex
-        self.spans = quote_spans(doc.text)
-        self.datelines = dateline_spans(doc.text, lex)
+        self.text = doc.text  # once: Doc.text is rebuilt from every token on each access
+        self.spans = quote_spans(self.text)
+        self.datelines = dateline_spans(self.text, lex)
         self.claims: list[Claim] = []
 
     def add(
@@ -159,12 +160,12 @@ class _Builder:
 
     def quotes(self) -> None:
         doc = self.doc
-        for q in find_quotes(doc, self.spans, self.lex, self.datelines):
+        for q in find_quotes(doc, self.spans, self.lex, self.datelines, self.text):
             actor = resolve_actor(q.speaker.token, self.ents)
-            text = doc.text[q.start : q.end]
+            text = self.text[q.start : q.end]
             self.claims.append(
                 Claim(
-                    id=f"{self.article_id}:quote:{q.start}-{q.end}:{doc.text.find(q.quote)}",
+                    id=f"{self.article_id}:quote:{q.start}-{q.end}:{self.text.find(q.quote)}",
                     type=ClaimType.QUOTE,
                     text=text,
                     start=q.start,

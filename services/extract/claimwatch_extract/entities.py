@@ -115,6 +115,8 @@ class EntityIndex:
 
     clusters: list[_Cluster]
     by_start: dict[int, _Cluster]  # ent.start_char → cluster
+    # ent.start (token) → entity span, every label: Doc.ents rebuilds its tuple on each access
+    spans: dict[int, Span] = field(default_factory=dict)
 
     def entities(self) -> list[Entity]:
         return [
@@ -124,6 +126,9 @@ class EntityIndex:
 
     def at(self, span: Span) -> _Cluster | None:
         return self.by_start.get(span.start_char)
+
+    def span_starting_at(self, token_i: int) -> Span | None:
+        return self.spans.get(token_i)
 
     def titles(self, cluster: _Cluster) -> set[str]:
         return cluster.titles
@@ -146,7 +151,8 @@ def _strip_person(ent: Span, lex: Lexicon) -> tuple[str, int]:
         toks = toks[:-1]
     if not toks:
         return ent.text, ent.start_char
-    return ent.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1])], toks[0].idx
+    # a span's text, not doc.text[...]: Doc.text is rebuilt from every token on each access
+    return ent.doc[toks[0].i : toks[-1].i + 1].text, toks[0].idx
 
 
 def _titles_near(ent: Span) -> set[str]:
@@ -174,7 +180,8 @@ def canonicalise(doc: Doc, gaz: Gazetteer | None = None, lex: Lexicon | None = N
     clusters: dict[str, _Cluster] = {}
     people: list[_Cluster] = []
     by_start: dict[int, _Cluster] = {}
-    for ent in doc.ents:
+    ents = doc.ents
+    for ent in ents:
         if ent.label_ not in LABELS:
             continue
         label = ent.label_
@@ -189,7 +196,7 @@ def canonicalise(doc: Doc, gaz: Gazetteer | None = None, lex: Lexicon | None = N
         if label == "PERSON":
             cluster.titles |= _titles_near(ent)
         by_start[ent.start_char] = cluster
-    return EntityIndex(list(clusters.values()), by_start)
+    return EntityIndex(list(clusters.values()), by_start, {e.start: e for e in ents})
 
 
 def _resolve(

@@ -170,6 +170,13 @@ class Lexicon(_Model):
         return frozenset(self.not_counted)
 
     @cached_property
+    def number_starters(self) -> frozenset[str]:
+        """Words a non-digit number phrase can start with ("two", "dozens", "tens of ...")."""
+        n = self.numbers
+        firsts = {phrase.split()[0] for phrase in n.vague_compound}
+        return frozenset(n.words) | frozenset(n.vague) | frozenset(firsts)
+
+    @cached_property
     def frame_lemmas(self) -> frozenset[str]:
         """Every lemma that takes part in some frame: a cheap pre-filter."""
         return frozenset(w for sets in self.frames.values() for s in sets for w in s)

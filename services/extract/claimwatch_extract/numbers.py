@@ -124,7 +124,11 @@ def scan_numbers(words: Sequence[str], lex: Lexicon | None = None) -> list[Numbe
     n = lex.numbers
     out: list[NumberMatch] = []
     i = 0
+    starters = lex.number_starters
     while i < len(words):
+        if words[i] not in starters and not words[i][:1].isdigit():
+            i += 1  # cheap pre-filter: no number phrase can start here
+            continue
         match = _match_at(words, i, lex)
         if match is None:
             # skip runs of digit groups (phone numbers) as a whole

@@ -31,13 +31,16 @@ def find_quotes(
     spans: list[tuple[int, int]],
     lex: Lexicon,
     datelines: list[tuple[int, int]] | None = None,
+    text: str | None = None,
 ) -> list[QuoteHit]:
+    """Attributed quotes of ``doc``; ``text`` is ``doc.text`` if the caller already has it."""
+    full = doc.text if text is None else text
     out: list[QuoteHit] = []
     sents = list(doc.sents)
     prev: tuple[int, Speaker] | None = None  # (sentence index, speaker) of the last quote
     for a, b in spans:
-        text = doc.text[a:b].strip()
-        if len(text.split()) < MIN_WORDS:
+        quote = full[a:b].strip()
+        if len(quote.split()) < MIN_WORDS:
             continue
         idx = [i for i, s in enumerate(sents) if s.start_char < b + 1 and s.end_char > a - 1]
         if not idx:
@@ -52,5 +55,5 @@ def find_quotes(
         if speaker is None:
             continue
         prev = (idx[-1], speaker)
-        out.append(QuoteHit(sents[idx[0]].start_char, sents[idx[-1]].end_char, text, speaker))
+        out.append(QuoteHit(sents[idx[0]].start_char, sents[idx[-1]].end_char, quote, speaker))
     return out
