@@ -119,3 +119,29 @@ def test_a_tally_values_a_count_of_the_dead(nlp: Any, text: str, low: int) -> No
 def test_a_toll_road_price_is_not_a_death_count(nlp: Any) -> None:
     text = "The toll on the new bridge rose to $4 on Monday."
     assert claims(nlp, text, ClaimType.QUANTITY) == []
+
+
+def test_missing_after_a_copula_is_the_missing_frame(nlp: Any) -> None:
+    text = "The barge sank near the locks, and more than 12 workers were missing, police said."
+    (q,) = claims(nlp, text, ClaimType.QUANTITY)
+    assert q.value is not None and (q.value.low, q.value.high) == (13, None)
+    assert q.slot == "quantity:worker:missing"
+
+
+def test_arriving_for_an_event_is_attending_it(nlp: Any) -> None:
+    arrived = "Eleven governors arrived in the port city on Monday for the trade summit."
+    (q,) = claims(nlp, arrived, ClaimType.QUANTITY)
+    assert q.slot is not None and q.slot.endswith(":attend")
+    attended = "Eleven governors attended the trade summit."
+    (q2,) = claims(nlp, attended, ClaimType.QUANTITY)
+    assert q2.slot == q.slot
+
+
+def test_passive_threat_finds_the_target_the_parser_detached(nlp: Any) -> None:
+    text = (
+        "Korvan's army chief said on Tuesday that foreign instructors posted to the capital "
+        "would be treated as legitimate targets."
+    )
+    (t,) = claims(nlp, text, ClaimType.THREAT)
+    assert t.target is not None and "instructors" in t.target
+    assert t.target_class == "foreign_forces"

@@ -51,6 +51,7 @@ def _cluster(verb: Token) -> set[str]:
     for c in verb.children:
         if c.dep_ in ("prt", "acomp", "xcomp", "dobj", "prep", "advmod", "oprd", "attr", "ccomp"):
             out.add(c.lemma_.lower())
+            out.add(c.lower_)  # "were missing": the tagger may lemmatise it to "miss"
             for g in c.children:
                 if g.dep_ in ("xcomp", "pobj", "dobj", "prt", "amod", "compound", "prep", "aux"):
                     out.add(g.lemma_.lower())

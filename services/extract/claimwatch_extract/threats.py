@@ -55,6 +55,20 @@ def _object(tok: Token) -> Token | None:
     return None
 
 
+def _left_subject(verb: Token, lex: Lexicon) -> Token | None:
+    """The subject a passive verb lost to a misparse: in "that foreign troops deployed to X
+    would be treated as targets" the parser reads "troops deployed" as a clause of its own and
+    leaves "would be treated" without a subject. The nearest subject to the left, back to the
+    speech verb that introduces the clause, is what is treated/struck."""
+    above = {a.i for a in verb.ancestors}
+    for t in reversed(verb.doc[verb.sent.start : verb.i]):
+        if t.i in above and t.lemma_.lower() in lex.speech:
+            return None
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN", "PRON"):
+            return t if t.head.i != verb.i else None
+    return None
+
+
 def _condition(tok: Token) -> str | None:
     for t in (tok, tok.head):
         for c in t.children:
@@ -106,6 +120,8 @@ def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
             if ready or _modal(tok, lex):
                 passive = _child(tok, "nsubjpass")
                 target = passive if passive is not None else _object(tok)
+                if target is None and _child(tok, "auxpass") is not None:
+                    target = _left_subject(tok, lex)
                 if target is None and not passive and _child(tok, "nsubj") is not None:
                     subj = _child(tok, "nsubj")
                     if lemma in ("burn", "sink") and subj is not None:
@@ -134,6 +150,8 @@ def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
             csubj = _child(gov, "csubj")
             if target is None and csubj is not None:  # "troops sent there will be targets"
                 target = _child(csubj, "nsubj", "nsubjpass") or csubj
+            if target is None and _child(gov, "auxpass") is not None:
+                target = _left_subject(gov, lex)
             return [ThreatHit(tok, (tok, gov), target, None, _condition(gov))]
     return []
 
