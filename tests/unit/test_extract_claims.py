@@ -199,3 +199,12 @@ def test_claims_in_later_sentences_of_a_long_article(nlp: Any) -> None:
         ("measurement", 7.4, "measurement:magnitude"),
         ("measurement", 10, "measurement:depth"),
     }
+
+
+def test_evidence_is_the_sentence_without_surrounding_blank_lines() -> None:
+    from claimwatch_extract.core import evidence_bounds
+
+    text = "First paragraph ends here.\n\nSecond one says 26 countries committed.\n\n"
+    start, end = evidence_bounds(text, 28, len(text))
+    assert text[start:end] == "Second one says 26 countries committed."
+    assert evidence_bounds("  \n", 0, 3) == (0, 0)

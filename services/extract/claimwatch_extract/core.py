@@ -65,13 +65,14 @@ class _Builder:
         fields.setdefault("actor", actor.name if actor else None)
         fields.setdefault("actor_id", actor.id if actor else None)
         fields.setdefault("attribution", attribution_of(anchor.idx, speaker, self.spans))
+        start, end = evidence_bounds(self.text, sent.start_char, sent.end_char)
         self.claims.append(
             Claim(
                 id=f"{self.article_id}:{type_.value}:{anchor.idx}",
                 type=type_,
-                text=sent.text,
-                start=sent.start_char,
-                end=sent.end_char,
+                text=self.text[start:end],
+                start=start,
+                end=end,
                 confidence=confidence,
                 **fields,
             )
@@ -187,3 +188,13 @@ def extract_claims(doc: Doc, article_id: str, ents: EntityIndex, lex: Lexicon) -
         b.sentence(sent)
     b.quotes()
     return b.claims
+
+
+def evidence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """A sentence span without the blank lines spaCy attaches to a paragraph's last sentence,
+    so evidence shows (and alerts quote) exactly the sentence."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
