@@ -16,7 +16,7 @@ from claimwatch.models import SourceKind
 from claimwatch.settings import Settings
 from claimwatch_extract.cli import register
 from claimwatch_ingest.files import read_article_file
-from claimwatch_ingest.publisher import ArticlePublisher
+from claimwatch_ingest.publisher import build_article
 
 # Curly quotes (ingest makes them ASCII) and hard-wrapped lines (ingest rejoins them): text
 # that a reader of its own would normalise differently from ingest.
@@ -63,10 +63,13 @@ def test_spans_and_ids_are_those_of_the_ingested_article(
     (tmp_path / "agency.html").write_text(HTML, encoding="utf-8")
     code, rows = run(app, [str(tmp_path)])
     assert code == 0
-    builder = ArticlePublisher(None, Settings())  # type: ignore[arg-type]
+    max_bytes = Settings().ingest_max_bytes
     articles = {
         a.source: a
-        for a in (builder.build(read_article_file(p), SourceKind.FILE) for p in tmp_path.iterdir())
+        for a in (
+            build_article(read_article_file(p), SourceKind.FILE, max_bytes)
+            for p in tmp_path.iterdir()
+        )
     }
     assert {r["source"] for r in rows} == {"harbour-bulletin", "agency"}
     for r in rows:

@@ -122,13 +122,13 @@ def article_stories(stories: Iterable[CorpusStory]) -> dict[str, str]:
     from claimwatch.models import SourceKind
     from claimwatch.settings import Settings
     from claimwatch_ingest.files import iter_article_paths, read_article_file
-    from claimwatch_ingest.publisher import ArticlePublisher
+    from claimwatch_ingest.publisher import build_article
 
-    builder = ArticlePublisher(None, Settings())  # type: ignore[arg-type]  # build() is pure
+    max_bytes = Settings().ingest_max_bytes
     out: dict[str, str] = {}
     for story in stories:
         for path in iter_article_paths([story.folder]):
-            out[builder.build(read_article_file(path), SourceKind.FILE).id] = story.name
+            out[build_article(read_article_file(path), SourceKind.FILE, max_bytes).id] = story.name
     return out
 
 

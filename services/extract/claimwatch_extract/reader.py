@@ -4,7 +4,7 @@ Why reuse ingest instead of reading files here: every evidence span points into
 ``Article.text``, and the article id is a hash of it. If this command normalised text its own
 way, its spans and ids would differ from what replay produces for the same file, and a rule
 writer comparing the two would chase phantom differences. So files are read by
-``claimwatch_ingest.files`` and turned into Articles by ``ArticlePublisher.build`` — the same
+``claimwatch_ingest.files`` and turned into Articles by ``build_article`` — the same
 calls replay makes (build is the publisher's pure part: no producer is used).
 
 ``-`` reads one article from stdin: it is handed to the same file reader under the name
@@ -29,7 +29,7 @@ from claimwatch_ingest.files import (
     iter_article_paths,
     read_article_file,
 )
-from claimwatch_ingest.publisher import ArticlePublisher, RejectedArticle
+from claimwatch_ingest.publisher import RejectedArticle, build_article
 
 STDIN = "-"
 
@@ -66,10 +66,10 @@ def read_paths(paths: list[str], settings: Settings | None = None) -> Iterator[A
     """Articles as ingest would publish them (same normalised text, same ids).
 
     Raises ``ArticleSourceError`` or ``RejectedArticle`` (with a reason) for bad input."""
-    builder = ArticlePublisher(None, settings or Settings())  # type: ignore[arg-type, unused-ignore]
+    max_bytes = (settings or Settings()).ingest_max_bytes
     for raw in read_raw(paths):
         try:
-            yield builder.build(raw, SourceKind.FILE)
+            yield build_article(raw, SourceKind.FILE, max_bytes)
         except RejectedArticle as exc:
             where = raw.origin or raw.source
             raise RejectedArticle(exc.reason, f"{where}: {exc.detail}") from exc

@@ -55,6 +55,47 @@ class PublishResult:
     similarity: float | None = None
 
 
+def build_article(raw: RawArticle, kind: SourceKind, max_bytes: int) -> Article:
+    """The Article for ``raw`` (no duplicate fields yet), or ``RejectedArticle``.
+
+    Pure: the claims inspector and the evaluation use it to get the very ids and text that
+    ingest produces.
+    """
+    source = raw.source.strip()
+    if not source:
+        raise RejectedArticle("missing_field", "source is empty: say which outlet this is")
+    if len(source) > MAX_SOURCE_CHARS:
+        raise RejectedArticle(
+            "invalid_field", f"source is {len(source)} characters; at most {MAX_SOURCE_CHARS}"
+        )
+    if any(unicodedata.category(ch).startswith("C") for ch in source):
+        raise RejectedArticle("invalid_field", "source contains control characters")
+    body_bytes = raw.body.encode("utf-8", "surrogatepass")
+    if len(body_bytes) > max_bytes:
+        raise RejectedArticle(
+            "too_large",
+            f"text is {len(body_bytes)} bytes; the limit is {max_bytes}",
+        )
+    if looks_binary(body_bytes):
+        raise RejectedArticle("binary", "text contains binary data (NUL or control bytes)")
+    text = normalise(raw.body, raw.content_type)
+    if not text:
+        raise RejectedArticle(
+            "empty_text",
+            "no article text left after removing markup, scripts and page furniture",
+        )
+    return Article(
+        id=article_id(source, text),
+        source=source,
+        source_kind=kind,
+        url=raw.url,
+        title=raw.title,
+        published_at=raw.published_at,
+        text=text,
+        original_text=raw.body,
+    )
+
+
 class ArticlePublisher:
     """Validates, normalises, identifies and produces articles; one per ingest process."""
 
@@ -74,40 +115,7 @@ class ArticlePublisher:
     # ----------------------------------------------------------------- pure part
 
     def build(self, raw: RawArticle, kind: SourceKind) -> Article:
-        """The Article for ``raw`` (no duplicate fields yet), or ``RejectedArticle``."""
-        source = raw.source.strip()
-        if not source:
-            raise RejectedArticle("missing_field", "source is empty: say which outlet this is")
-        if len(source) > MAX_SOURCE_CHARS:
-            raise RejectedArticle(
-                "invalid_field", f"source is {len(source)} characters; at most {MAX_SOURCE_CHARS}"
-            )
-        if any(unicodedata.category(ch).startswith("C") for ch in source):
-            raise RejectedArticle("invalid_field", "source contains control characters")
-        body_bytes = raw.body.encode("utf-8", "surrogatepass")
-        if len(body_bytes) > self.settings.ingest_max_bytes:
-            raise RejectedArticle(
-                "too_large",
-                f"text is {len(body_bytes)} bytes; the limit is {self.settings.ingest_max_bytes}",
-            )
-        if looks_binary(body_bytes):
-            raise RejectedArticle("binary", "text contains binary data (NUL or control bytes)")
-        text = normalise(raw.body, raw.content_type)
-        if not text:
-            raise RejectedArticle(
-                "empty_text",
-                "no article text left after removing markup, scripts and page furniture",
-            )
-        return Article(
-            id=article_id(source, text),
-            source=source,
-            source_kind=kind,
-            url=raw.url,
-            title=raw.title,
-            published_at=raw.published_at,
-            text=text,
-            original_text=raw.body,
-        )
+        return build_article(raw, kind, self.settings.ingest_max_bytes)
 
     # ----------------------------------------------------------------- with the broker
 
