@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+
 from claimwatch.kafka import DecodeError, EventProducer, decode, headers_dict
 from claimwatch.models import (
     Alert,

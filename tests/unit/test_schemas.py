@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from claimwatch.schemas import schema_documents
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
