@@ -67,6 +67,22 @@ class Settings(BaseSettings):
     ingest_max_batch: int = Field(
         100, ge=1, description="Most articles in one push-API batch request."
     )
+    ingest_token: SecretStr | None = Field(
+        None,
+        description="Bearer token the push API requires on POST (unset: open, for the "
+        "loopback-only embedded default; set it whenever the API is reachable by others).",
+    )
+    ingest_rate_per_s: float = Field(
+        50.0, ge=0, description="Push-API requests per second per client (0 = no limit)."
+    )
+    ingest_rate_burst: int = Field(
+        200, ge=1, description="Push-API requests a client may send at once before 429."
+    )
+    ingest_max_inflight: int = Field(
+        64,
+        ge=0,
+        description="Push-API requests being read or published at once before 429 (0 = none).",
+    )
     near_duplicate_threshold: float = Field(
         0.6, gt=0, le=1, description="Jaccard similarity (MinHash/LSH) above which is a copy."
     )
@@ -115,8 +131,8 @@ class Settings(BaseSettings):
         values.update(overrides)
         env: dict[str, str] = {}
         for name, value in values.items():
-            if name not in type(self).model_fields:
-                continue
+            if name not in type(self).model_fields or value is None:
+                continue  # unset optional (e.g. no ingest token): the child's default
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
             if isinstance(value, list):

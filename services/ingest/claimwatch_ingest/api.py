@@ -12,6 +12,9 @@ Contract (also in /docs and /openapi.json):
   read, ``422`` for anything else wrong with the input, each with a ``detail`` a person can
   act on. A batch with one bad article is refused whole, so a client can fix and resend it.
 - ``503`` when the broker does not acknowledge in time (nothing was accepted: retry).
+- ``401``/``403`` without / with a wrong bearer token when ``Settings.ingest_token`` is set;
+  ``429`` with ``Retry-After`` over the per-client rate or when too many requests already
+  wait for the broker (backpressure; see ``limits.py``). Checked before the body is read.
 - ``GET /healthz`` (the process answers) and ``GET /readyz`` (broker reachable, duplicate
   index loaded) for container probes; ``GET /metrics`` for Prometheus.
 
@@ -39,6 +42,7 @@ from claimwatch.logging import get_logger
 from claimwatch.models import Article, SourceKind
 from claimwatch.settings import Settings
 from claimwatch_ingest.files import ArticleSourceError, RawArticle, decode_text, parse_datetime
+from claimwatch_ingest.limits import InFlight, RateLimiter, Refused, check_token
 from claimwatch_ingest.metrics import count_rejection
 from claimwatch_ingest.publisher import ArticlePublisher, PublishResult, RejectedArticle
 
@@ -121,7 +125,10 @@ def _problem_response(exc: ProblemError) -> JSONResponse:
 _PROBLEM = {"model": Problem}
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     202: {"model": PushResponse, "description": "Accepted: the broker has every article."},
+    401: {**_PROBLEM, "description": "No bearer token (when the API requires one)."},
+    403: {**_PROBLEM, "description": "Wrong bearer token."},
     413: {**_PROBLEM, "description": "Body over the size limit."},
+    429: {**_PROBLEM, "description": "Too many requests: wait `Retry-After` seconds."},
     415: {**_PROBLEM, "description": "Media type or charset not read by this API."},
     422: {**_PROBLEM, "description": "Input that is not an article we can use."},
     503: {**_PROBLEM, "description": "Broker unavailable: nothing accepted, retry."},
@@ -143,6 +150,22 @@ def create_app(
     )
     app.mount("/metrics", make_asgi_app())
     max_bytes = settings.ingest_max_bytes
+    token = settings.ingest_token.get_secret_value() if settings.ingest_token else None
+    limiter = RateLimiter(settings.ingest_rate_per_s, settings.ingest_rate_burst)
+    inflight = InFlight(settings.ingest_max_inflight)
+
+    @app.exception_handler(Refused)
+    async def _on_refused(request: Request, exc: Refused) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else {}
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        body = Problem(detail=exc.detail, reason=exc.reason)
+        return JSONResponse(body.model_dump(), status_code=exc.status, headers=headers)
+
+    def admit(request: Request) -> None:
+        """Token, then rate: both before the body is read."""
+        check_token(token, request.headers.get("authorization"))
+        limiter.take(request.client.host if request.client else "unknown")
 
     @app.exception_handler(ProblemError)
     async def _on_problem(request: Request, exc: ProblemError) -> JSONResponse:
@@ -199,13 +222,15 @@ def create_app(
         url: str | None = Query(None, max_length=2048),
         published_at: str | None = Query(None, description="ISO 8601 date or date-time."),
     ) -> JSONResponse:
-        media = _media_type(request)
-        body = await read_body(request)
-        if media == "application/json":
-            item = _parse(ArticleIn, body, "")
-        else:
-            item = _from_text(body, media, source, title, url, published_at)
-        return await accept([_prepare(publisher, item, "")])
+        admit(request)
+        with inflight:
+            media = _media_type(request)
+            body = await read_body(request)
+            if media == "application/json":
+                item = _parse(ArticleIn, body, "")
+            else:
+                item = _from_text(body, media, source, title, url, published_at)
+            return await accept([_prepare(publisher, item, "")])
 
     @app.post(
         "/articles/batch",
@@ -216,33 +241,35 @@ def create_app(
         openapi_extra=_body_spec(("application/json", {"$ref": "#/components/schemas/BatchIn"})),
     )
     async def push_batch(request: Request) -> JSONResponse:
-        if _media_type(request) != "application/json":
-            raise _unsupported(request, "a batch must be application/json")
-        batch = _parse(BatchIn, await read_body(request), "")
-        if len(batch.articles) > settings.ingest_max_batch:
-            count_rejection(PUSH, "invalid_field")
-            raise ProblemError(
-                422,
-                "invalid_field",
-                f"batch has {len(batch.articles)} articles; at most "
-                f"{settings.ingest_max_batch}: split it",
-            )
-        prepared: list[Article] = []
-        errors: list[ProblemItem] = []
-        for n, item in enumerate(batch.articles):
-            try:
-                prepared.append(_prepare(publisher, item, f"articles[{n}]"))
-            except ProblemError as exc:
-                errors.extend(exc.problem.errors)
-        if errors:
-            raise ProblemError(
-                422,
-                "invalid_article",
-                f"{len(errors)} of {len(batch.articles)} articles cannot be used; "
-                "nothing was accepted: fix them and send the batch again",
-                errors,
-            )
-        return await accept(prepared)
+        admit(request)
+        with inflight:
+            if _media_type(request) != "application/json":
+                raise _unsupported(request, "a batch must be application/json")
+            batch = _parse(BatchIn, await read_body(request), "")
+            if len(batch.articles) > settings.ingest_max_batch:
+                count_rejection(PUSH, "invalid_field")
+                raise ProblemError(
+                    422,
+                    "invalid_field",
+                    f"batch has {len(batch.articles)} articles; at most "
+                    f"{settings.ingest_max_batch}: split it",
+                )
+            prepared: list[Article] = []
+            errors: list[ProblemItem] = []
+            for n, item in enumerate(batch.articles):
+                try:
+                    prepared.append(_prepare(publisher, item, f"articles[{n}]"))
+                except ProblemError as exc:
+                    errors.extend(exc.problem.errors)
+            if errors:
+                raise ProblemError(
+                    422,
+                    "invalid_article",
+                    f"{len(errors)} of {len(batch.articles)} articles cannot be used; "
+                    "nothing was accepted: fix them and send the batch again",
+                    errors,
+                )
+            return await accept(prepared)
 
     @app.get("/healthz", summary="Liveness: the process answers")
     async def healthz() -> dict[str, str]:

@@ -111,6 +111,9 @@ class ArticlePublisher:
             index if index is not None else DuplicateIndex(settings.near_duplicate_threshold)
         )
         self._inflight: dict[str, asyncio.Future[PublishResult]] = {}
+        # match -> send -> index.add must not interleave: two copies in one batch (or two
+        # concurrent requests) would both miss each other and count as independent outlets
+        self._order = asyncio.Lock()
 
     # ----------------------------------------------------------------- pure part
 
@@ -135,7 +138,7 @@ class ArticlePublisher:
         return await self.publish_article(self.prepare(raw, kind))
 
     async def publish_many(self, articles: Sequence[Article]) -> list[PublishResult]:
-        """Produce prepared articles concurrently (pipelined sends), results in order."""
+        """Produce prepared articles one after another (each sees the ones before it)."""
         return list(await asyncio.gather(*(self.publish_article(a) for a in articles)))
 
     async def publish_article(self, article: Article) -> PublishResult:
@@ -162,6 +165,10 @@ class ArticlePublisher:
             del self._inflight[article.id]
 
     async def _produce(self, article: Article) -> PublishResult:
+        async with self._order:
+            return await self._produce_in_order(article)
+
+    async def _produce_in_order(self, article: Article) -> PublishResult:
         match = self.index.match(article.text)
         if match is not None:
             article = article.model_copy(
