@@ -28,6 +28,7 @@ from claimwatch.logging import get_logger
 from claimwatch.metrics import RECORDS_FAILED, RECORDS_IN, RECORDS_OUT
 from claimwatch.models import Alert, DeliveryOutcome, DeliveryRecord, Subscription
 from claimwatch.settings import Settings
+from claimwatch_alert.delivery.delivered import SKIPPED, DeliveredLog
 from claimwatch_alert.delivery.filters import matches
 from claimwatch_alert.delivery.offsets import OffsetTracker
 from claimwatch_alert.delivery.payloads import body_for
@@ -109,11 +110,13 @@ class DeliveryWorker:
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self.delivered = DeliveredLog(settings)
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
         topics = self.settings.topics
+        await self.delivered.start()  # before any alert is read: what was delivered already
         session_ms = int(self.settings.session_timeout_s * 1000)
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.bootstrap,
@@ -140,6 +143,7 @@ class DeliveryWorker:
             with contextlib.suppress(Exception):
                 await self._commit()
             await self._consumer.stop()
+        await self.delivered.stop()
 
     # ------------------------------------------------------------------ consume loop
 
@@ -258,6 +262,11 @@ class DeliveryWorker:
         """Attempt per the retry schedule until final; record every attempt. Returns the end."""
         alert, schedule = job.alert, self.settings.retry_schedule_s or [0.0]
         msg_id = webhook_id(alert.id, alert.version, job.subscription_id)
+        if msg_id in self.delivered:
+            SKIPPED.inc()
+            log.info("delivery_skipped", alert_id=alert.id, version=alert.version,
+                     subscription_id=job.subscription_id, why="already delivered")  # fmt: skip
+            return DeliveryOutcome.DELIVERED
         attempt = 0
         delay: float | None = float(schedule[0])
         while delay is not None:
@@ -288,6 +297,8 @@ class DeliveryWorker:
             )
             outcome = self._outcome(verdict, delay)
             await self._record(job, sub, msg_id, attempt, outcome, result, delay)
+            if outcome is DeliveryOutcome.DELIVERED:
+                self.delivered.add(msg_id)
             if outcome is DeliveryOutcome.DISABLED:
                 await self._disable(sub, result)
             elif outcome in (DeliveryOutcome.DEAD_LETTERED, DeliveryOutcome.REFUSED):
