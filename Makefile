@@ -36,7 +36,7 @@ schemas: setup
 	$(BIN)/claimwatch schemas --out schemas
 
 bench: setup
-	@for b in bench/bench_*.py; do $(BIN)/python $$b; done
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .claimwatch .pytest_cache .mypy_cache .ruff_cache
