@@ -12,8 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 import faust
+from faust.transport.drivers import aiokafka as faust_aiokafka
 
+from claimwatch.kafka import FETCH_MAX_WAIT_MS
 from claimwatch.settings import Settings
+
+
+class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
+    """faust's consumer thread with our fetch wait (faust hard-codes 1,500 ms)."""
+
+    def _create_worker_consumer(self, transport: Any) -> Any:
+        consumer = super()._create_worker_consumer(transport)
+        consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS  # read by AIOKafkaConsumer.start()
+        return consumer
+
+
+def _new_consumer_thread(self: Any) -> _ConsumerThread:
+    return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+faust_aiokafka.Consumer._new_consumer_thread = _new_consumer_thread  # type: ignore[method-assign]
 
 
 def make_app(name: str, settings: Settings, **overrides: Any) -> faust.App:

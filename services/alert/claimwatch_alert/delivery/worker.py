@@ -23,7 +23,13 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from prometheus_client import Counter, Gauge
 
-from claimwatch.kafka import DecodeError, EventProducer, dead_letter_record, decode
+from claimwatch.kafka import (
+    FETCH_MAX_WAIT_MS,
+    DecodeError,
+    EventProducer,
+    dead_letter_record,
+    decode,
+)
 from claimwatch.logging import get_logger
 from claimwatch.metrics import RECORDS_FAILED, RECORDS_IN, RECORDS_OUT
 from claimwatch.models import Alert, DeliveryOutcome, DeliveryRecord, Subscription
@@ -126,6 +132,7 @@ class DeliveryWorker:
             session_timeout_ms=session_ms,
             heartbeat_interval_ms=max(session_ms // 6, 300),
             rebalance_timeout_ms=session_ms,
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
         )
         self._consumer.subscribe([topics.alerts], listener=_Rebalance(self))
         await self._consumer.start()
