@@ -57,6 +57,8 @@ pytestmark = pytest.mark.slow
 SAMPLES = REPO / "samples"
 DEADLINE_S = 120.0
 TOKEN = "live-observability-token"
+INGEST_TOKEN = "live-observability-ingest-token"
+INGEST_AUTH = {"authorization": f"Bearer {INGEST_TOKEN}"}
 
 
 @dataclass
@@ -69,7 +71,8 @@ class Live:
     log_dir: Path = Path()
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.log_tail(15)}" for p in self.processes)
+        tails = "\n".join(f"--- {p.name}\n{p.log_tail(15)}" for p in self.processes)
+        return f"full logs in {self.log_dir}\n{tails}"
 
 
 def with_values(command: list[str], values: dict[str, str]) -> list[str]:
@@ -81,7 +84,13 @@ def with_values(command: list[str], values: dict[str, str]) -> list[str]:
     return out
 
 
-def wait_until(what: str, check: Callable[[], bool], live: Live | None, timeout_s: float) -> None:
+def wait_until(
+    what: str,
+    check: Callable[[], bool],
+    live: Live | None,
+    timeout_s: float,
+    state: Callable[[], object] | None = None,
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if check():
@@ -90,7 +99,8 @@ def wait_until(what: str, check: Callable[[], bool], live: Live | None, timeout_
             for proc in live.processes:
                 assert proc.alive(), f"{proc.name} exited while waiting for {what}:\n{live.logs()}"
         time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}\n{live.logs() if live else ''}")
+    now = f" (now {state()})" if state else ""
+    raise AssertionError(f"timed out waiting for {what}{now}\n{live.logs() if live else ''}")
 
 
 def http_ok(url: str) -> bool:
@@ -109,6 +119,19 @@ def sample_sum(url: str, name: str, **labels: str) -> float:
             if sample.name == name and labels.items() <= sample.labels.items():
                 total += sample.value
     return total
+
+
+def stage_counts(live: Live) -> dict[str, tuple[float, float]]:
+    """Records in/out per scraped process: where a stuck record stopped."""
+    counts = {}
+    for job, targets in live.metrics.items():
+        for target in targets:
+            url = f"http://{target}/metrics"
+            counts[f"{job}@{target}"] = (
+                sample_sum(url, "claimwatch_records_in_total"),
+                sample_sum(url, "claimwatch_records_out_total"),
+            )
+    return counts
 
 
 class FailingReceiver(BaseHTTPRequestHandler):
@@ -160,14 +183,20 @@ def push_articles(ingest_url: str, paths: list[Path]) -> None:
             body["title"] = raw.title
         if raw.published_at:
             body["published_at"] = raw.published_at.isoformat()
-        resp = httpx.post(f"{ingest_url}/articles", json=body, timeout=30.0, trust_env=False)
+        resp = httpx.post(
+            f"{ingest_url}/articles", json=body, headers=INGEST_AUTH, timeout=30, trust_env=False
+        )
         assert resp.status_code == 202, resp.text
 
 
 def push_bad_input(ingest_url: str, settings: Settings) -> None:
     """One push the API must refuse, and one undecodable record on the articles topic."""
     rejected = httpx.post(
-        f"{ingest_url}/articles", json={"source": "x", "text": ""}, timeout=10, trust_env=False
+        f"{ingest_url}/articles",
+        json={"source": "x", "text": ""},
+        headers=INGEST_AUTH,
+        timeout=10,
+        trust_env=False,
     )
     assert rejected.status_code == 422, rejected.text
     asyncio.run(produce_garbage(settings))
@@ -201,6 +230,7 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
         webhook_timeout_s=5.0,
         webhook_allow_hosts=["127.0.0.1"],
         api_token=TOKEN,
+        ingest_token=INGEST_TOKEN,
     )
     asyncio.run(ensure_topics(settings.bootstrap, settings.topics.specs()))
     commands = {n: as_list(s["command"]) for n, s in claimwatch_services(compose_config()).items()}
@@ -295,14 +325,15 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
 
         first, rest = story_waves()
         marks = (0.0, 0.0, 0.0)
-        for wave in (first, rest):
+        for number, wave in enumerate((first, rest), start=1):
             push_articles(ingest_url, wave)
             push_bad_input(ingest_url, settings)
             wait_until(
-                "alerts fired, delivered and dead-lettered",
+                f"wave {number}: alerts fired, delivered and dead-lettered beyond {marks}",
                 lambda m=marks: fired() > m[0] and delivered() > m[1] and given_up() > m[2],
                 live,
                 DEADLINE_S,
+                state=lambda: (fired(), delivered(), given_up(), stage_counts(live)),
             )
             marks = (fired(), delivered(), given_up())
             for expr in (
@@ -321,8 +352,13 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
             except subprocess.TimeoutExpired:
                 prometheus.kill()
                 prometheus.wait(timeout=10)
-        for proc in reversed(live.processes):
-            proc.stop(timeout_s=10)
+        stoppers = [
+            threading.Thread(target=proc.stop, kwargs={"timeout_s": 10}) for proc in live.processes
+        ]  # each by its own pid, all at once: a faust worker can take seconds to leave
+        for thread in stoppers:
+            thread.start()
+        for thread in stoppers:
+            thread.join(30)
         failing.shutdown()
 
 
