@@ -135,3 +135,11 @@ def _dashboard_targets(path: Path) -> list[dict[str, Any]]:
 
     data = json.loads(path.read_text(encoding="utf-8"))
     return [t for panel in data["panels"] for t in panel.get("targets", [])]
+
+
+def test_promtool_check_metrics_is_real_and_strict() -> None:
+    """Guard for the live test's `promtool check metrics`: a badly named counter must fail."""
+    bad = "# TYPE requests counter\nrequests 1\n"
+    result = run([tool("promtool"), "check", "metrics"], input=bad)
+    assert result.returncode != 0
+    assert "_total" in result.stdout + result.stderr
