@@ -9,22 +9,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TP
 
 from claimwatch.kafka import FETCH_MAX_WAIT_MS
 from claimwatch.settings import Settings
 
 
 class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
-    """faust's consumer thread with our fetch wait (faust hard-codes 1,500 ms)."""
+    """faust's consumer thread with two fixes.
+
+    - Our fetch wait (faust hard-codes 1,500 ms; the embedded broker holds every fetch for it).
+    - No loss on assignment: faust fetches while it recovers tables, drops what it fetched,
+      then "seeks to committed" — but aiokafka's ``seek_to_committed`` only seeks when the
+      committed offset is > 0, so a partition with no commit yet kept the advanced position
+      and the records fetched meanwhile were lost (reproduced: a worker SIGKILLed before its
+      first commit; its replacement never saw the next record). Such partitions are sent back
+      to their beginning, which is what ``auto_offset_reset=earliest`` promises.
+    """
 
     def _create_worker_consumer(self, transport: Any) -> Any:
         consumer = super()._create_worker_consumer(transport)
         consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS  # read by AIOKafkaConsumer.start()
         return consumer
+
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        offsets: Mapping[TP, int] = await self.call_thread(self._seek_to_committed_or_beginning)
+        return offsets
+
+    async def _seek_to_committed_or_beginning(self) -> Mapping[TP, int]:
+        consumer = self._ensure_consumer()
+        committed: Mapping[TP, int] = await consumer.seek_to_committed()
+        uncommitted = [tp for tp, offset in committed.items() if not offset]
+        if uncommitted:
+            await consumer.seek_to_beginning(*uncommitted)
+        return committed
 
 
 def _new_consumer_thread(self: Any) -> _ConsumerThread:
