@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from claimwatch.metrics import END_TO_END_SECONDS
 from claimwatch.models import AlertKind
 
 ALERTS_FIRED = Counter(
@@ -38,3 +39,4 @@ def init_alert_metrics(rule_ids: Iterable[str], contradiction_rule: str) -> None
     ALERTS_FIRED.labels(AlertKind.CONTRADICTION.value, contradiction_rule)
     for kind in AlertKind:
         ALERT_SOURCES.labels(kind.value)
+        END_TO_END_SECONDS.labels(kind.value)

@@ -12,6 +12,7 @@ import asyncio
 from fastapi import FastAPI
 
 from claimwatch.kafka import EventProducer, ensure_topics
+from claimwatch.lag import start_lag_exporter
 from claimwatch.logging import get_logger
 from claimwatch.metrics import init_stage
 from claimwatch.settings import Settings
@@ -111,6 +112,10 @@ async def serve(
         install_stop_handlers(stop)
     service = DeliveryService(settings, resolver=resolver)
     await service.start()
+    # per process, not per DeliveryService: tests start many services in one process
+    start_lag_exporter(
+        settings.bootstrap, settings.group(STAGE), [settings.topics.alerts], settings.lag_interval_s
+    )
     try:
         server = make_server(
             service.app, settings.metrics_host, settings.delivery_port if port is None else port
