@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -77,10 +78,17 @@ def encode(event: Event) -> bytes:
     return event.model_dump_json().encode("utf-8")
 
 
-def decode(model: type[E], value: bytes | None) -> E:
-    """Parse a record value into ``model`` or raise ``DecodeError`` saying why."""
+def decode(model: type[E], value: bytes | None, max_bytes: int | None = None) -> E:
+    """Parse a record value into ``model`` or raise ``DecodeError`` saying why.
+
+    ``max_bytes`` refuses a larger value before parsing it (reason ``oversized``). A record
+    whose ``schema_version`` is newer than the model's is ``unsupported_schema_version``, not a
+    generic ``schema_mismatch``: it was written by a newer producer, and the fix is an upgrade.
+    """
     if value is None:
         raise DecodeError("tombstone", "record has no value")
+    if max_bytes is not None and len(value) > max_bytes:
+        raise DecodeError("oversized", f"value is {len(value)} bytes; the limit is {max_bytes}")
     try:
         text = value.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -91,19 +99,48 @@ def decode(model: type[E], value: bytes | None) -> E:
         return model.model_validate_json(text)
     except ValidationError as exc:
         first = exc.errors()[0]
+        if first.get("type") == "json_invalid":
+            kind = "invalid_json"
+        else:
+            kind = _newer_schema(model, text) or "schema_mismatch"
         where = ".".join(str(p) for p in first.get("loc", ())) or "(root)"
-        kind = "invalid_json" if first.get("type") == "json_invalid" else "schema_mismatch"
         raise DecodeError(
             kind, f"{model.__name__}: {where}: {first.get('msg')} ({exc.error_count()} errors)"
         ) from exc
 
 
-def raw_value_text(value: bytes | None) -> str:
+def _newer_schema(model: type[E], text: str) -> str | None:
+    """``unsupported_schema_version`` when the record names a version above the model's."""
+    field = model.model_fields.get("schema_version")
+    if field is None or not isinstance(field.default, int):
+        return None
+    try:
+        version = json.loads(text).get("schema_version")
+    except (ValueError, AttributeError):
+        return None
+    if isinstance(version, int) and not isinstance(version, bool) and version > field.default:
+        return "unsupported_schema_version"
+    return None
+
+
+# A dead letter keeps at most this much of the bad value: enough to diagnose it, small enough
+# that the dead letter itself always fits a producer request (an oversized record must not
+# become an oversized dead letter that cannot be written).
+DEAD_LETTER_VALUE_MAX = 64 * 1024
+
+
+def raw_value_text(value: bytes | None, limit: int | None = None) -> str:
+    """The value as text (base64 when not UTF-8), cut to ``limit`` bytes when given."""
     if value is None:
         return ""
+    cut = limit is not None and len(value) > limit
+    if cut:
+        value = value[:limit]
     try:
         return value.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if cut and exc.start >= len(value) - 3:  # only the character cut in half is invalid
+            return value[: exc.start].decode("utf-8")
         return "base64:" + base64.b64encode(value).decode("ascii")
 
 
@@ -125,9 +162,14 @@ def dead_letter_record(
         origin_offset=offset,
         service=service,
         reason=reason,
-        detail=detail,
+        detail=detail
+        + (
+            f" (value cut to its first {DEAD_LETTER_VALUE_MAX} of {len(value)} bytes)"
+            if value is not None and len(value) > DEAD_LETTER_VALUE_MAX
+            else ""
+        ),
         key=key_text,
-        value=raw_value_text(value),
+        value=raw_value_text(value, DEAD_LETTER_VALUE_MAX),
     )
 
 

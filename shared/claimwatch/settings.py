@@ -30,6 +30,12 @@ class Settings(BaseSettings):
         6.0, gt=0, description="Consumer-group session timeout; small = fast (re)joins."
     )
     group_prefix: str = Field("claimwatch", description="Prefix of consumer group / faust app ids.")
+    max_record_bytes: int = Field(
+        8 * 1024 * 1024,
+        gt=0,
+        description="Largest record value a consumer decodes; larger ones are dead-lettered "
+        "as `oversized` (default: the producers' request limit).",
+    )
 
     # --- service runtime
     metrics_port: int = Field(

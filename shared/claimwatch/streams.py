@@ -59,7 +59,7 @@ class Emitter:
         """The decoded model, or ``None`` after the record went to the dead-letter topic."""
         message = event.message
         try:
-            return decode(model, message.value)
+            return decode(model, message.value, self.settings.max_record_bytes)
         except DecodeError as exc:
             await self.dead_letter(message, exc.reason, exc.detail)
             return None

@@ -23,10 +23,11 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 
 from claimwatch.broker import free_port
-from claimwatch.kafka import decode
+from claimwatch.kafka import DecodeError, decode
 from claimwatch.models import Alert, ArticleProcessed, DeadLetter
 from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
+from claimwatch.topics import Topics
 
 REPO = Path(__file__).resolve().parents[2]
 INGEST_TOKEN = "ingest-token-7f3c9a1e55d2"
@@ -182,6 +183,7 @@ class Watcher:
     alerts: list[Alert] = field(default_factory=list)
     dead: list[DeadLetter] = field(default_factory=list)
     articles: Counter[str] = field(default_factory=Counter)
+    unreadable: int = 0
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
@@ -209,18 +211,24 @@ class Watcher:
                 for records in (await consumer.getmany(timeout_ms=200)).values():
                     for r in records:
                         key = (r.key or b"").decode("utf-8", "replace")
-                        if r.topic == t.articles:
-                            self.articles[key] += 1
-                        elif r.topic == t.claims:
-                            self.claims[key] += 1
-                        elif r.topic == t.alerts:
-                            self.alerts.append(decode(Alert, r.value))
-                        elif r.topic == t.processed:
-                            self.markers[decode(ArticleProcessed, r.value).article_id] += 1
-                        else:
-                            self.dead.append(decode(DeadLetter, r.value))
+                        try:
+                            self._count(t, r.topic, key, r.value)
+                        except DecodeError:  # bad input a test wrote on purpose
+                            self.unreadable += 1
         finally:
             await consumer.stop()
+
+    def _count(self, t: Topics, topic: str, key: str, value: bytes | None) -> None:
+        if topic == t.articles:
+            self.articles[key] += 1
+        elif topic == t.claims:
+            self.claims[key] += 1
+        elif topic == t.alerts:
+            self.alerts.append(decode(Alert, value))
+        elif topic == t.processed:
+            self.markers[decode(ArticleProcessed, value).article_id] += 1
+        else:
+            self.dead.append(decode(DeadLetter, value))
 
     def alert_versions(self) -> set[tuple[str, int]]:
         return {(a.id, a.version) for a in list(self.alerts)}

@@ -17,10 +17,10 @@ import asyncio
 import contextlib
 import uuid
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from prometheus_client import Gauge
 
-from claimwatch.kafka import DecodeError, EventProducer, decode
+from claimwatch.kafka import DecodeError, EventProducer, dead_letter_record, decode
 from claimwatch.logging import get_logger
 from claimwatch.models import Subscription
 from claimwatch.settings import Settings
@@ -28,6 +28,7 @@ from claimwatch.settings import Settings
 log = get_logger(__name__)
 
 SYNC_PREFIX = "__sync__:"
+SERVICE = "deliver"  # the service whose process reads subscriptions (dead-letter origin)
 
 SUBSCRIPTIONS = Gauge(
     "claimwatch_webhook_subscriptions",
@@ -86,9 +87,13 @@ class SubscriptionStore:
             batches = await self._consumer.getmany(timeout_ms=500)
             for records in batches.values():
                 for record in records:
-                    self._apply(record.key, record.value)
+                    try:
+                        self._apply(record.key, record.value)
+                    except DecodeError as exc:
+                        await self._dead_letter(record, exc)
 
     def _apply(self, raw_key: bytes | None, value: bytes | None) -> None:
+        """Apply one record; raises ``DecodeError`` for one no subscription can be read from."""
         key = raw_key.decode("utf-8", "replace") if raw_key else ""
         if key.startswith(SYNC_PREFIX):
             if key == self._marker:
@@ -97,13 +102,28 @@ class SubscriptionStore:
         if value is None:
             self._subs.pop(key, None)
         else:
-            try:
-                sub = decode(Subscription, value)
-            except DecodeError as exc:
-                log.warning("subscription_unreadable", key=key, reason=exc.reason)
-                return
+            sub = decode(Subscription, value, self.settings.max_record_bytes)
             self._subs[sub.id] = sub
         self._update_gauge()
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], exc: DecodeError) -> None:
+        """Report an unreadable subscription record and keep reading.
+
+        Every reader of the compacted topic reads it from the beginning at start-up, so each
+        start reports a bad record again; the origin offset identifies repeats.
+        """
+        log.warning("subscription_unreadable", offset=record.offset, reason=exc.reason)
+        dead = dead_letter_record(
+            service=SERVICE,
+            origin_topic=record.topic,
+            key=record.key,
+            value=record.value,
+            reason=exc.reason,
+            detail=exc.detail,
+            partition=record.partition,
+            offset=record.offset,
+        )
+        await self._producer.dead_letter(self.settings.topics.deadletter, dead)
 
     def _update_gauge(self) -> None:
         disabled = sum(1 for s in self._subs.values() if s.disabled)

@@ -181,7 +181,7 @@ class DeliveryWorker:
     async def _handle(self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> None:
         RECORDS_IN.labels(STAGE).inc()
         try:
-            alert = decode(Alert, record.value)
+            alert = decode(Alert, record.value, self.settings.max_record_bytes)
         except DecodeError as exc:
             RECORDS_FAILED.labels(STAGE, exc.reason).inc()
             dead = dead_letter_record(
