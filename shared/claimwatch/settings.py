@@ -54,7 +54,10 @@ class Settings(BaseSettings):
     # --- ingest
     ingest_port: int = Field(8081, description="Port of the ingest push API.")
     ingest_max_bytes: int = Field(
-        2_000_000, gt=0, description="Largest accepted article body (push API, files, pages)."
+        1_000_000,
+        gt=0,
+        description="Largest accepted article body in bytes (push API, files, pages); at most "
+        "spaCy's 1,000,000-character limit, so nothing accepted is refused by extract.",
     )
     watch_dirs: list[Path] = Field(
         default_factory=list, description="Folders the ingest service watches for articles."
