@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -170,6 +170,21 @@ def dead_letter_record(
         ),
         key=key_text,
         value=raw_value_text(value, DEAD_LETTER_VALUE_MAX),
+    )
+
+
+def dead_letter_for(service: str, record: Any, reason: str, detail: str) -> DeadLetter:
+    """The DeadLetter for a consumed record (an aiokafka ``ConsumerRecord`` or a faust
+    ``Message``: both carry topic, partition, offset, key and value)."""
+    return dead_letter_record(
+        service=service,
+        origin_topic=record.topic,
+        key=record.key,
+        value=record.value,
+        reason=reason,
+        detail=detail,
+        partition=record.partition,
+        offset=record.offset,
     )
 
 

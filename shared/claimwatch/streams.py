@@ -16,7 +16,7 @@ from claimwatch.kafka import (
     DEADLETTERED,
     DecodeError,
     ce_headers,
-    dead_letter_record,
+    dead_letter_for,
     decode,
     encode,
 )
@@ -65,16 +65,7 @@ class Emitter:
             return None
 
     async def dead_letter(self, message: Any, reason: str, detail: str) -> None:
-        record = dead_letter_record(
-            service=self.service,
-            origin_topic=message.topic,
-            key=message.key,
-            value=message.value,
-            reason=reason,
-            detail=detail,
-            partition=message.partition,
-            offset=message.offset,
-        )
+        record = dead_letter_for(self.service, message, reason, detail)
         DEADLETTERED.labels(self.service, reason).inc()
         RECORDS_FAILED.labels(self.service, reason).inc()
         log.warning(

@@ -20,7 +20,7 @@ import uuid
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from prometheus_client import Gauge
 
-from claimwatch.kafka import DecodeError, EventProducer, dead_letter_record, decode
+from claimwatch.kafka import DecodeError, EventProducer, dead_letter_for, decode
 from claimwatch.logging import get_logger
 from claimwatch.models import Subscription
 from claimwatch.settings import Settings
@@ -113,16 +113,7 @@ class SubscriptionStore:
         start reports a bad record again; the origin offset identifies repeats.
         """
         log.warning("subscription_unreadable", offset=record.offset, reason=exc.reason)
-        dead = dead_letter_record(
-            service=SERVICE,
-            origin_topic=record.topic,
-            key=record.key,
-            value=record.value,
-            reason=exc.reason,
-            detail=exc.detail,
-            partition=record.partition,
-            offset=record.offset,
-        )
+        dead = dead_letter_for(SERVICE, record, exc.reason, exc.detail)
         await self._producer.dead_letter(self.settings.topics.deadletter, dead)
 
     def _update_gauge(self) -> None:

@@ -27,6 +27,7 @@ from claimwatch.kafka import (
     FETCH_MAX_WAIT_MS,
     DecodeError,
     EventProducer,
+    dead_letter_for,
     dead_letter_record,
     decode,
 )
@@ -184,16 +185,7 @@ class DeliveryWorker:
             alert = decode(Alert, record.value, self.settings.max_record_bytes)
         except DecodeError as exc:
             RECORDS_FAILED.labels(STAGE, exc.reason).inc()
-            dead = dead_letter_record(
-                service=STAGE,
-                origin_topic=record.topic,
-                key=record.key,
-                value=record.value,
-                reason=exc.reason,
-                detail=exc.detail,
-                partition=record.partition,
-                offset=record.offset,
-            )
+            dead = dead_letter_for(STAGE, record, exc.reason, exc.detail)
             await self.producer.dead_letter(self.settings.topics.deadletter, dead)
             self._tracker.add(tp, record.offset, 0)
             return
