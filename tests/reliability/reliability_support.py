@@ -24,7 +24,7 @@ from aiokafka import AIOKafkaConsumer
 
 from claimwatch.broker import free_port
 from claimwatch.kafka import DecodeError, decode
-from claimwatch.models import Alert, ArticleProcessed, DeadLetter
+from claimwatch.models import Alert, ArticleProcessed, DeadLetter, DeliveryOutcome, DeliveryRecord
 from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
 from claimwatch.topics import Topics
@@ -150,6 +150,10 @@ class Receiver:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/hook"
 
+    def webhook_ids(self) -> list[str]:
+        with self._lock:
+            return list(self.delivered)
+
     def duplicates(self) -> dict[str, int]:
         with self._lock:
             return {k: n for k, n in Counter(self.delivered).items() if n > 1}
@@ -183,6 +187,7 @@ class Watcher:
     alerts: list[Alert] = field(default_factory=list)
     dead: list[DeadLetter] = field(default_factory=list)
     articles: Counter[str] = field(default_factory=Counter)
+    delivered: Counter[str] = field(default_factory=Counter)  # webhook-id -> delivered records
     unreadable: int = 0
 
     def __post_init__(self) -> None:
@@ -200,6 +205,7 @@ class Watcher:
             t.alerts,
             t.processed,
             t.deadletter,
+            t.deliveries,
             bootstrap_servers=self.settings.bootstrap,
             group_id=None,
             auto_offset_reset="earliest",
@@ -227,6 +233,10 @@ class Watcher:
             self.alerts.append(decode(Alert, value))
         elif topic == t.processed:
             self.markers[decode(ArticleProcessed, value).article_id] += 1
+        elif topic == t.deliveries:
+            record = decode(DeliveryRecord, value)
+            if record.outcome is DeliveryOutcome.DELIVERED:
+                self.delivered[record.webhook_id] += 1
         else:
             self.dead.append(decode(DeadLetter, value))
 
