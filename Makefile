@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-unstable lint format schemas bench clean
+.PHONY: setup run test lint format schemas bench clean
 
 setup: $(STAMP)
 
@@ -22,9 +22,6 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider
-
-test-unstable: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m unstable
 
 lint: setup
 	$(BIN)/ruff check .

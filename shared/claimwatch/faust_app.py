@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +19,10 @@ from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
 from claimwatch.kafka import FETCH_MAX_WAIT_MS
+from claimwatch.logging import get_logger
 from claimwatch.settings import Settings
+
+log = get_logger(__name__)
 
 
 class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
@@ -54,7 +59,99 @@ def _new_consumer_thread(self: Any) -> _ConsumerThread:
     return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
 
+# No loss when a worker becomes ready. After an assignment faust resumes the stream
+# partitions, *then* seeks them to their committed offsets (one round trip per partition),
+# and only then resumes the flow, which empties every agent's queue. Three ways to lose
+# records followed: records fetched in between were queued, then thrown away while the
+# fetch position moved past them; records re-fetched after a partition's seek were dropped
+# as "already read", the read offsets being reset only after all seeks; and a fetch still in
+# flight during the seek returned re-read records of partitions faust had paused, which it
+# filtered out while the position moved on. Reproduced: SIGKILL an alert worker while claims
+# flow; its replacement skipped 2-7 articles, or stalled, in about one run in six under CPU
+# load (tests/reliability/test_kill_workers.py). Fix: a seek made while the flow runs pauses
+# its stream partitions, waits out the fetches in flight, seeks, and keeps them paused until
+# the flow resumes (queues emptied by then); then it re-applies the seek's read offsets.
+_HELD = "_claimwatch_held_for_seek"
+_FETCHES = "_claimwatch_fetches_in_flight"
+_FETCH_DRAIN_S = 10.0
+_base_getmany = faust_aiokafka.Consumer._getmany
+_base_perform_seek = faust_aiokafka.Consumer.perform_seek
+_base_resume_flow = faust_aiokafka.Consumer.resume_flow
+_base_on_partitions_revoked = faust_aiokafka.Consumer.on_partitions_revoked
+
+
+def _state(consumer: Any, name: str) -> dict[Any, Any]:
+    value: dict[Any, Any] | None = getattr(consumer, name, None)
+    if value is None:
+        value = {}
+        setattr(consumer, name, value)
+    return value
+
+
+async def _getmany(self: Any, active_partitions: Any, timeout: float) -> Any:
+    fetches = _state(self, _FETCHES)
+    token = object()
+    fetches[token] = True
+    try:
+        return await _base_getmany(self, active_partitions, timeout)
+    finally:
+        del fetches[token]
+
+
+async def _fetches_done(consumer: Any) -> None:
+    """Wait out the fetches in flight now: any of them may return records of any partition.
+
+    The consumer thread reads faust's live set of active partitions when it collects
+    records, and aiokafka treats an empty set as "all partitions".
+    """
+    fetches = _state(consumer, _FETCHES)
+    pending = set(fetches)
+    deadline = time.monotonic() + _FETCH_DRAIN_S
+    while pending & fetches.keys():
+        if time.monotonic() > deadline:
+            log.warning("seek_with_fetch_in_flight", fetches=len(pending & fetches.keys()))
+            return
+        await asyncio.sleep(0.01)
+
+
+async def _perform_seek(self: Any) -> None:
+    if not self.flow_active:  # mid-rebalance: nothing is delivered; recovery seeks again
+        await _base_perform_seek(self)
+        return
+    streams = {
+        tp
+        for tp in self.assignment()
+        if not self._is_changelog_tp(tp) and tp not in self._paused_partitions
+    }
+    self.pause_partitions(streams)
+    await _fetches_done(self)
+    await _base_perform_seek(self)
+    # no await since the base seek set the read offsets: these are exactly its choices
+    _state(self, _HELD).update({tp: self._read_offset[tp] for tp in streams})
+
+
+def _resume_flow(self: Any) -> None:
+    held = _state(self, _HELD)
+    if held:
+        assigned = self.assignment()
+        mine = [tp for tp in held if tp in assigned]
+        for tp in mine:
+            self._read_offset[tp] = held[tp]
+        held.clear()
+        self.resume_partitions(mine)
+    _base_resume_flow(self)
+
+
+async def _on_partitions_revoked(self: Any, revoked: Any) -> None:
+    _state(self, _HELD).clear()  # the next assignment's recovery resumes and seeks again
+    await _base_on_partitions_revoked(self, revoked)
+
+
 faust_aiokafka.Consumer._new_consumer_thread = _new_consumer_thread  # type: ignore[method-assign]
+faust_aiokafka.Consumer._getmany = _getmany  # type: ignore[method-assign]
+faust_aiokafka.Consumer.perform_seek = _perform_seek  # type: ignore[method-assign]
+faust_aiokafka.Consumer.resume_flow = _resume_flow  # type: ignore[method-assign]
+faust_aiokafka.Consumer.on_partitions_revoked = _on_partitions_revoked  # type: ignore[method-assign]
 
 
 def make_app(name: str, settings: Settings, **overrides: Any) -> faust.App:

@@ -110,24 +110,41 @@ def wait_for(what: str, check: Callable[[], bool], timeout_s: float, *alive: Ser
 
 @dataclass
 class Receiver:
-    """A webhook endpoint on 127.0.0.1 recording each request's webhook-id, in arrival order.
+    """A webhook endpoint on 127.0.0.1 recording each answered webhook-id, in arrival order.
 
     While ``down`` it answers 503 (recorded separately), like a subscriber being deployed.
+    Once ``hold_after`` webhooks were answered it stops answering: requests are parked in
+    ``held`` until ``release()``, then the connection is closed with no answer, like a
+    subscriber that stalls while the sender dies. A held webhook was never acknowledged, so
+    the sender must send it again.
     """
 
     down: bool = False
+    hold_after: int | None = None
     delivered: list[str] = field(default_factory=list)
     bodies: list[dict[str, Any]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         owner = self
         self._lock = threading.Lock()
+        self._released = threading.Event()
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 msg_id = self.headers.get("webhook-id", "")
+                with owner._lock:
+                    holding = (
+                        owner.hold_after is not None and len(owner.delivered) >= owner.hold_after
+                    )
+                    if holding:
+                        owner.held.append(msg_id)
+                if holding:
+                    owner._released.wait(120)
+                    self.close_connection = True
+                    return  # no answer: the request was cut off
                 with owner._lock:
                     if owner.down:
                         owner.refused.append(msg_id)
@@ -149,6 +166,16 @@ class Receiver:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+
+    def release(self) -> None:
+        """Stop holding; parked requests are closed unanswered."""
+        with self._lock:
+            self.hold_after = None
+        self._released.set()
+
+    def held_ids(self) -> list[str]:
+        with self._lock:
+            return list(self.held)
 
     def webhook_ids(self) -> list[str]:
         with self._lock:
@@ -271,3 +298,66 @@ def filler_article(n: int, rng: random.Random) -> dict[str, str]:
         "title": f"{town} notes, item {n}",
         "text": f"{text} It was item number {n} in the weekly round-up.",
     }
+
+
+# ------------------------------------------------------------------ explaining a loss
+
+
+def trace_articles(settings: Settings, ids: list[str], groups: list[str]) -> str:
+    """Where each article id appears on the pipeline's topics, and each group's commits.
+
+    Printed when a test gives up waiting, so a loss names the hop that lost it.
+    """
+    return asyncio.run(_trace(settings, ids, groups))
+
+
+async def _trace(settings: Settings, ids: list[str], groups: list[str]) -> str:
+    from aiokafka import TopicPartition
+
+    t = settings.topics
+    names = [t.articles, t.entities, t.claims, t.alert_index, t.alert_stories, t.processed]
+    names += [t.deadletter]
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.bootstrap, group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    seen: dict[str, list[str]] = {i: [] for i in ids}
+    ranges: dict[TopicPartition, tuple[int, int]] = {}
+    try:
+        tps = [
+            TopicPartition(n, p) for n in names for p in consumer.partitions_for_topic(n) or set()
+        ]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        idle = 0
+        while idle < 5:
+            batch = await consumer.getmany(timeout_ms=300)
+            idle = 0 if batch else idle + 1
+            for tp, records in batch.items():
+                for r in records:
+                    low, high = ranges.get(tp, (r.offset, r.offset))
+                    ranges[tp] = (min(low, r.offset), max(high, r.offset))
+                    blob = (r.key or b"") + b" " + (r.value or b"")
+                    for i in ids:
+                        if i.encode() in blob:
+                            seen[i].append(f"{tp.topic}[{tp.partition}]@{r.offset}")
+    finally:
+        await consumer.stop()
+    lines = [f"{i}: {' '.join(where) or 'nowhere'}" for i, where in seen.items()]
+    lines += [
+        f"read {tp.topic}[{tp.partition}] {lo}..{hi}" for tp, (lo, hi) in sorted(ranges.items())
+    ]
+    for group in groups:  # OffsetFetch through a consumer: Tansu's admin API lacks it
+        reader = AIOKafkaConsumer(
+            bootstrap_servers=settings.bootstrap, group_id=group, enable_auto_commit=False
+        )
+        await reader.start()
+        try:
+            for tp in sorted(ranges):
+                lines.append(
+                    f"group {group} committed {tp.topic}[{tp.partition}] = "
+                    f"{await reader.committed(tp)}"
+                )
+        finally:
+            await reader.stop()
+    return "\n".join(lines)
