@@ -147,6 +147,20 @@ async def _on_partitions_revoked(self: Any, revoked: Any) -> None:
     await _base_on_partitions_revoked(self, revoked)
 
 
+# Producer idempotence from our settings (faust only turns it on for exactly-once, which the
+# embedded broker cannot do); make_app marks the app.
+_IDEMPOTENT = "_claimwatch_idempotent_producer"
+_base_settings_extra = faust_aiokafka.Producer._settings_extra
+
+
+def _settings_extra(self: Any) -> Mapping[str, Any]:
+    extra = dict(_base_settings_extra(self))
+    if getattr(self.app, _IDEMPOTENT, False):
+        extra.update(acks="all", enable_idempotence=True)
+    return extra
+
+
+faust_aiokafka.Producer._settings_extra = _settings_extra  # type: ignore[method-assign]
 faust_aiokafka.Consumer._new_consumer_thread = _new_consumer_thread  # type: ignore[method-assign]
 faust_aiokafka.Consumer._getmany = _getmany  # type: ignore[method-assign]
 faust_aiokafka.Consumer.perform_seek = _perform_seek  # type: ignore[method-assign]
@@ -180,7 +194,9 @@ def make_app(name: str, settings: Settings, **overrides: Any) -> faust.App:
         "table_standby_replicas": 0,
     }
     config.update(overrides)
-    return faust.App(settings.group(name), **config)
+    app = faust.App(settings.group(name), **config)
+    setattr(app, _IDEMPOTENT, settings.producer_idempotence)
+    return app
 
 
 def raw_topic(app: faust.App, name: str, **kwargs: Any) -> faust.TopicT:

@@ -191,15 +191,19 @@ def dead_letter_for(service: str, record: Any, reason: str, detail: str) -> Dead
 class EventProducer:
     """An aiokafka producer that speaks claimwatch events.
 
-    At-least-once (acks=all, no idempotence: the embedded broker rejects it); consumers are
-    idempotent on event ids instead.
+    At-least-once (acks=all); consumers are idempotent on event ids. ``idempotent`` turns on
+    Kafka's producer idempotence (``Settings.producer_idempotence``; the embedded broker
+    refuses it), so a retried write is not stored twice.
     """
 
-    def __init__(self, bootstrap: str, service: str, **kwargs: object) -> None:
+    def __init__(
+        self, bootstrap: str, service: str, *, idempotent: bool = False, **kwargs: object
+    ) -> None:
         self.service = service
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap,
             acks="all",
+            enable_idempotence=idempotent,
             linger_ms=5,
             max_request_size=8 * 1024 * 1024,
             **kwargs,

@@ -120,7 +120,9 @@ async def _drive(
     try:
         with progress:
             ingest_task = progress.add_task("ingested ", total=len(raws))
-            async with EventProducer(settings.bootstrap, "replay") as producer:
+            async with EventProducer(
+                settings.bootstrap, "replay", idempotent=settings.producer_idempotence
+            ) as producer:
                 publisher = ArticlePublisher(producer, settings)
                 pending: set[str] = set()
                 for raw in raws:

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
         description="Largest record value a consumer decodes; larger ones are dead-lettered "
         "as `oversized` (default: the producers' request limit).",
     )
+    producer_idempotence: bool = Field(
+        False,
+        description="Idempotent producers (`enable.idempotence`): Kafka drops a retried write "
+        "it already has. Off by default because the embedded broker refuses it at start-up; "
+        "docker-compose and Kubernetes turn it on.",
+    )
 
     # --- service runtime
     metrics_port: int = Field(

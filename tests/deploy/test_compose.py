@@ -120,6 +120,7 @@ def test_claimwatch_services_are_configured_by_environment_only(
         settings = Settings()  # raises if a value does not parse
         assert settings.bootstrap == "kafka:9092", name
         assert settings.metrics_host == "0.0.0.0", name
+        assert settings.producer_idempotence, f"{name}: Apache Kafka takes idempotent producers"
         if name in METRICS_PORTS:
             assert settings.metrics_port == METRICS_PORTS[name], name
 

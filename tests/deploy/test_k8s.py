@@ -126,6 +126,7 @@ def test_configuration_is_settings_that_parse(k8s_settings: Settings) -> None:
         == f"{named('Kafka', 'claimwatch')['metadata']['name']}-kafka-bootstrap"
     )
     assert k8s_settings.metrics_host == "0.0.0.0"
+    assert k8s_settings.producer_idempotence  # Strimzi's Kafka takes idempotent producers
 
 
 def test_strimzi_kafka_is_kraft_and_pinned() -> None:

@@ -59,7 +59,9 @@ class IngestService:
         self.feed_specs = [parse_feed_spec(f) for f in [*settings.feeds, *(feeds or [])]]
         self.api_port = settings.ingest_port if api_port is None else api_port
         self.api_enabled = api
-        self.producer = EventProducer(settings.bootstrap, "ingest")
+        self.producer = EventProducer(
+            settings.bootstrap, "ingest", idempotent=settings.producer_idempotence
+        )
         self.index = DuplicateIndex(settings.near_duplicate_threshold)
         self.follower = IndexFollower(settings, self.index)
         self.publisher = ArticlePublisher(self.producer, settings, self.index)

@@ -54,7 +54,9 @@ class DeliveryService:
     ) -> None:
         quiet_value_loggers()
         self.settings = settings
-        self.producer = EventProducer(settings.bootstrap, STAGE)
+        self.producer = EventProducer(
+            settings.bootstrap, STAGE, idempotent=settings.producer_idempotence
+        )
         self.store = SubscriptionStore(settings, self.producer)
         self.sender = sender or Sender(
             AllowList.parse(settings.webhook_allow_hosts),
