@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from claimwatch.broker import free_port
 from claimwatch.kafka import DecodeError, decode
@@ -186,6 +186,7 @@ class Receiver:
             return {k: n for k, n in Counter(self.delivered).items() if n > 1}
 
     def stop(self) -> None:
+        self._released.set()  # parked requests end now, not after their 120 s
         self._server.shutdown()
         self._server.server_close()
 
@@ -312,8 +313,6 @@ def trace_articles(settings: Settings, ids: list[str], groups: list[str]) -> str
 
 
 async def _trace(settings: Settings, ids: list[str], groups: list[str]) -> str:
-    from aiokafka import TopicPartition
-
     t = settings.topics
     names = [t.articles, t.entities, t.claims, t.alert_index, t.alert_stories, t.processed]
     names += [t.deadletter]

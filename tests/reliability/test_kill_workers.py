@@ -207,6 +207,7 @@ def test_sigkill_each_worker_mid_flow_loses_nothing_and_pages_once(
         time.sleep(2)
         assert receiver.duplicates() == {}, receiver.duplicates()
         assert set(receiver.delivered) == expected_ids()
+        assert set(receiver.held_ids()) <= set(receiver.delivered)  # unanswered: sent again
         assert set(watcher.articles) >= set(all_ids)
 
         scores = score(stories, list(watcher.alerts), owners)
