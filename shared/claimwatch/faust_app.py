@@ -5,6 +5,9 @@
 - short session timeouts: a group (re)join takes about half of it.
 - values are raw bytes; agents decode with ``decode`` so bad records reach the dead-letter
   topic with a reason instead of crash-looping the worker.
+- patched faust internals (below; tied to faust-streaming 0.15.3): the fetch wait, no loss
+  around the seeks after recovery and when a worker becomes ready, and producer idempotence
+  from ``Settings.producer_idempotence``.
 """
 
 from __future__ import annotations
