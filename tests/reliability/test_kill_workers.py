@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -125,29 +126,23 @@ def test_sigkill_each_worker_mid_flow_loses_nothing_and_pages_once(
             key = service.proc.name.split("-")[0]
             rss[key] = max(rss.get(key, 0.0), service.peak_rss_mb())
 
-        # wave 1: SIGKILL extract once some claims are out but not all
-        ids = send_wave(0)
-        wait_for("first claims", lambda: len(watcher.claims) > 0, 120, extract)
-        done = sum(1 for i in ids if watcher.claims[i])
-        note_rss(extract)
-        extract.proc.kill()
-        kills["extract"] = {"processed_before_kill": done, "wave": len(ids)}
-        assert done < len(ids), "the kill must land while the wave is in flight"
-        extract = start_service("extract", settings, logs, name="extract-2")
-        running[1] = extract
-        all_ids = list(ids)
+        def kill_mid_wave(victim: Service, ids: list[str], out: Counter[str]) -> Service:
+            """SIGKILL ``victim`` once some of the wave's outputs are out but not all."""
+            stage = victim.proc.name.split("-")[0]
+            wait_for(f"first {stage} output", lambda: any(out[i] for i in ids), 120, victim)
+            done = sum(1 for i in ids if out[i])
+            note_rss(victim)
+            victim.proc.kill()
+            kills[stage] = {"processed_before_kill": done, "wave": len(ids)}
+            assert done < len(ids), "the kill must land while the wave is in flight"
+            return start_service(stage, settings, logs, name=f"{stage}-2")
 
-        # wave 2: SIGKILL alert once some of this wave's markers are out but not all
+        # wave 1: SIGKILL extract mid-wave (claims); wave 2: SIGKILL alert (markers)
+        all_ids = send_wave(0)
+        extract = running[1] = kill_mid_wave(extract, all_ids, watcher.claims)
         ids = send_wave(1)
         all_ids += ids
-        wait_for("wave-2 markers", lambda: any(watcher.markers[i] for i in ids), 120, extract)
-        done = sum(1 for i in ids if watcher.markers[i])
-        note_rss(alert)
-        alert.proc.kill()
-        kills["alert"] = {"processed_before_kill": done, "wave": len(ids)}
-        assert done < len(ids), "the kill must land while the wave is in flight"
-        alert = start_service("alert", settings, logs, name="alert-2")
-        running[2] = alert
+        alert = running[2] = kill_mid_wave(alert, ids, watcher.markers)
 
         # wave 3: SIGKILL deliver while it has webhooks in flight that the subscriber has not
         # answered yet (the receiver stalls after the wave's first webhook). Those were never
