@@ -32,9 +32,9 @@ from articles import articles
 from claimwatch.broker import EmbeddedBroker, free_port
 from claimwatch.kafka import encode, ensure_topics
 from claimwatch.models import SourceKind
-from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
 from claimwatch.topics import TopicSpec
+from claimwatch_app.processes import ServiceProcess
 from claimwatch_ingest.files import RawArticle
 from claimwatch_ingest.publisher import ArticlePublisher
 

@@ -21,8 +21,8 @@ import httpx
 
 from claimwatch.broker import EmbeddedBroker, free_port
 from claimwatch.kafka import ensure_topics
-from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
+from claimwatch_app.processes import ServiceProcess
 
 
 @dataclass
@@ -148,7 +148,7 @@ class Pipeline:
             CLAIMWATCH_DELIVERY_PORT=str(api_port),
         )
         api = f"http://127.0.0.1:{api_port}"
-        from claimwatch_alert.delivery.client import create_subscription, wait_ready
+        from claimwatch_deliver.client import create_subscription, wait_ready
 
         wait_ready(api, timeout_s=90)
         create_subscription(

@@ -47,9 +47,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from claimwatch.broker import EmbeddedBroker, free_port
 from claimwatch.kafka import ensure_topics
-from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
-from claimwatch_alert.delivery.client import create_subscription
+from claimwatch_app.processes import ServiceProcess
+from claimwatch_deliver.client import create_subscription
 from claimwatch_ingest.files import read_article_file
 
 pytestmark = pytest.mark.slow

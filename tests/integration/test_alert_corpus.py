@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from claimwatch.broker import EmbeddedBroker
-from claimwatch_alert.evaluation import details, render, run_eval
+from claimwatch_app.evaluation import details, render, run_eval
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

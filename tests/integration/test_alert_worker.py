@@ -25,8 +25,8 @@ from claimwatch.models import (
     ClaimType,
     Interval,
 )
-from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
+from claimwatch_app.processes import ServiceProcess
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

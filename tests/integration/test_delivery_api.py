@@ -25,13 +25,13 @@ from schemathesis.checks import not_a_server_error
 
 from claimwatch.broker import EmbeddedBroker, free_port
 from claimwatch.settings import Settings
-from claimwatch_alert.delivery.client import (
+from claimwatch_deliver.client import (
     SubscriptionApiError,
     create_subscription,
     delete_subscription,
     wait_ready,
 )
-from claimwatch_alert.delivery.service import serve
+from claimwatch_deliver.service import serve
 
 TOKEN = f"tok-{uuid.uuid4().hex}"
 

@@ -25,8 +25,8 @@ from claimwatch.broker import free_port
 from claimwatch.kafka import EventProducer
 from claimwatch.models import Alert, AlertClaim, AlertKind, ClaimType, Severity
 from claimwatch.settings import Settings
-from claimwatch_alert.delivery.client import create_subscription, wait_ready
-from claimwatch_alert.delivery.signing import sign_headers
+from claimwatch_deliver.client import create_subscription, wait_ready
+from claimwatch_deliver.signing import sign_headers
 
 CLAIMWATCH = str(Path(sys.executable).with_name("claimwatch"))
 TOKEN = f"tok-{uuid.uuid4().hex}"

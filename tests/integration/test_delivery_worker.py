@@ -39,11 +39,11 @@ from claimwatch.models import (
     SubscriptionFilters,
 )
 from claimwatch.settings import Settings
-from claimwatch_alert.delivery.sender import Sender
-from claimwatch_alert.delivery.service import DeliveryService
-from claimwatch_alert.delivery.signing import new_secret
-from claimwatch_alert.delivery.ssrf import AllowList
-from claimwatch_alert.delivery.worker import STAGE
+from claimwatch_deliver.sender import Sender
+from claimwatch_deliver.service import DeliveryService
+from claimwatch_deliver.signing import new_secret
+from claimwatch_deliver.ssrf import AllowList
+from claimwatch_deliver.worker import STAGE
 
 DEADLINE_S = 30.0
 

@@ -14,8 +14,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from claimwatch.broker import free_port
 from claimwatch.kafka import EventProducer, decode
 from claimwatch.models import Article, ClaimsExtracted, DeadLetter, EntitiesExtracted
-from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
+from claimwatch_app.processes import ServiceProcess
 
 TEXT = (
     "Officials in the capital said 26 countries had formally committed troops to the force. "

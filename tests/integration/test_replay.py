@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from claimwatch.models import Alert
-from claimwatch_alert.evaluation import article_stories, details, load_corpus, render, score
+from claimwatch_app.evaluation import article_stories, details, load_corpus, render, score
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,7 +21,15 @@ REPO = Path(__file__).resolve().parents[2]
 def replay_lines(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]]:
     out = tmp_path_factory.mktemp("replay") / "a.jsonl"
     proc = subprocess.run(
-        [sys.executable, "-m", "claimwatch", "replay", str(REPO / "samples"), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "claimwatch_app",
+            "replay",
+            str(REPO / "samples"),
+            "--out",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -76,7 +84,7 @@ def test_versions_of_one_alert_are_consecutive(replay_lines: list[dict]) -> None
 def test_replay_refuses_a_missing_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     proc = subprocess.run(
-        [sys.executable, "-m", "claimwatch", "replay", str(missing)],
+        [sys.executable, "-m", "claimwatch_app", "replay", str(missing)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -90,7 +98,7 @@ def test_replay_refuses_an_unreadable_file(tmp_path: Path) -> None:
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("caf\xe9 au lait".encode("latin-1"))
     proc = subprocess.run(
-        [sys.executable, "-m", "claimwatch", "replay", str(bad)],
+        [sys.executable, "-m", "claimwatch_app", "replay", str(bad)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -106,7 +114,7 @@ def test_replay_skips_an_empty_article_and_says_so(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     proc = subprocess.run(
-        [sys.executable, "-m", "claimwatch", "replay", str(tmp_path)],
+        [sys.executable, "-m", "claimwatch_app", "replay", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=300,

@@ -31,7 +31,7 @@ def _pid_alive(pid: int) -> bool:
 def test_run_shows_alerts_and_stops_every_child_on_ctrl_c(tmp_path: Path) -> None:
     shutil.copytree(REPO / "samples", tmp_path / "samples")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "claimwatch", "run", "--samples", "samples", "--port", "0"],
+        [sys.executable, "-m", "claimwatch_app", "run", "--samples", "samples", "--port", "0"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

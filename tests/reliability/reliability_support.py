@@ -25,9 +25,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from claimwatch.broker import free_port
 from claimwatch.kafka import DecodeError, decode
 from claimwatch.models import Alert, ArticleProcessed, DeadLetter, DeliveryOutcome, DeliveryRecord
-from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
 from claimwatch.topics import Topics
+from claimwatch_app.processes import ServiceProcess
 
 REPO = Path(__file__).resolve().parents[2]
 INGEST_TOKEN = "ingest-token-7f3c9a1e55d2"

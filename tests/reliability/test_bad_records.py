@@ -40,7 +40,7 @@ from claimwatch.models import (
     Subscription,
 )
 from claimwatch.settings import Settings
-from claimwatch_alert.delivery.signing import new_secret
+from claimwatch_deliver.signing import new_secret
 
 MAX_RECORD_BYTES = 1_000_000
 REASONS = ["invalid_json", "schema_mismatch", "unsupported_schema_version", "oversized"]

@@ -34,8 +34,8 @@ from reliability_support import (
 
 from claimwatch.broker import free_port
 from claimwatch.settings import Settings
-from claimwatch_alert.delivery.signing import webhook_id
-from claimwatch_alert.evaluation import details, load_corpus, score
+from claimwatch_app.evaluation import details, load_corpus, score
+from claimwatch_deliver.signing import webhook_id
 from claimwatch_ingest.files import iter_article_paths, read_article_file
 
 

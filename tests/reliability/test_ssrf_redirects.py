@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from claimwatch_alert.delivery.policy import Verdict, classify
-from claimwatch_alert.delivery.sender import Sender
-from claimwatch_alert.delivery.ssrf import AllowList
+from claimwatch_deliver.policy import Verdict, classify
+from claimwatch_deliver.sender import Sender
+from claimwatch_deliver.ssrf import AllowList
 
 
 class Recording:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from claimwatch.models import Alert, AlertClaim, AlertSide, Interval
-from claimwatch_alert.evaluation import (
+from claimwatch_app.evaluation import (
     CorpusStory,
     Expectations,
     details,

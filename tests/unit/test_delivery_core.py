@@ -19,10 +19,10 @@ from claimwatch.models import (
     Severity,
     SubscriptionFilters,
 )
-from claimwatch_alert.delivery.filters import matches
-from claimwatch_alert.delivery.offsets import OffsetTracker
-from claimwatch_alert.delivery.payloads import body_for, format_interval, slack_payload
-from claimwatch_alert.delivery.policy import (
+from claimwatch_deliver.filters import matches
+from claimwatch_deliver.offsets import OffsetTracker
+from claimwatch_deliver.payloads import body_for, format_interval, slack_payload
+from claimwatch_deliver.policy import (
     AttemptResult,
     Verdict,
     classify,
@@ -30,8 +30,8 @@ from claimwatch_alert.delivery.policy import (
     parse_retry_after,
     reason_of,
 )
-from claimwatch_alert.delivery.receiver import SeenIds
-from claimwatch_alert.delivery.signing import new_secret, sign_headers, webhook_id
+from claimwatch_deliver.receiver import SeenIds
+from claimwatch_deliver.signing import new_secret, sign_headers, webhook_id
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimwatch_alert.delivery.ssrf import AllowList, TargetRefused, check_target, forbidden_reason
+from claimwatch_deliver.ssrf import AllowList, TargetRefused, check_target, forbidden_reason
 
 NONE = AllowList.parse([])
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from claimwatch.models import SourceKind
 from claimwatch.settings import Settings
-from claimwatch_extract.cli import register
+from claimwatch_app.claims_cli import register
 from claimwatch_ingest.files import read_article_file
 from claimwatch_ingest.publisher import build_article
 

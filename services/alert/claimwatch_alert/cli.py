@@ -1,4 +1,4 @@
-"""Commands of the alert service: the worker, a rule checker and the corpus evaluation."""
+"""Commands of the alert service: the worker and a rule checker."""
 
 from __future__ import annotations
 
@@ -38,20 +38,6 @@ def rules(
         )
 
 
-def eval_cmd(
-    corpus: Path = typer.Argument(
-        Path("tests/corpus"), help="Corpus folder (one folder per story)."
-    ),
-    bootstrap: str | None = typer.Option(None, "--bootstrap", help="HOST:PORT of a broker."),
-    timeout: float = typer.Option(600.0, help="Give up after this many seconds."),
-) -> None:
-    """Replay the evaluation corpus and print a scored table; exit 1 on any miss or extra."""
-    from claimwatch_alert.evaluation import run_eval_cmd
-
-    raise typer.Exit(run_eval_cmd(corpus, bootstrap, timeout))
-
-
 def register(app: typer.Typer) -> None:
     app.command(name="alert")(alert)
     app.command(name="rules")(rules)
-    app.command(name="eval")(eval_cmd)

@@ -26,7 +26,7 @@ class ServiceProcess:
     def start(self) -> ServiceProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - owned by the child
-        cmd = [sys.executable, "-m", "claimwatch", *self.args]
+        cmd = [sys.executable, "-m", "claimwatch_app", *self.args]
         self.proc = subprocess.Popen(
             cmd,
             env={**os.environ, **self.env},

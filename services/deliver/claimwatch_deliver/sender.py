@@ -12,10 +12,10 @@ import time
 import httpx
 from prometheus_client import Histogram
 
-from claimwatch_alert.delivery.policy import AttemptResult, parse_retry_after
-from claimwatch_alert.delivery.signing import sign_headers
-from claimwatch_alert.delivery.ssrf import AllowList, Resolver, TargetRefused, check_target
-from claimwatch_alert.delivery.transport import ConnectHook, PinnedTransport
+from claimwatch_deliver.policy import AttemptResult, parse_retry_after
+from claimwatch_deliver.signing import sign_headers
+from claimwatch_deliver.ssrf import AllowList, Resolver, TargetRefused, check_target
+from claimwatch_deliver.transport import ConnectHook, PinnedTransport
 
 ATTEMPT_SECONDS = Histogram(
     "claimwatch_webhook_attempt_seconds",

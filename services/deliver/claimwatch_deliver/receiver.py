@@ -18,7 +18,7 @@ from rich.console import Console
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from claimwatch.models import Alert
-from claimwatch_alert.delivery.render import render_alert, render_other
+from claimwatch_deliver.render import render_alert, render_other
 
 DEDUP_CAPACITY = 10_000
 

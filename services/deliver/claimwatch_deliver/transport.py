@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 
-from claimwatch_alert.delivery.ssrf import CheckedTarget
+from claimwatch_deliver.ssrf import CheckedTarget
 
 ConnectHook = typing.Callable[[str, int], None]
 

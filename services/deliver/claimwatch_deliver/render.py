@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimwatch.models import Alert
-from claimwatch_alert.delivery.payloads import format_interval
+from claimwatch_deliver.payloads import format_interval
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",

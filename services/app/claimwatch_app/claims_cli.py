@@ -25,8 +25,8 @@ def claims(
 ) -> None:
     """Print the claims found in articles: type, value, slot, actor, evidence, confidence."""
     from claimwatch.settings import Settings
+    from claimwatch_app.reader import ArticleSourceError, RejectedArticle, read_paths
     from claimwatch_extract.pipeline import extract_batch, load_nlp
-    from claimwatch_extract.reader import ArticleSourceError, RejectedArticle, read_paths
 
     settings = Settings()
     try:  # read everything first: a bad path fails before the model loads

@@ -16,12 +16,12 @@ from claimwatch.lag import start_lag_exporter
 from claimwatch.logging import get_logger
 from claimwatch.metrics import init_stage
 from claimwatch.settings import Settings
-from claimwatch_alert.delivery.api import create_api
-from claimwatch_alert.delivery.sender import Sender
-from claimwatch_alert.delivery.signals import install_stop_handlers, make_server, serve_until
-from claimwatch_alert.delivery.ssrf import AllowList, Resolver, system_resolver
-from claimwatch_alert.delivery.store import SubscriptionStore
-from claimwatch_alert.delivery.worker import STAGE, DeliveryWorker
+from claimwatch_deliver.api import create_api
+from claimwatch_deliver.sender import Sender
+from claimwatch_deliver.signals import install_stop_handlers, make_server, serve_until
+from claimwatch_deliver.ssrf import AllowList, Resolver, system_resolver
+from claimwatch_deliver.store import SubscriptionStore
+from claimwatch_deliver.worker import STAGE, DeliveryWorker
 
 log = get_logger(__name__)
 

@@ -28,8 +28,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from claimwatch.broker import EmbeddedBroker, free_port
 from claimwatch.kafka import DecodeError, EventProducer, decode, ensure_topics
 from claimwatch.models import Alert, ArticleProcessed, DeadLetter
-from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
+from claimwatch_app.processes import ServiceProcess
 
 WORKERS = ("extract", "alert")
 

@@ -24,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from claimwatch.logging import get_logger
 from claimwatch.models import Subscription, SubscriptionFilters
 from claimwatch.settings import Settings
-from claimwatch_alert.delivery.signing import new_secret
-from claimwatch_alert.delivery.ssrf import (
+from claimwatch_deliver.signing import new_secret
+from claimwatch_deliver.ssrf import (
     MAX_URL_LENGTH,
     AllowList,
     Resolver,
@@ -33,7 +33,7 @@ from claimwatch_alert.delivery.ssrf import (
     check_target,
     system_resolver,
 )
-from claimwatch_alert.delivery.store import SubscriptionStore
+from claimwatch_deliver.store import SubscriptionStore
 
 log = get_logger(__name__)
 T = TypeVar("T")

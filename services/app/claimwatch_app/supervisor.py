@@ -21,8 +21,8 @@ from rich.console import Console
 
 from claimwatch.broker import BrokerError, EmbeddedBroker, free_port
 from claimwatch.kafka import ensure_topics
-from claimwatch.processes import ServiceProcess
 from claimwatch.settings import Settings
+from claimwatch_app.processes import ServiceProcess
 
 console = Console(stderr=True)
 
@@ -135,7 +135,7 @@ def _start_delivery(
 
     Each child joins ``children`` as soon as it starts, so a failure half-way still stops it.
     """
-    from claimwatch_alert.delivery.client import create_subscription
+    from claimwatch_deliver.client import create_subscription
 
     receiver_port = free_port()
     api_port = _port_or_free(settings.delivery_port)

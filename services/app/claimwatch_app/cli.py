@@ -1,16 +1,22 @@
 """The ``claimwatch`` command.
 
-Core commands (broker, run, replay, schemas) live here; each service package contributes its
-own commands through ``<package>.cli.register(app)``, imported lazily so the shared library
-never depends on the services.
+Whole-system commands (broker, run, replay, eval, claims, schemas) live in this application
+package, the one floor above the services; each service package contributes its own commands
+through ``<package>.cli.register(app)``. The shared library imports no service and no service
+imports another: only this package sees them all.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import typer
+
+from claimwatch_alert import cli as alert_cli
+from claimwatch_app import claims_cli
+from claimwatch_deliver import cli as deliver_cli
+from claimwatch_extract import worker_cli as extract_worker_cli
+from claimwatch_ingest import cli as ingest_cli
 
 app = typer.Typer(
     name="claimwatch",
@@ -21,10 +27,10 @@ app = typer.Typer(
 
 SERVICE_CLI_MODULES = (
     "claimwatch_ingest.cli",
-    "claimwatch_extract.cli",
+    "claimwatch_app.claims_cli",
     "claimwatch_extract.worker_cli",
     "claimwatch_alert.cli",
-    "claimwatch_alert.delivery.cli",
+    "claimwatch_deliver.cli",
 )
 
 
@@ -62,7 +68,7 @@ def replay(
     timeout: float = typer.Option(600.0, help="Give up after this many seconds."),
 ) -> None:
     """Run ingest -> extract -> alert over files and write every alert as one JSON line."""
-    from claimwatch.replay import replay_cmd
+    from claimwatch_app.replay import replay_cmd
 
     raise typer.Exit(replay_cmd(paths, out, bootstrap, timeout))
 
@@ -75,9 +81,23 @@ def run(
     port: int = typer.Option(9092, help="Embedded broker port (0 = any free port)."),
 ) -> None:
     """Start the broker, every service and a local webhook receiver; Ctrl-C stops them all."""
-    from claimwatch.supervisor import run_all
+    from claimwatch_app.supervisor import run_all
 
     raise typer.Exit(run_all(samples, port))
+
+
+@app.command(name="eval")
+def eval_cmd(
+    corpus: Path = typer.Argument(
+        Path("tests/corpus"), help="Corpus folder (one folder per story)."
+    ),
+    bootstrap: str | None = typer.Option(None, "--bootstrap", help="HOST:PORT of a broker."),
+    timeout: float = typer.Option(600.0, help="Give up after this many seconds."),
+) -> None:
+    """Replay the evaluation corpus and print a scored table; exit 1 on any miss or extra."""
+    from claimwatch_app.evaluation import run_eval_cmd
+
+    raise typer.Exit(run_eval_cmd(corpus, bootstrap, timeout))
 
 
 @app.command()
@@ -106,13 +126,8 @@ def schemas(
 
 
 def build_app() -> typer.Typer:
-    for name in SERVICE_CLI_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    """The full command: these core commands plus every service's own."""
+    for module in (ingest_cli, extract_worker_cli, alert_cli, deliver_cli, claims_cli):
         module.register(app)
     return app
 

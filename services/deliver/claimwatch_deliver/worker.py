@@ -35,14 +35,14 @@ from claimwatch.logging import get_logger
 from claimwatch.metrics import RECORDS_FAILED, RECORDS_IN, RECORDS_OUT
 from claimwatch.models import Alert, DeliveryOutcome, DeliveryRecord, Subscription
 from claimwatch.settings import Settings
-from claimwatch_alert.delivery.delivered import SKIPPED, DeliveredLog
-from claimwatch_alert.delivery.filters import matches
-from claimwatch_alert.delivery.offsets import OffsetTracker
-from claimwatch_alert.delivery.payloads import body_for
-from claimwatch_alert.delivery.policy import AttemptResult, Verdict, classify, next_delay, reason_of
-from claimwatch_alert.delivery.sender import Sender
-from claimwatch_alert.delivery.signing import webhook_id
-from claimwatch_alert.delivery.store import SubscriptionStore
+from claimwatch_deliver.delivered import SKIPPED, DeliveredLog
+from claimwatch_deliver.filters import matches
+from claimwatch_deliver.offsets import OffsetTracker
+from claimwatch_deliver.payloads import body_for
+from claimwatch_deliver.policy import AttemptResult, Verdict, classify, next_delay, reason_of
+from claimwatch_deliver.sender import Sender
+from claimwatch_deliver.signing import webhook_id
+from claimwatch_deliver.store import SubscriptionStore
 
 log = get_logger(__name__)
 

@@ -24,7 +24,7 @@ def deliver(
     """
     from claimwatch.logging import configure_logging
     from claimwatch.settings import Settings
-    from claimwatch_alert.delivery.service import serve
+    from claimwatch_deliver.service import serve
 
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -41,8 +41,8 @@ def receive(
     out: Path | None = typer.Option(None, help="Also append each accepted body as a JSON line."),
 ) -> None:
     """Receive claimwatch webhooks locally: verify signatures, print alerts, skip duplicates."""
-    from claimwatch_alert.delivery.receiver import create_receiver
-    from claimwatch_alert.delivery.signals import install_stop_handlers, make_server, serve_until
+    from claimwatch_deliver.receiver import create_receiver
+    from claimwatch_deliver.signals import install_stop_handlers, make_server, serve_until
 
     if secret_file is not None:
         secret = secret_file.read_text(encoding="utf-8").strip()

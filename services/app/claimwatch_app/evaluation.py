@@ -210,7 +210,7 @@ def details(scores: list[StoryScore]) -> list[str]:
 def run_eval(
     corpus: Path, bootstrap: str | None = None, timeout_s: float = 600
 ) -> tuple[list[StoryScore], list[Alert]]:
-    from claimwatch.replay import run_replay
+    from claimwatch_app.replay import run_replay
 
     stories = load_corpus(corpus)
     alerts = run_replay([s.folder for s in stories], bootstrap=bootstrap, timeout_s=timeout_s)

@@ -1,0 +1,3 @@
+from claimwatch_app.cli import main
+
+main()

@@ -1,3 +1,0 @@
-from claimwatch.cli import main
-
-main()
