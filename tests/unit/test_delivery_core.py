@@ -21,7 +21,7 @@ from claimwatch.models import (
 )
 from claimwatch_deliver.filters import matches
 from claimwatch_deliver.offsets import OffsetTracker
-from claimwatch_deliver.payloads import body_for, format_interval, slack_payload
+from claimwatch_deliver.payloads import body_for, slack_payload
 from claimwatch_deliver.policy import (
     AttemptResult,
     Verdict,
@@ -187,12 +187,6 @@ def test_slack_payload_for_key_claim_has_actor_claim_and_sources() -> None:
 def test_slack_payload_respects_block_limits() -> None:
     payload = slack_payload(contradiction(title="x" * 400))
     assert len(payload["blocks"][0]["text"]["text"]) == 150
-
-
-def test_format_interval() -> None:
-    assert format_interval(Interval(low=300, high=None, unit="dead")) == "≥ 300 dead"
-    assert format_interval(Interval(low=7.4, high=7.4, unit="magnitude")) == "7.4 magnitude"
-    assert format_interval(Interval(low=10, high=11, unit="")) == "10–11"
 
 
 # ---------------------------------------------------------------- policy

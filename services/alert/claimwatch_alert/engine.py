@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from claimwatch.display import format_interval
 from claimwatch.models import (
     Alert,
     AlertClaim,
@@ -51,21 +52,6 @@ def _keeps(claim: Claim, rules: list[Rule]) -> bool:
     return (claim.slot is not None and claim.value is not None) or any(
         claim.type in r.claim_types for r in rules
     )
-
-
-def fmt_value(value: Interval) -> str:
-    def num(x: float) -> str:
-        return f"{x:g}"
-
-    if value.low is not None and value.high is not None:
-        core = num(value.low) if value.low == value.high else f"{num(value.low)}-{num(value.high)}"
-    elif value.low is not None:
-        core = f"at least {num(value.low)}"
-    elif value.high is not None:
-        core = f"at most {num(value.high)}"
-    else:
-        core = "any"
-    return f"{core} {value.unit}"
 
 
 def _articles_meta(state: StoryState, article_ids: set[str]) -> tuple[datetime, list[str]]:
@@ -138,7 +124,7 @@ def _side(group: Group) -> AlertSide:
 
 
 def _explain(slot: str, found: Contradiction) -> str:
-    parts = [f"{', '.join(g.origins)}: {fmt_value(_side(g).value)}" for g in found.sides]
+    parts = [f"{', '.join(g.origins)}: {format_interval(_side(g).value)}" for g in found.sides]
     origins = {o for g in found.sides for o in g.origins}
     line = f"On {slot}: " + "; ".join(parts) + f" ({len(origins)} independent outlets)."
     if found.self_contradicting:
@@ -174,7 +160,7 @@ def contradiction_drafts(state: StoryState, config: DetectionConfig, now: dateti
         article_ids = {c.article_id for g in found.sides for c in g.claims}
         origins = sorted({o for g in found.sides for o in g.origins})
         ingested, entities = _articles_meta(state, article_ids)
-        values = " vs ".join(fmt_value(s.value) for s in sides)
+        values = " vs ".join(format_interval(s.value) for s in sides)
         title = f"Outlets disagree on {slot}: {values}"
         if found.self_contradicting and len(origins) == 1:
             title = f"{origins[0]} contradicts itself on {slot}: {values}"

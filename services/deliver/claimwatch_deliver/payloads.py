@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from claimwatch.models import Alert, AlertSide, Interval
+from claimwatch.display import format_interval
+from claimwatch.models import Alert, AlertSide
 
 Format = Literal["standard", "slack"]
 
@@ -35,24 +36,6 @@ def body_for(alert: Alert, fmt: Format) -> bytes:
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def format_interval(value: Interval) -> str:
-    """``26 country``, ``≥ 300 dead``, ``24–30 country``: how a person reads an interval."""
-
-    def num(x: float) -> str:
-        return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-    low, high, unit = value.low, value.high, value.unit
-    if low is not None and high is not None:
-        core = num(low) if low == high else f"{num(low)}–{num(high)}"
-    elif low is not None:
-        core = f"≥ {num(low)}"
-    elif high is not None:
-        core = f"≤ {num(high)}"
-    else:
-        core = "?"
-    return f"{core} {unit}".strip()
 
 
 def _side_text(side: AlertSide) -> str:

@@ -7,8 +7,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from claimwatch.display import format_interval
 from claimwatch.models import Alert
-from claimwatch_deliver.payloads import format_interval
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
