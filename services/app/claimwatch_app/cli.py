@@ -66,11 +66,16 @@ def replay(
         None, "--bootstrap", help="HOST:PORT of a running broker (default: embedded)."
     ),
     timeout: float = typer.Option(600.0, help="Give up after this many seconds."),
+    stories: Path | None = typer.Option(
+        None,
+        "--stories",
+        help="Also write one JSON line per article file: path, article_id, story.",
+    ),
 ) -> None:
     """Run ingest -> extract -> alert over files and write every alert as one JSON line."""
     from claimwatch_app.replay import replay_cmd
 
-    raise typer.Exit(replay_cmd(paths, out, bootstrap, timeout))
+    raise typer.Exit(replay_cmd(paths, out, bootstrap, timeout, stories))
 
 
 @app.command()

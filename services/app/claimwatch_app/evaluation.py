@@ -213,7 +213,9 @@ def run_eval(
     from claimwatch_app.replay import run_replay
 
     stories = load_corpus(corpus)
-    alerts = run_replay([s.folder for s in stories], bootstrap=bootstrap, timeout_s=timeout_s)
+    alerts = run_replay(
+        [s.folder for s in stories], bootstrap=bootstrap, timeout_s=timeout_s
+    ).alerts
     return score(stories, alerts, article_stories(stories)), alerts
 
 

@@ -8,16 +8,22 @@ offsets (the embedded broker under-reports them).
 
 Each replay uses its own topic prefix, so it can share a broker (``--bootstrap``) with a
 running deployment or another replay without mixing records.
+
+``--stories FILE`` writes, per article file, the article id ingest gave it and the story the
+alert stage placed it in (read from the same markers), so grouping can be scored against a
+gold clustering.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +53,34 @@ def _broker(bootstrap: str | None, log_dir: Path) -> Iterator[str]:
         yield broker.bootstrap
 
 
+@dataclass(frozen=True)
+class ArticleStory:
+    """Where one article file ended up: ``story`` is ``None`` if it was dead-lettered."""
+
+    path: str
+    article_id: str
+    story: str | None
+
+    def to_json(self) -> str:
+        return json.dumps({"path": self.path, "article_id": self.article_id, "story": self.story})
+
+
+@dataclass
+class ReplayResult:
+    """Every alert version in arrival order, and the story of every article file read."""
+
+    alerts: list[Alert] = field(default_factory=list)
+    articles: list[ArticleStory] = field(default_factory=list)
+
+
 def run_replay(
     paths: list[Path],
     bootstrap: str | None = None,
     timeout_s: float = 600.0,
     progress: bool = False,
     log_dir: Path | None = None,
-) -> list[Alert]:
-    """Every alert version the pipeline produced for these files, in arrival order."""
+) -> ReplayResult:
+    """Run the pipeline over these files until every article is processed."""
     from claimwatch_ingest.files import iter_article_paths, read_article_file
 
     files = iter_article_paths(paths)
@@ -96,7 +122,7 @@ def _tails(workers: list[ServiceProcess]) -> str:
 
 async def _drive(
     settings: Settings, raws: list[Any], workers: list[ServiceProcess], show: bool
-) -> list[Alert]:
+) -> ReplayResult:
     from claimwatch_ingest.publisher import ArticlePublisher, RejectedArticle
 
     topics = settings.topics
@@ -125,6 +151,7 @@ async def _drive(
             ) as producer:
                 publisher = ArticlePublisher(producer, settings)
                 pending: set[str] = set()
+                ids_by_path: list[tuple[str, str]] = []
                 for raw in raws:
                     try:
                         result = await publisher.publish(raw)
@@ -133,13 +160,16 @@ async def _drive(
                             f"skipped {raw.origin or raw.source}: {exc.reason}: {exc.detail}"
                         )
                     else:
+                        ids_by_path.append((raw.origin or raw.source, result.article_id))
                         if result.produced:
                             pending.add(result.article_id)
                     progress.advance(ingest_task)
             done_task = progress.add_task("processed", total=len(pending))
-            return await _collect(consumer, pending, workers, progress, done_task)
+            alerts, stories = await _collect(consumer, pending, workers, progress, done_task)
     finally:
         await consumer.stop()
+    articles = [ArticleStory(path, aid, stories.get(aid)) for path, aid in ids_by_path]
+    return ReplayResult(alerts, articles)
 
 
 async def _collect(
@@ -148,8 +178,10 @@ async def _collect(
     workers: list[ServiceProcess],
     progress: Progress,
     task: object,
-) -> list[Alert]:
+) -> tuple[list[Alert], dict[str, str]]:
+    """Alert versions in arrival order, and the story of each processed article id."""
     expected: set[str] = set()
+    stories: dict[str, str] = {}
     seen_versions: set[str] = set()
     alerts: list[Alert] = []
     processed: set[str] = set()
@@ -179,6 +211,8 @@ async def _collect(
                         if marker.article_id in pending and marker.article_id not in processed:
                             processed.add(marker.article_id)
                             progress.advance(task)  # type: ignore[arg-type]
+                        if marker.story:  # empty: the alert stage dead-lettered it
+                            stories[marker.article_id] = marker.story
                         expected.update(marker.alerts)
                     else:
                         alert = decode(Alert, record.value)
@@ -188,26 +222,36 @@ async def _collect(
                             alerts.append(alert)
                 except DecodeError as exc:
                     print(f"replay: skipped an unreadable record: {exc}", file=sys.stderr)
-    return alerts
+    return alerts, stories
 
 
-def replay_cmd(paths: list[Path], out: Path | None, bootstrap: str | None, timeout: float) -> int:
+def replay_cmd(
+    paths: list[Path],
+    out: Path | None,
+    bootstrap: str | None,
+    timeout: float,
+    stories: Path | None = None,
+) -> int:
     """CLI adapter: exit codes 0 ok, 2 bad input path, 1 pipeline failure."""
     from claimwatch_ingest.files import ArticleSourceError
 
     err = Console(stderr=True, soft_wrap=True)
     try:
-        alerts = run_replay(paths, bootstrap=bootstrap, timeout_s=timeout, progress=True)
+        result = run_replay(paths, bootstrap=bootstrap, timeout_s=timeout, progress=True)
     except ArticleSourceError as exc:
         err.print(f"[red]error:[/red] {exc}")
         return 2
     except ReplayError as exc:
         err.print(f"[red]replay failed:[/red] {exc}")
         return 1
-    lines = "".join(alert.model_dump_json() + "\n" for alert in alerts)
+    lines = "".join(alert.model_dump_json() + "\n" for alert in result.alerts)
     if out is None:
         sys.stdout.write(lines)
     else:
         out.write_text(lines, encoding="utf-8")
-    err.print(f"{len(alerts)} alert notifications" + (f" written to {out}" if out else ""))
+    err.print(f"{len(result.alerts)} alert notifications" + (f" written to {out}" if out else ""))
+    if stories is not None:
+        stories.write_text("".join(a.to_json() + "\n" for a in result.articles), encoding="utf-8")
+        placed = len({a.story for a in result.articles if a.story})
+        err.print(f"{len(result.articles)} articles in {placed} stories written to {stories}")
     return 0
