@@ -1,8 +1,9 @@
 """Wiring of ``claimwatch deliver``: topics, producer, subscriptions table, worker, API.
 
 Start order matters: topics exist before any client touches them (the embedded broker would
-auto-create them with the wrong partition count); the subscriptions table is fully loaded
-before the worker reads its first alert, so a restarted worker never skips a subscriber.
+auto-create them with the wrong partition count); the subscriptions table and the log of
+webhook-ids already delivered are fully loaded before the worker reads its first alert, so a
+restarted worker never skips a subscriber nor pages one twice for what it had delivered.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from claimwatch.logging import get_logger
 from claimwatch.metrics import init_stage
 from claimwatch.settings import Settings
 from claimwatch_deliver.api import create_api
+from claimwatch_deliver.retrying import Deliverer
 from claimwatch_deliver.sender import Sender
 from claimwatch_deliver.signals import install_stop_handlers, make_server, serve_until
 from claimwatch_deliver.ssrf import AllowList, Resolver, system_resolver
@@ -63,7 +65,8 @@ class DeliveryService:
             settings.webhook_timeout_s,
             resolver=resolver,
         )
-        self.worker = DeliveryWorker(settings, self.store, self.producer, self.sender)
+        self.deliverer = Deliverer(settings, self.store, self.producer, self.sender)
+        self.worker = DeliveryWorker(settings, self.store, self.producer, self.deliverer.deliver)
         self._started = False
         self.app: FastAPI = create_api(
             settings,
@@ -78,6 +81,7 @@ class DeliveryService:
         init_stage(STAGE)
         await self.producer.start()
         await self.store.start()
+        await self.deliverer.start()
         await self.worker.start()
         self._started = True
         log.info(
@@ -89,6 +93,7 @@ class DeliveryService:
     async def stop(self) -> None:
         self._started = False
         await self.worker.stop()
+        await self.deliverer.stop()
         await self.store.stop()
         await self.producer.stop()
         log.info("delivery_stopped")
