@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint format schemas bench clean
+.PHONY: setup run test lint format schemas bench realnews clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,11 @@ schemas: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Real multi-outlet news scored against bench/gold/realnews (docs/extraction-quality.md).
+# REALNEWS_ARGS, e.g. "--datasets giveme5w1h_news_cluster" or "--score-only".
+realnews: setup
+	$(BIN)/python bench/realnews_eval.py $(REALNEWS_ARGS)
 
 clean:
 	rm -rf $(VENV) .claimwatch .pytest_cache .mypy_cache .ruff_cache
