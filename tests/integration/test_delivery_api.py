@@ -9,6 +9,7 @@ so neither these tests nor the fuzzer send a DNS query off the machine; literal 
 from __future__ import annotations
 
 import asyncio
+import base64
 import threading
 import time
 import uuid
@@ -24,6 +25,7 @@ from hypothesis import settings as hyp_settings
 from schemathesis.checks import not_a_server_error
 
 from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.models import Subscription
 from claimwatch.settings import Settings
 from claimwatch_deliver.client import (
     SubscriptionApiError,
@@ -32,6 +34,7 @@ from claimwatch_deliver.client import (
     wait_ready,
 )
 from claimwatch_deliver.service import serve
+from claimwatch_deliver.signing import new_secret
 
 TOKEN = f"tok-{uuid.uuid4().hex}"
 
@@ -141,6 +144,43 @@ def test_crud_and_secret_shown_once(api: RunningService) -> None:
     assert len(records) == 2
     assert records[0][1] is not None and secret.encode() in records[0][1]
     assert records[1][1] is None
+
+
+def test_client_chosen_secret_is_used_and_never_shown_again(api: RunningService) -> None:
+    chosen = new_secret()
+    sub_id, secret = create_subscription(
+        api.url, TOKEN, "https://hooks.example.org/chosen", secret=chosen
+    )
+    assert secret == chosen
+    got = httpx.get(f"{api.url}/subscriptions/{sub_id}", headers=auth())
+    assert got.status_code == 200 and chosen not in got.text
+    records = [kv for kv in asyncio.run(compacted_values(api.settings)) if kv[0] == sub_id]
+    stored = Subscription.model_validate_json(records[-1][1] or b"")
+    assert stored.secret == chosen  # the worker signs with the client's secret
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "not-a-secret",
+        "whsec_" + base64.b64encode(b"x" * 23).decode(),  # too short: 23 bytes
+        "whsec_" + base64.b64encode(b"x" * 65).decode(),  # too long: 65 bytes
+        "whsec_not*base64*at*all*but*long*enough*xxxxxxxx",
+        "whsec_QUJD",  # 3 bytes
+    ],
+)
+def test_unusable_secret_is_422_and_not_echoed(api: RunningService, secret: str) -> None:
+    resp = httpx.post(
+        f"{api.url}/subscriptions",
+        headers=auth(),
+        json={"url": "https://hooks.example.org/bad-secret", "secret": secret},
+    )
+    assert resp.status_code == 422, resp.text
+    if secret.startswith("whsec_") and "*" not in secret and len(secret) <= 94:
+        assert resp.json()["detail"]["reason"] == "bad_secret"
+        assert secret not in resp.text
+    listed = httpx.get(f"{api.url}/subscriptions", headers=auth()).json()
+    assert "https://hooks.example.org/bad-secret" not in [s["url"] for s in listed]
 
 
 def test_slack_format_and_filters_accepted(api: RunningService) -> None:

@@ -293,6 +293,29 @@ async def test_500_500_200_gives_one_accepted_delivery_with_one_webhook_id(
     assert records[0].next_attempt_at is not None and records[2].next_attempt_at is None
 
 
+async def test_4xx_is_retried_until_the_receiver_accepts(
+    settings: Settings, receivers: Callable[..., ScriptedReceiver]
+) -> None:
+    """Standard Webhooks policy: a 4xx other than 410 is a failure retried on the schedule (a
+    receiver holding an old secret answers 401 until its owner fixes it), not a dead letter."""
+    rec = receivers([401, 404, 200])
+    sub = subscription(rec.url)
+    async with DeliveryService(settings) as svc:
+        await svc.store.put(sub)
+        await publish(settings, alert())
+        records = await read_topic(
+            settings, settings.topics.deliveries, DeliveryRecord, final(sub.id)
+        )
+        dead = await read_topic(settings, settings.topics.deadletter, DeadLetter, lambda _: True)
+    assert [r.status for r in rec.requests] == [401, 404, 200]
+    assert outcomes(records, sub.id) == [
+        (1, DeliveryOutcome.RETRY),
+        (2, DeliveryOutcome.RETRY),
+        (3, DeliveryOutcome.DELIVERED),
+    ]
+    assert dead == []
+
+
 async def test_429_is_retried_and_retry_after_honoured(
     settings: Settings, receivers: Callable[..., ScriptedReceiver]
 ) -> None:

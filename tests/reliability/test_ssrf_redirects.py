@@ -1,10 +1,11 @@
 """SSRF through redirects and DNS, at the delivery attempt (the code every webhook goes through).
 
 An allow-listed target on 127.0.0.1 answers 302 to a private, metadata or (allow-listed,
-recording) local address: the sender must not follow it — the attempt ends as a permanent
-failure (dead-lettered by the worker, never retried into the redirect) and the redirect target
-sees no connection. A DNS name resolving to a private address is refused before any connect.
-Real HTTP servers on 127.0.0.1; names resolve through a resolver function (no DNS query out).
+recording) local address: the sender must not follow it — the attempt is a failure like any
+other non-2xx (retried on the schedule against the subscribed URL, never into the redirect) and
+the redirect target sees no connection. A DNS name resolving to a private address is refused
+before any connect. Real HTTP servers on 127.0.0.1; names resolve through a resolver function
+(no DNS query out).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ async def test_redirect_is_not_followed(
     finally:
         first.close()
     assert result.status_code == status
-    assert classify(result) is Verdict.PERMANENT  # dead-lettered, not retried, not followed
+    assert classify(result) is Verdict.RETRY  # retried at the subscribed URL, never followed
     assert first.hits == ["POST"]
     assert second_local.hits == []
     assert connects == [("127.0.0.1", first.server.server_address[1])]

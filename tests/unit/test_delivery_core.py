@@ -202,8 +202,10 @@ def test_slack_payload_respects_block_limits() -> None:
         (AttemptResult(status_code=503), Verdict.RETRY),
         (AttemptResult(error="timeout"), Verdict.RETRY),
         (AttemptResult(error="connection_error"), Verdict.RETRY),
-        (AttemptResult(status_code=400), Verdict.PERMANENT),
-        (AttemptResult(status_code=302), Verdict.PERMANENT),
+        (AttemptResult(status_code=400), Verdict.RETRY),
+        (AttemptResult(status_code=401), Verdict.RETRY),
+        (AttemptResult(status_code=404), Verdict.RETRY),
+        (AttemptResult(status_code=302), Verdict.RETRY),
         (AttemptResult(error="refused"), Verdict.REFUSED),
     ],
 )

@@ -1,9 +1,10 @@
 """The subscriptions HTTP API (FastAPI; OpenAPI at /docs and /openapi.json).
 
 Bearer-token auth from ``Settings.api_token`` on every /subscriptions route; /healthz, /readyz
-and /metrics are open (probes and Prometheus). The signing secret is generated here and
-returned once, in the creation response; no other response model has a secret field, so it
-cannot leak through list or get.
+and /metrics are open (probes and Prometheus). The signing secret is generated here, or chosen
+by the client (a receiver deployed with its subscription already holds one), and returned once,
+in the creation response; no other response model has a secret field, so it cannot leak
+through list or get.
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from claimwatch.logging import get_logger
 from claimwatch.models import Subscription, SubscriptionFilters
 from claimwatch.settings import Settings
-from claimwatch_deliver.signing import new_secret
+from claimwatch_deliver.signing import (
+    MAX_SECRET_BYTES,
+    SECRET_PATTERN,
+    BadSecret,
+    check_secret,
+    new_secret,
+)
 from claimwatch_deliver.ssrf import (
     MAX_URL_LENGTH,
     AllowList,
@@ -53,6 +60,13 @@ class SubscriptionCreate(BaseModel):
     )
     filters: SubscriptionFilters = Field(default_factory=SubscriptionFilters)
     format: Literal["standard", "slack"] = "standard"
+    secret: str | None = Field(
+        default=None,
+        pattern=SECRET_PATTERN,
+        max_length=len("whsec_") + 4 * (MAX_SECRET_BYTES // 3 + 1),
+        description="Optional `whsec_` + base64 of 24-64 random bytes, for a receiver that "
+        "already holds its secret; omitted: a new one is generated.",
+    )
 
 
 class SubscriptionView(BaseModel):
@@ -125,10 +139,19 @@ def create_api(
         status_code=201,
         response_model=SubscriptionCreated,
         dependencies=auth,
-        responses={**_ERRORS, 422: {"description": "Invalid body or refused target URL."}},
+        responses={
+            **_ERRORS,
+            422: {"description": "Invalid body, unusable secret or refused target URL."},
+        },
     )
     async def create(body: SubscriptionCreate) -> SubscriptionCreated | JSONResponse:
         """Create a subscription; the response carries its signing secret, once."""
+        try:
+            secret = new_secret() if body.secret is None else check_secret(body.secret)
+        except BadSecret as exc:
+            return JSONResponse(
+                {"detail": {"reason": "bad_secret", "message": str(exc)}}, status_code=422
+            )
         try:
             await check_target(body.url, allow, resolver)
         except TargetRefused as exc:
@@ -140,7 +163,7 @@ def create_api(
             url=body.url,
             filters=body.filters,
             format=body.format,
-            secret=new_secret(),
+            secret=secret,
         )
         await _write(store.put(sub))
         log.info("subscription_created", subscription_id=sub.id, format=sub.format)

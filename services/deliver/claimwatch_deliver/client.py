@@ -25,12 +25,18 @@ def create_subscription(
     *,
     filters: SubscriptionFilters | None = None,
     format: str = "standard",
+    secret: str | None = None,
     timeout_s: float = 10.0,
 ) -> tuple[str, str]:
-    """Create a subscription; returns ``(subscription_id, secret)``. The secret is shown once."""
+    """Create a subscription; returns ``(subscription_id, secret)``. The secret is shown once.
+
+    ``secret``: use this ``whsec_...`` secret instead of a generated one.
+    """
     body: dict[str, Any] = {"url": target_url, "format": format}
     if filters is not None:
         body["filters"] = filters.model_dump(mode="json")
+    if secret is not None:
+        body["secret"] = secret
     resp = httpx.post(
         f"{api_url.rstrip('/')}/subscriptions",
         json=body,

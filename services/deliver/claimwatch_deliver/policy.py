@@ -1,9 +1,14 @@
 """Retry policy: what an attempt's result means, and how long to wait before the next one.
 
-Retried: timeouts, connection errors, 429 and 5xx (the receiver or the path to it may recover).
-410 Gone: the receiver asks us to stop, so the subscription is disabled. Any other answer
-(other 4xx, 3xx since redirects are never followed) will not change by retrying, so the
-delivery is dead-lettered at once with the status as reason.
+The policy is the Standard Webhooks one (spec 1.0, "Delivery success and failure"), which Svix
+and Stripe follow too: a delivery succeeds on a 2xx and every other answer is a failure that is
+retried on the schedule until it succeeds or the schedule ends. That includes 4xx other than
+410 and 3xx (never followed): a receiver answering 401 because it holds an old secret, or 404
+during a deploy, is the common case, and it recovers once its owner fixes it. Only two answers
+end a delivery early:
+
+- 410 Gone: the receiver asks us to stop, so the subscription is disabled (the spec's rule);
+- our own SSRF guard refused the target: nothing was sent, and retrying cannot change that.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ class Verdict(StrEnum):
     DELIVERED = "delivered"
     RETRY = "retry"
     GONE = "gone"
-    PERMANENT = "permanent"
     REFUSED = "refused"
 
 
@@ -48,9 +52,7 @@ def classify(result: AttemptResult) -> Verdict:
         return Verdict.DELIVERED
     if code == 410:
         return Verdict.GONE
-    if code == 429 or code >= 500:
-        return Verdict.RETRY
-    return Verdict.PERMANENT
+    return Verdict.RETRY  # 3xx, 4xx, 429, 5xx: a failure, retried on the schedule
 
 
 def reason_of(result: AttemptResult) -> str:

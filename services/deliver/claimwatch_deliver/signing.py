@@ -16,11 +16,38 @@ from standardwebhooks.webhooks import Webhook
 
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32
+# Standard Webhooks: a symmetric secret is random, at least 24 bytes (192 bits), 64 at most.
+MIN_SECRET_BYTES, MAX_SECRET_BYTES = 24, 64
+SECRET_PATTERN = r"^whsec_[A-Za-z0-9+/]+={0,2}$"
+
+
+class BadSecret(ValueError):
+    """A client-chosen secret that is not a usable Standard Webhooks secret (never echoed)."""
 
 
 def new_secret() -> str:
     """A fresh ``whsec_<base64>`` signing secret (256 random bits)."""
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
+def check_secret(secret: str) -> str:
+    """``secret`` if it is ``whsec_`` + base64 of 24-64 bytes, else ``BadSecret`` saying why.
+
+    Why clients may choose one: a receiver deployed together with its subscription (the compose
+    demo, a config-managed endpoint) knows its secret before the subscription exists.
+    """
+    if not secret.startswith(SECRET_PREFIX):
+        raise BadSecret(f"the secret must start with {SECRET_PREFIX}")
+    try:
+        raw = base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
+    except ValueError:
+        raise BadSecret("the secret after whsec_ must be standard base64") from None
+    if not MIN_SECRET_BYTES <= len(raw) <= MAX_SECRET_BYTES:
+        raise BadSecret(
+            f"the secret must hold {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} random bytes "
+            f"(it holds {len(raw)})"
+        )
+    return secret
 
 
 def webhook_id(alert_id: str, alert_version: int, subscription_id: str) -> str:
