@@ -26,6 +26,7 @@ from claimwatch.models import (
     Interval,
 )
 from claimwatch.settings import Settings
+from claimwatch_alert.topology import alert_topics
 from claimwatch_app.processes import ServiceProcess
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -250,3 +251,59 @@ def test_state_survives_a_killed_worker(
         assert len({a.story for a in seen.alerts}) == 1
     finally:
         second.stop()
+
+
+async def state_changelog(settings: Settings, stories: int, timeout_s: float = 30) -> dict:
+    """The story-state changelog as {story: last value or None} once it names ``stories``
+    stories and every closed one (all but the newest) has its tombstone."""
+    topic = alert_topics(settings).state_changelog
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=settings.bootstrap, group_id=None, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    last: dict[bytes, bytes | None] = {}
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    try:
+        while loop.time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=300)).values():
+                for record in records:
+                    last[record.key] = record.value
+            dropped = [k for k, v in last.items() if v is None]
+            if len(last) == stories and len(dropped) == stories - 1:
+                break
+    finally:
+        await consumer.stop()
+    return last
+
+
+def test_closed_stories_leave_the_state_table(
+    settings_factory: Callable[..., Settings], tmp_path: Path
+) -> None:
+    """Stories a week apart (the window is 72 h): each new one closes the one before, whose
+    story-state entry is deleted (a tombstone on the changelog), so state stays bounded."""
+    settings = settings_factory()
+    worker = alert_worker(settings, tmp_path).start()
+    places = ["kestria", "valmora", "ostrand", "belmark"]
+    try:
+        seen = Seen()
+        for week, place in enumerate(places):
+            event = ClaimsExtracted(
+                article_id=f"w{week}",
+                source="wire",
+                title=f"{place.capitalize()} {['harbour', 'ferry', 'rail', 'storm'][week]} report",
+                published_at=T0 + timedelta(days=7 * week),
+                ingested_at=datetime.now(UTC),
+                entity_ids=[f"gpe:{place}", f"person:mayor-of-{place}"],
+                claims=[quantity(20 + week)],
+            )
+            asyncio.run(produce(settings, [event]))  # one at a time: index order = week order
+            seen = asyncio.run(read_until(settings, {f"w{w}" for w in range(week + 1)}, worker))
+        stories = {m.article_id: m.story for m in seen.markers}
+        assert len(set(stories.values())) == len(places), "four weeks, four stories"
+        last = asyncio.run(state_changelog(settings, len(places)))
+        live = {k.decode() for k, v in last.items() if v is not None}
+        assert live == {stories["w3"]}, "only the newest story keeps its state"
+        assert {k.decode() for k in last} == set(stories.values())
+    finally:
+        worker.stop()

@@ -7,7 +7,8 @@ Three thin faust agents around pure cores (``index.place``, ``engine.apply_artic
    ``article-story``) and re-keys the article by story id onto ``alert-stories``.
 3. ``alert-detect``: partitioned by story; folds the article into the story's state (table
    ``story-state``), produces every new alert version, awaits the broker's acks, saves the
-   state, then produces the ``ArticleProcessed`` marker replay waits for.
+   state, then produces the ``ArticleProcessed`` marker replay waits for. A tombstone from
+   the index (a closed story, ``retention.py``) deletes the story's state.
 
 Every send is awaited before the next record, so an offset is only committed after what it
 caused is on the broker (at-least-once); redeliveries are absorbed by the idempotent index
@@ -37,7 +38,7 @@ from claimwatch.settings import Settings
 from claimwatch.streams import Emitter
 from claimwatch_alert.config import DetectionConfig, load_config
 from claimwatch_alert.engine import CONTRADICTION_RULE, apply_article
-from claimwatch_alert.index import ArticleRef, article_time, expired, place
+from claimwatch_alert.index import ArticleRef, article_time, place
 from claimwatch_alert.messages import StoryAssigned
 from claimwatch_alert.metrics import (
     ALERT_SOURCES,
@@ -46,6 +47,7 @@ from claimwatch_alert.metrics import (
     STORIES_CREATED,
     init_alert_metrics,
 )
+from claimwatch_alert.retention import close_expired
 from claimwatch_alert.rules import Rule, load_rules
 from claimwatch_alert.state import StoryState
 from claimwatch_alert.stories import StoryCard
@@ -121,19 +123,27 @@ def build_app(
             except Exception as exc:  # a bad record must not stop the worker
                 await _fail(emitter, settings, event.message, claims, exc)
                 continue
+            closed: list[str] = []
             if not placed.known:
                 cards[placed.story.encode()] = placed.card.model_dump_json().encode()
                 refs[claims.article_id.encode()] = placed.ref.model_dump_json().encode()
                 if placed.created:
                     STORIES_CREATED.inc()
-                _prune(cards, refs, known_cards, article_time(claims), window)
+                known_cards[placed.story] = placed.card  # the story it joined stays open
+                closed = close_expired(cards, refs, known_cards, article_time(claims), window)
             STORIES_ACTIVE.set(len(cards))
             assigned = StoryAssigned(story=placed.story, origin=placed.origin, claims=claims)
             await emitter.send_and_wait(internal.stories, placed.story, assigned)
+            for story in closed:
+                await emitter.send_and_wait(internal.stories, story, None)
 
     @app.agent(stories_topic, name="alert-detect")
     async def detect(stream: Any) -> None:
         async for event in stream.events():
+            if event.message.value is None:  # the index closed this story (retention.py)
+                if event.message.key in states:
+                    del states[event.message.key]
+                continue
             assigned = await emitter.decode_or_deadletter(StoryAssigned, event)
             if assigned is None:
                 continue
@@ -181,19 +191,6 @@ def build_app(
             PROCESSING_SECONDS.labels(STAGE).observe(time.perf_counter() - started)
 
     return app
-
-
-def _prune(
-    cards: Any, refs: Any, known: dict[str, StoryCard], newest: datetime, window: timedelta
-) -> None:
-    """Drop stories (and their article refs) that can no longer gain articles."""
-    gone = {sid for sid, card in known.items() if expired(card.last_at, newest, window)}
-    for sid in gone:
-        del cards[sid.encode()]
-    if gone:
-        for key, value in list(refs.items()):
-            if value and ArticleRef.model_validate_json(value).story in gone:
-                del refs[key]
 
 
 async def _fail(
