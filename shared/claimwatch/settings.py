@@ -52,7 +52,11 @@ class Settings(BaseSettings):
         Path(".claimwatch"), description="Local state (faust table stores, ingest seen-index)."
     )
     log_level: str = Field("INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
-    log_json: bool = Field(False, description="Log one JSON object per line (for production).")
+    log_json: bool = Field(
+        False,
+        description="Log one JSON object per line, aiokafka, faust and uvicorn lines included "
+        "(for production).",
+    )
     lag_interval_s: float = Field(
         5.0, gt=0, description="Seconds between measurements of claimwatch_consumer_lag."
     )

@@ -9,7 +9,7 @@ from faust.worker import Worker
 
 from claimwatch.kafka import ensure_topics
 from claimwatch.lag import start_lag_exporter
-from claimwatch.logging import configure_logging, get_logger
+from claimwatch.logging import configure_logging, get_logger, stdlib_config
 from claimwatch.metrics import init_stage, serve_metrics
 from claimwatch.settings import Settings
 
@@ -28,7 +28,13 @@ def run_faust_worker(app: faust.App, settings: Settings, stage: str, default_por
     port = serve_metrics(settings.metrics_port or default_port, settings.metrics_host)
     log.info("worker_starting", stage=stage, bootstrap=settings.bootstrap, metrics_port=port)
     start_lag_exporter(settings.bootstrap, app.conf.id, source_topics(app), settings.lag_interval_s)
-    worker = Worker(app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
+    worker = Worker(
+        app,
+        loglevel=settings.log_level,
+        quiet=True,
+        redirect_stdouts=False,
+        logging_config=stdlib_config(settings.log_level, settings.log_json),  # not faust's own
+    )
     worker.execute_from_commandline()
 
 

@@ -36,6 +36,7 @@ def make_server(app: object, host: str, port: int) -> QuietServer:
         host=host,
         port=port,
         log_level="warning",
+        log_config=None,  # keep claimwatch.logging's handler (JSON when asked)
         access_log=False,
         lifespan="off",
     )

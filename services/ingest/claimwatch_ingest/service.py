@@ -98,7 +98,13 @@ class IngestService:
         sock.bind((self.settings.metrics_host, self.api_port))
         self.api_port = int(sock.getsockname()[1])
         app = create_app(self.publisher, self.settings, self.ready)
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            log_config=None,  # keep claimwatch.logging's handler (JSON when asked)
+            lifespan="off",
+            access_log=False,
+        )
         self._server = _Server(config)
         task = asyncio.create_task(self._server.serve(sockets=[sock]), name="ingest-api")
         self._tasks.append(task)
