@@ -200,6 +200,7 @@ class EventProducer:
         self, bootstrap: str, service: str, *, idempotent: bool = False, **kwargs: object
     ) -> None:
         self.service = service
+        self.bootstrap = bootstrap
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap,
             acks="all",
@@ -249,6 +250,14 @@ class EventProducer:
 
     async def flush(self) -> None:
         await self._producer.flush()
+
+    async def partitions_for(self, topic: str) -> set[int]:
+        """The topic's partitions (from the broker's metadata; the topic must exist)."""
+        return set(await self._producer.partitions_for(topic))
+
+    async def send_marker(self, topic: str, partition: int, key: bytes) -> None:
+        """A record with no value to one partition: a follower's catch-up marker (follow.py)."""
+        await self._producer.send_and_wait(topic, value=None, key=key, partition=partition)
 
 
 async def ensure_topics(bootstrap: str, specs: Sequence[TopicSpec], timeout_s: float = 30) -> None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import faust
 
 from claimwatch.faust_app import raw_topic
+from claimwatch.follow import is_marker
 from claimwatch.kafka import (
     DEADLETTERED,
     DecodeError,
@@ -56,8 +57,11 @@ class Emitter:
         return await (await self.send(topic, key, event))
 
     async def decode_or_deadletter(self, model: type[E], event: faust.EventT[Any]) -> E | None:
-        """The decoded model, or ``None`` after the record went to the dead-letter topic."""
+        """The decoded model, or ``None`` after the record went to the dead-letter topic (or
+        for a follower's catch-up marker, which is not data)."""
         message = event.message
+        if is_marker(message.key, message.value):
+            return None
         try:
             return decode(model, message.value, self.settings.max_record_bytes)
         except DecodeError as exc:

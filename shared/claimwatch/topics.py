@@ -4,6 +4,9 @@ Names are ``<prefix>.<name>``; the prefix is a setting so tests (and parallel de
 isolate themselves on one broker. Topics are created explicitly at start-up (see
 ``kafka.ensure_topics``) because brokers that auto-create would pick their own partition count,
 which faust tables then reject.
+
+Followed topics (articles, subscriptions, deliveries) also carry catch-up markers: records
+with no value under a ``__sync__:<uuid>`` key (``claimwatch.follow``), which readers skip.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ class Topics:
 
     @property
     def articles(self) -> str:
-        """key: article id; value: Article."""
+        """key: article id; value: Article (plus follower markers)."""
         return f"{self.prefix}.articles"
 
     @property
@@ -59,12 +62,12 @@ class Topics:
 
     @property
     def subscriptions(self) -> str:
-        """key: subscription id; value: Subscription or tombstone (compacted)."""
+        """key: subscription id; value: Subscription or tombstone (compacted; plus markers)."""
         return f"{self.prefix}.subscriptions"
 
     @property
     def deliveries(self) -> str:
-        """key: alert id + ":" + subscription id; value: DeliveryRecord."""
+        """key: alert id + ":" + subscription id; value: DeliveryRecord (plus follower markers)."""
         return f"{self.prefix}.deliveries"
 
     @property

@@ -27,6 +27,10 @@ async def _produce(settings: Settings) -> None:
     raw = AIOKafkaProducer(bootstrap_servers=settings.bootstrap)
     await raw.start()
     try:
+        for partition in range(settings.partitions):  # an ingest follower's catch-up markers
+            await raw.send_and_wait(
+                settings.topics.articles, None, key=b"__sync__:test", partition=partition
+            )
         await raw.send_and_wait(settings.topics.articles, b"{not json", key=b"bad-1")
         await raw.send_and_wait(settings.topics.articles, b'{"id": "x"}', key=b"bad-2")
     finally:
@@ -95,5 +99,6 @@ def test_extract_worker_dead_letters_bad_records_and_keeps_going(
             'claimwatch_deadlettered_total{reason="invalid_json",service="extract"} 1.0' in metrics
         )
         assert 'claimwatch_records_out_total{stage="extract"} 1.0' in metrics
+        assert 'reason="tombstone"' not in metrics, "a follower's marker is not a bad record"
     finally:
         worker.stop()

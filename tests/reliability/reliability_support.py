@@ -23,6 +23,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from claimwatch.broker import free_port
+from claimwatch.follow import is_marker
 from claimwatch.kafka import DecodeError, decode
 from claimwatch.models import Alert, ArticleProcessed, DeadLetter, DeliveryOutcome, DeliveryRecord
 from claimwatch.settings import Settings
@@ -244,6 +245,8 @@ class Watcher:
             while not self._stop.is_set():
                 for records in (await consumer.getmany(timeout_ms=200)).values():
                     for r in records:
+                        if is_marker(r.key, r.value):
+                            continue  # a follower's catch-up marker, not data
                         key = (r.key or b"").decode("utf-8", "replace")
                         try:
                             self._count(t, r.topic, key, r.value)

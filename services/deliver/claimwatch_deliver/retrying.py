@@ -98,7 +98,7 @@ class Deliverer:
         self.sender = sender
         self.rng = rng or random.Random()
         self._sleep = sleep
-        self.delivered = DeliveredLog(settings)
+        self.delivered = DeliveredLog(settings, producer)
 
     async def start(self) -> None:
         """Load what was delivered already; call before the first job."""

@@ -4,22 +4,15 @@ The compacted topic is the source of truth; every process (API, worker) reads it
 beginning at start-up and then tails it, so a restarted worker knows every subscription and
 a subscription created through one API replica reaches every worker.
 
-"Caught up" is decided by a marker, not end offsets (the embedded broker under-reports those):
-at start-up the store writes a tombstone under a fresh ``__sync__:`` key to the one-partition
-topic and is loaded when it reads that record back — everything written before it has then
-been read. Markers are tombstones of never-used keys, so compaction removes them and other
-readers ignore them.
+"Caught up" is decided by a marker read back, not by end offsets (``claimwatch.follow``):
+markers are tombstones of never-used keys, so compaction removes them.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import uuid
-
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from prometheus_client import Gauge
 
+from claimwatch.follow import Record, TopicFollower
 from claimwatch.kafka import DecodeError, EventProducer, dead_letter_for, decode
 from claimwatch.logging import get_logger
 from claimwatch.models import Subscription
@@ -27,7 +20,6 @@ from claimwatch.settings import Settings
 
 log = get_logger(__name__)
 
-SYNC_PREFIX = "__sync__:"
 SERVICE = "deliver"  # the service whose process reads subscriptions (dead-letter origin)
 
 SUBSCRIPTIONS = Gauge(
@@ -45,68 +37,37 @@ class SubscriptionStore:
         self.topic = settings.topics.subscriptions
         self._producer = producer
         self._subs: dict[str, Subscription] = {}
-        self._loaded = asyncio.Event()
-        self._marker = f"{SYNC_PREFIX}{uuid.uuid4().hex}"
-        self._consumer: AIOKafkaConsumer | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._follower = TopicFollower(producer, self.topic, self._apply, name="subscriptions")
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self, timeout_s: float = 30.0) -> None:
         """Read the whole topic, then keep tailing it in the background."""
-        self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.bootstrap,
-            enable_auto_commit=False,
-            group_id=None,
-            auto_offset_reset="earliest",
-        )
-        await self._consumer.start()
-        tp = TopicPartition(self.topic, 0)
-        self._consumer.assign([tp])
-        await self._consumer.seek_to_beginning(tp)
-        self._task = asyncio.create_task(self._tail(), name="subscriptions-tail")
-        await self._producer.send_and_wait(self.topic, self._marker, None)
-        await asyncio.wait_for(self._loaded.wait(), timeout_s)
+        await self._follower.start(timeout_s)
         log.info("subscriptions_loaded", count=len(self._subs))
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self._consumer is not None:
-            await self._consumer.stop()
+        await self._follower.stop()
 
     @property
     def loaded(self) -> bool:
-        return self._loaded.is_set()
+        return self._follower.loaded.is_set()
 
-    async def _tail(self) -> None:
-        assert self._consumer is not None
-        while True:
-            batches = await self._consumer.getmany(timeout_ms=500)
-            for records in batches.values():
-                for record in records:
-                    try:
-                        self._apply(record.key, record.value)
-                    except DecodeError as exc:
-                        await self._dead_letter(record, exc)
-
-    def _apply(self, raw_key: bytes | None, value: bytes | None) -> None:
-        """Apply one record; raises ``DecodeError`` for one no subscription can be read from."""
-        key = raw_key.decode("utf-8", "replace") if raw_key else ""
-        if key.startswith(SYNC_PREFIX):
-            if key == self._marker:
-                self._loaded.set()
-            return
-        if value is None:
+    async def _apply(self, record: Record) -> None:
+        """Apply one record; one no subscription can be read from is dead-lettered."""
+        key = record.key.decode("utf-8", "replace") if record.key else ""
+        if record.value is None:
             self._subs.pop(key, None)
         else:
-            sub = decode(Subscription, value, self.settings.max_record_bytes)
+            try:
+                sub = decode(Subscription, record.value, self.settings.max_record_bytes)
+            except DecodeError as exc:
+                await self._dead_letter(record, exc)
+                return
             self._subs[sub.id] = sub
         self._update_gauge()
 
-    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], exc: DecodeError) -> None:
+    async def _dead_letter(self, record: Record, exc: DecodeError) -> None:
         """Report an unreadable subscription record and keep reading.
 
         Every reader of the compacted topic reads it from the beginning at start-up, so each

@@ -63,7 +63,7 @@ class IngestService:
             settings.bootstrap, "ingest", idempotent=settings.producer_idempotence
         )
         self.index = DuplicateIndex(settings.near_duplicate_threshold)
-        self.follower = IndexFollower(settings, self.index)
+        self.follower = IndexFollower(settings, self.producer, self.index)
         self.publisher = ArticlePublisher(self.producer, settings, self.index)
         self.watcher = FolderWatcher(self.watch_dirs, self.publisher, settings.watch_interval_s)
         self.http = httpx.AsyncClient(timeout=10.0, follow_redirects=True)
