@@ -104,8 +104,19 @@ class Attribution(StrEnum):
     UNATTRIBUTED = "unattributed"
 
 
+class ValueKind(StrEnum):
+    """Which fact a number states: "rose by 12,000 to 310,000" is a change and a level."""
+
+    LEVEL = "level"
+    CHANGE = "change"
+
+
 class Interval(Event):
-    """A value as an interval; ``None`` is an open end (e.g. "at least 300" -> [300, None])."""
+    """A value as an interval; ``None`` is an open end (e.g. "at least 300" -> [300, None]).
+
+    A strict bound of a real value is the next representable float beyond the stated number
+    ("more than 5 percent" -> low = 5.000000000000001), the real analogue of N+1 for counts,
+    so a plain interval comparison keeps 5 % out."""
 
     low: float | None
     high: float | None
@@ -128,6 +139,13 @@ class Claim(Event):
     condition: str | None = None
     value: Interval | None = None
     slot: str | None = Field(default=None, description="Story-independent key of the fact.")
+    value_kind: ValueKind | None = Field(
+        default=None,
+        description="Numeric claims: `level` (the figure) or `change` (the amount it moved by).",
+    )
+    direction: Literal["up", "down"] | None = Field(
+        default=None, description="For a change: which way the figure moved."
+    )
     quote: str | None = Field(default=None, description="Quoted words, for quote claims.")
 
 

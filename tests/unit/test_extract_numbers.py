@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from claimwatch_extract.numbers import normalise, scan_numbers, split_words
@@ -27,9 +29,14 @@ COUNTS = [
     ("between 40 and 50", (40, 50)),
     ("40 to 50", (40, 50)),
     ("dozens", (20, 199)),
-    ("hundreds", (100, 999)),
-    ("tens of thousands", (10000, 99999)),
-    ("several thousand", (1000, 9999)),
+    ("hundreds", (100, 1000)),
+    ("tens of thousands", (10000, 100000)),
+    ("several thousand", (1000, 10000)),
+    ("three to four thousand", (3000, 4000)),
+    ("410K", (410_000, 410_000)),
+    ("2.5bn", (2_500_000_000, 2_500_000_000)),
+    ("two and a half", (2.5, 2.5)),
+    ("10 000", (10_000, 10_000)),
     ("two-thirds of", (63.7, 69.7)),
     ("nearly two-thirds of", (60.0, 66.7)),
 ]
@@ -40,10 +47,85 @@ def test_count_table(text: str, expected: tuple[float | None, float | None]) -> 
     assert normalise(text) == pytest.approx(expected)
 
 
-def test_measurements_keep_exclusive_bounds_and_relative_spread() -> None:
-    assert normalise("more than 7.4", counted=False) == (7.4, None)
-    assert normalise("about 40", counted=False) == pytest.approx((36.0, 44.0))
+def test_real_values_keep_strict_bounds_strict() -> None:
+    """ "more than 7.4" excludes 7.4 as "more than 24" excludes 24: its end is the next float."""
+    more = normalise("more than 7.4", counted=False)
+    assert more is not None and more[1] is None and more[0] is not None
+    assert more[0] > 7.4 and more[0] == math.nextafter(7.4, math.inf)
+    less = normalise("less than 8", counted=False)
+    assert less is not None and less[0] is None and less[1] == math.nextafter(8, -math.inf)
+    assert normalise("at least 7.4", counted=False) == (7.4, None)
     assert normalise("up to 90", counted=False) == (None, 90)
+    assert normalise("below 3.5", counted=False) == (None, math.nextafter(3.5, -math.inf))
+    assert normalise("about 40", counted=False) == pytest.approx((36.0, 44.0))
+
+
+def test_strict_bound_is_disjoint_from_its_value_and_meets_a_larger_one() -> None:
+    low, _ = normalise("more than 50", counted=False) or (None, None)
+    assert low is not None and low > 50 and low < 50.001
+
+
+@pytest.mark.parametrize(
+    ("text", "interval"),
+    [
+        ("between 4% and 6%", (4, 6)),
+        ("1.5 per cent to 2 per cent", (1.5, 2)),
+        ("from 9 miles to 12 miles", (9, 12)),
+        ("from -12 to -30", (-30, -12)),
+    ],
+)
+def test_ranges_with_the_unit_on_both_ends(text: str, interval: tuple[float, float]) -> None:
+    assert normalise(text, counted=False) == interval
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "climbed from 40 to 55",  # a move, not a range
+        "grew by 40 to 55",
+        "in 2017 to 80",  # a year, then a value
+        "lost 12 sen to 4.10",
+    ],
+)
+def test_a_move_or_a_year_is_not_a_range(text: str) -> None:
+    found = [m for m in scan_numbers(split_words(text)) if m.kind != "score"]
+    assert found and all(m.kind != "range" for m in found), found
+
+
+def test_minus_and_tilde() -> None:
+    assert normalise("minus 12", counted=False) == (-12, -12)
+    assert normalise("~30", counted=False) == pytest.approx((27, 33))
+
+
+def test_an_ambiguous_abbreviation_needs_money_or_a_plural_noun() -> None:
+    """ "5m" alone may be metres: it is left for the unit reader."""
+    (m,) = scan_numbers(split_words("a 5 m wall"))
+    assert (m.low, m.scale) == (5, None)
+    (m,) = scan_numbers(split_words("5 m visitors"), tags=["CD", "CD", "NNS"])
+    assert (m.low, m.scale) == (5_000_000, "m")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("$7.5m", 7_500_000, "USD"),
+        ("more than €2bn", 2_000_000_000, "EUR"),
+        ("US $4.1 billion", 4_100_000_000, "USD"),
+        ("£950", 950, "GBP"),
+        ("Rs 300", 300, "INR"),
+        ("EUR 12", 12, "EUR"),
+    ],
+)
+def test_currency_in_front_of_the_number(text: str, value: float, currency: str) -> None:
+    (m,) = scan_numbers(split_words(text))
+    assert (m.low, m.currency) == (value, currency)
+
+
+def test_money_range_shares_the_scale_of_its_upper_end() -> None:
+    (m,) = scan_numbers(split_words("$20 to $25 billion"))
+    assert (m.kind, m.low, m.high, m.currency) == ("range", 20e9, 25e9, "USD")
+    (m,) = scan_numbers(split_words("from $600,000 to $1.1 million"))
+    assert (m.low, m.high) == (600_000, 1_100_000)
 
 
 @pytest.mark.parametrize("text", ["0800 555 0142", "3-1", "112-104", "a", "the"])

@@ -46,6 +46,8 @@ def claims(
                     "type": c.type.value,
                     "value": value,
                     "slot": c.slot,
+                    "value_kind": c.value_kind.value if c.value_kind else None,
+                    "direction": c.direction,
                     "actor": c.actor,
                     "actor_id": c.actor_id,
                     "actor_class": c.actor_class,
@@ -63,6 +65,8 @@ def claims(
     from rich.console import Console
     from rich.table import Table
 
+    from claimwatch.display import format_interval
+
     console = Console()
     for ents, event in results:
         table = Table(
@@ -73,7 +77,7 @@ def claims(
             table.add_column(col, overflow="fold")
         for c in event.claims:
             v = c.value
-            shown = "" if v is None else f"[{_n(v.low)}, {_n(v.high)}] {v.unit}"
+            shown = "" if v is None else format_interval(v)
             actor = c.actor or ""
             if c.actor_class:
                 actor += f" ({c.actor_class}"
@@ -87,9 +91,3 @@ def claims(
                 c.quote if c.type.value == "quote" else c.text,
             )
         console.print(table)
-
-
-def _n(x: float | None) -> str:
-    if x is None:
-        return "∞"
-    return str(int(x)) if x == int(x) else str(x)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from claimwatch.models import Attribution, Claim, ClaimType, Interval
+from claimwatch.models import Attribution, Claim, ClaimType, Interval, ValueKind
 from claimwatch_extract.attribution import (
     Actor,
     Speaker,
@@ -21,13 +21,16 @@ from claimwatch_extract.attribution import (
     quote_spans,
     resolve_actor,
 )
+from claimwatch_extract.changes import value_kind
 from claimwatch_extract.entities import EntityIndex
 from claimwatch_extract.lexicon import Lexicon
-from claimwatch_extract.measurements import extract_measurement
-from claimwatch_extract.numbers import scan_numbers
+from claimwatch_extract.measurements import extract_measurement, inherit_conversion_bounds
+from claimwatch_extract.money import extract_money
+from claimwatch_extract.numbers import NumberMatch, scan_numbers
 from claimwatch_extract.ordinals import extract_ordinals
 from claimwatch_extract.quantities import extract_quantity
 from claimwatch_extract.quotes import find_quotes
+from claimwatch_extract.slots import change_slot, money_slot
 from claimwatch_extract.threats import (
     find_threats,
     is_labour,
@@ -82,35 +85,50 @@ class _Builder:
         lex = self.lex
         speaker = find_speaker(sent, self.spans, lex, self.datelines)
         words = [t.lower_ for t in sent]
+        tags = [t.tag_ for t in sent]
         prev_class: str | None = None
         # token indexes into the doc, not the sentence
-        matches = [rel.shifted(sent.start) for rel in scan_numbers(words, lex)]
+        found = [rel.shifted(sent.start) for rel in scan_numbers(words, lex, tags)]
+        matches = inherit_conversion_bounds(found, sent)
         for m in matches:
-            meas = extract_measurement(m, sent, lex, matches)
-            if meas is not None:
-                value = Interval(low=meas.low, high=meas.high, unit=meas.unit)
-                self.add(
+            cash = extract_money(m, sent, lex, matches)
+            if cash is not None:
+                self._value(
                     ClaimType.MEASUREMENT,
                     sent,
-                    meas.first,
+                    m,
                     speaker,
+                    (cash.first, cash.low, cash.high, cash.currency),
+                    money_slot(cash.subject),
+                    cash.confidence,
+                    counted=False,
+                )
+                continue
+            meas = extract_measurement(m, sent, lex, matches)
+            if meas is not None:
+                self._value(
+                    ClaimType.MEASUREMENT,
+                    sent,
+                    m,
+                    speaker,
+                    (meas.first, meas.low, meas.high, meas.unit),
+                    meas.slot,
                     meas.confidence,
-                    value=value,
-                    slot=meas.slot,
+                    counted=False,
                 )
                 continue
             q = extract_quantity(m, sent, lex, prev_class)
             if q is not None:
                 prev_class = q.cls
-                value = Interval(low=q.low, high=q.high, unit=q.cls)
-                self.add(
+                self._value(
                     ClaimType.QUANTITY,
                     sent,
-                    q.first,
+                    m,
                     speaker,
+                    (q.first, q.low, q.high, q.cls),
+                    q.slot,
                     q.confidence,
-                    value=value,
-                    slot=q.slot,
+                    counted=True,
                 )
         for o in extract_ordinals(sent, lex):
             value = Interval(low=o.value, high=o.value, unit=o.unit)
@@ -155,6 +173,32 @@ class _Builder:
                 condition=hit.condition,
                 attribution=attribution,
             )
+
+    def _value(
+        self,
+        type_: ClaimType,
+        sent: Span,
+        m: NumberMatch,
+        speaker: Speaker | None,
+        value: tuple[Token, float | None, float | None, str],
+        slot: str,
+        confidence: float,
+        counted: bool,
+    ) -> None:
+        """One numeric claim, marked as a level or a change (a change gets its own slot)."""
+        first, low, high, unit = value
+        kind, direction = value_kind(m, sent, self.lex, counted)
+        self.add(
+            type_,
+            sent,
+            first,
+            speaker,
+            confidence,
+            value=Interval(low=low, high=high, unit=unit),
+            slot=change_slot(slot) if kind is ValueKind.CHANGE else slot,
+            value_kind=kind,
+            direction=direction,
+        )
 
     def _quoted(self, tok: Token) -> bool:
         return any(a <= tok.idx < b for a, b in self.spans)

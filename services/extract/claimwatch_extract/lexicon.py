@@ -26,8 +26,11 @@ class _Model(BaseModel):
 class Numbers(_Model):
     words: dict[str, int]
     multipliers: dict[str, int]
-    vague: dict[str, tuple[int, int]]
-    vague_compound: dict[str, tuple[int, int]]
+    abbreviations: dict[str, float]
+    ambiguous_abbreviations: list[str]
+    year_range: tuple[int, int]
+    vague: dict[str, tuple[float, float]]
+    vague_compound: dict[str, tuple[float, float]]
     fractions: dict[str, float]
     prefix: dict[str, Op]
     suffix: dict[str, Op]
@@ -53,8 +56,11 @@ class Ordinals(_Model):
 
 
 class Unit(_Model):
+    """canonical = value * factor + offset (offset only for °F -> °C)."""
+
     unit: str
     factor: float = Field(gt=0)
+    offset: float = 0.0
     kind: str
 
 
@@ -69,6 +75,77 @@ class Measurements(_Model):
     contexts: dict[str, Context]
     percent_subjects: dict[str, list[str]]
     comparison_markers: list[str]
+
+
+class Minor(_Model):
+    per: int = Field(gt=1)
+    currency: str | None = None
+    default: str | None = None
+
+
+class Money(_Model):
+    """Currencies (data/currencies.yaml): every spelling maps to an ISO 4217 code."""
+
+    symbols: dict[str, str]
+    glued_only: list[str]
+    codes: list[str]
+    names: dict[str, str]
+    pound_names: list[str]
+    pound_code: str
+    weight_words: list[str]
+    qualifiers: dict[str, dict[str, str]]
+    minor: dict[str, Minor]
+    subjects: dict[str, list[str]]
+
+    @field_validator("codes")
+    @classmethod
+    def _iso(cls, v: list[str]) -> list[str]:
+        bad = [c for c in v if not re.fullmatch(r"[A-Z]{3}", c)]
+        if bad:
+            raise ValueError(f"not ISO 4217 codes: {bad}")
+        return v
+
+    @cached_property
+    def code_set(self) -> frozenset[str]:
+        return frozenset(self.codes)
+
+    def code_of(self, word: str) -> str | None:
+        """The ISO code of a symbol or code written before a number ("hk$", "usd")."""
+        return self.symbols.get(word) or (word.upper() if word.upper() in self.code_set else None)
+
+    @cached_property
+    def subject(self) -> dict[str, str]:
+        return {w: cls for cls, ws in self.subjects.items() for w in ws}
+
+
+class Changes(_Model):
+    """Words that say a figure moved ("rose", "fell by", "a 3% drop"): lemmas per direction,
+    and the irregular inflected forms the word-level number reader needs."""
+
+    up: list[str]
+    down: list[str]
+    irregular: dict[str, str]
+    nouns_up: list[str]
+    nouns_down: list[str]
+
+    def direction(self, lemma: str) -> str | None:
+        if lemma in self.up or lemma in self.nouns_up:
+            return "up"
+        if lemma in self.down or lemma in self.nouns_down:
+            return "down"
+        return None
+
+    @cached_property
+    def forms(self) -> frozenset[str]:
+        """Every inflected form of a change verb (regular endings plus the irregular list)."""
+        out: set[str] = set(self.irregular)
+        for lemma in [*self.up, *self.down]:
+            stem = lemma[:-1] if lemma.endswith("e") else lemma
+            out |= {lemma, lemma + "s", stem + "ed", stem + "ing", lemma + "d", lemma + "ed"}
+            if lemma.endswith("y"):
+                out |= {lemma[:-1] + "ied", lemma[:-1] + "ies"}
+            out.add(lemma + lemma[-1] + "ed")  # dipped, slipped
+        return frozenset(out)
 
 
 class Threats(_Model):
@@ -126,6 +203,8 @@ class Targets(_Model):
 
 class Lexicon(_Model):
     numbers: Numbers
+    money: Money
+    changes: Changes
     counted_nouns: dict[str, list[str]]
     frame_nouns: dict[str, NounFrame]
     tallies: dict[str, NounFrame]
@@ -136,6 +215,7 @@ class Lexicon(_Model):
     prep_frames: dict[str, str]
     frame_default_class: dict[str, str]
     not_counted: list[str]
+    label_nouns: list[str]
     ordinals: Ordinals
     measurements: Measurements
     speech_verbs: list[str]
@@ -170,6 +250,10 @@ class Lexicon(_Model):
         return frozenset(self.not_counted)
 
     @cached_property
+    def label_nouns_set(self) -> frozenset[str]:
+        return frozenset(self.label_nouns)
+
+    @cached_property
     def number_starters(self) -> frozenset[str]:
         """Words a non-digit number phrase can start with ("two", "dozens", "tens of ...")."""
         n = self.numbers
@@ -185,5 +269,7 @@ class Lexicon(_Model):
 @lru_cache(maxsize=4)
 def load_lexicon(name: str = "lexicon.yaml") -> Lexicon:
     """Load and validate a lexicon shipped in ``claimwatch_extract/data``."""
-    text = resources.files("claimwatch_extract").joinpath("data", name).read_text("utf-8")
-    return Lexicon.model_validate(yaml.safe_load(text))
+    data = resources.files("claimwatch_extract").joinpath("data")
+    raw = yaml.safe_load(data.joinpath(name).read_text("utf-8"))
+    raw["money"] = yaml.safe_load(data.joinpath("currencies.yaml").read_text("utf-8"))
+    return Lexicon.model_validate(raw)

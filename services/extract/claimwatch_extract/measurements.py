@@ -8,12 +8,13 @@ read from context words in the sentence, nearest first.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from claimwatch_extract.lexicon import Lexicon
+from claimwatch_extract.lexicon import Lexicon, Unit
 from claimwatch_extract.numbers import NumberMatch, prefix_at
 from claimwatch_extract.slots import measurement_slot
 
@@ -29,9 +30,13 @@ class Measurement:
 
 
 def _unit_after(sent: Span, i: int, lex: Lexicon) -> tuple[str, int] | None:
-    """Unit key starting at token ``i`` (longest of 1-3 tokens) and tokens consumed."""
+    """Unit key starting at token ``i`` (longest of 1-4 tokens) and tokens consumed; a hyphen
+    before it is part of it ("a 27-kilometre ring", "a 6.1-inch screen")."""
     units = lex.measurements.units
-    for n in (3, 2, 1):
+    if i < sent.end and sent.doc[i].text in ("-", "–"):
+        found = _unit_after(sent, i + 1, lex)
+        return (found[0], found[1] + 1) if found is not None else None
+    for n in (4, 3, 2, 1):
         if i + n > sent.end:
             continue
         toks = sent.doc[i : i + n]
@@ -41,6 +46,21 @@ def _unit_after(sent: Span, i: int, lex: Lexicon) -> tuple[str, int] | None:
             if key in units:
                 return key, n
     return None
+
+
+def convert(v: float | None, unit: Unit) -> float | None:
+    """A value in ``unit`` in its canonical unit (2 decimals; miles -> km, °F -> °C). A strict
+    bound stays strict: the converted end is nudged one step if rounding made it equal."""
+    if v is None:
+        return None
+    if unit.factor == 1 and unit.offset == 0:
+        return v
+    exact = v * unit.factor + unit.offset
+    out = round(exact, 2)
+    written = float(f"{v:.12g}")
+    if written != v:  # a strict bound ("more than 60 miles"): keep it strict after rounding
+        return math.nextafter(out, math.inf if v > written else -math.inf)
+    return out
 
 
 def _distance(word_at: int, pos: int) -> float:
@@ -145,15 +165,19 @@ def extract_measurement(
         slot = measurement_slot("magnitude")
         return Measurement(doc[op_start], low, high, "magnitude", slot, 0.95)
     unit_at = m.num_end
+    if m.kind == "vague" and unit_at < sent.end and doc[unit_at].lower_ == "of":
+        unit_at += 1  # "hundreds of miles"
     found = _unit_after(sent, unit_at, lex)
+    if found is None and unit_at < sent.end and doc[unit_at].tag_ in ("JJ", "VBG"):
+        found = _unit_after(sent, unit_at + 1, lex)  # "517 rushing yards"
+        if found is not None and doc[unit_at + 1].tag_ != "NNS":
+            found = None
     if found is None:
         return None
     key, used = found
     unit = lex.measurements.units[key]
     low, high = m.interval(lex, counted=False)
-    f = unit.factor
-    low = round(low * f, 2) if low is not None else None
-    high = round(high * f, 2) if high is not None else None
+    low, high = convert(low, unit), convert(high, unit)
     if unit.kind == "percent":
         rivals = _rivals(m, others, sent, lex)
         subj = _nearest(sent, m.num_start, lex.percent_subject, unit_at + used, rivals)
@@ -165,3 +189,23 @@ def extract_measurement(
     rivals = _rivals(m, others, sent, lex)
     dim = _nearest(sent, m.num_start, ctx.words, rivals=rivals) or ctx.default
     return Measurement(first, low, high, unit.unit, measurement_slot(dim), 0.85)
+
+
+def inherit_conversion_bounds(matches: Sequence[NumberMatch], sent: Span) -> list[NumberMatch]:
+    """A conversion in brackets states the same bound as its source: in "more than 100 km
+    (60 miles)" the 60 is "more than 60" too."""
+    doc = sent.doc
+    out: list[NumberMatch] = []
+    for m in matches:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and m.op is None
+            and prev.op is not None
+            and m.start > sent.start
+            and doc[m.start - 1].text == "("
+            and 0 <= m.start - 1 - prev.end <= 3
+        ):
+            m = replace(m, op=prev.op)
+        out.append(m)
+    return out

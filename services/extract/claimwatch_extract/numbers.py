@@ -7,10 +7,15 @@ docs/extraction-quality.md):
 
 * integer counts: exclusive bounds become inclusive ("more than 24" → [25, None]); "nearly N" →
   [floor(0.85·N), N−1]; "about N" → [ceil(0.9·N), floor(1.1·N)]; "up to N" → [0, N];
-* measurements (non-integer quantities): "more than 7" → [7, None]; "nearly X" → [0.9·X, X];
-  "about X" → [0.9·X, 1.1·X]; "up to X" → [None, X];
+* measurements and money (real values): a strict bound excludes the value itself, so its end is
+  the next representable float beyond it ("more than 7" → [7.000000000000001, None], the real
+  analogue of N+1); "at least X" → [X, None]; "nearly X" → [0.9·X, X); "about X" →
+  [0.9·X, 1.1·X]; "up to X" → [None, X];
 * vague plurals ("dozens", "tens of thousands") → the wide intervals in the lexicon;
 * fractions ("two-thirds of") → percent, ± ``fraction_spread`` points.
+
+A literal may carry its currency and scale in one token ("$7.2m", "HK$5", "USD10m", "1.8bn",
+"410K"); the currency is kept on the match for the money reader (money.py).
 """
 
 from __future__ import annotations
@@ -19,17 +24,24 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from claimwatch_extract.lexicon import Lexicon, Op, load_lexicon
 
-_DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[A-Za-z]+|[^\sA-Za-z\d]")
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+_FRACTION = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+_GROUP3 = re.compile(r"^\d{3}$")
+MINUS = ("-", "−", "–")
 
 
 @dataclass(frozen=True)
 class NumberMatch:
     """One number phrase: token range ``[start, end)`` incl. modifiers; ``[num_start, num_end)``
-    is the literal itself. ``value`` is the literal (or range/vague bounds in low/high)."""
+    is the literal itself. ``value`` is the literal (or range/vague bounds in low/high).
+    ``currency`` is an ISO 4217 code written in front of the number ("$", "HK$", "EUR");
+    ``scale`` the abbreviation that multiplied it ("m" in "$5m"), so a reader can undo an
+    ambiguous one."""
 
     start: int
     end: int
@@ -38,8 +50,10 @@ class NumberMatch:
     low: float
     high: float
     op: Op | None
-    kind: str  # "exact" | "range" | "vague" | "fraction"
+    kind: str  # "exact" | "range" | "vague" | "fraction" | "score"
     integer: bool
+    currency: str | None = None
+    scale: str | None = None
 
     def shifted(self, offset: int) -> NumberMatch:
         """The same match with token indexes moved by ``offset`` (sentence → doc)."""
@@ -56,40 +70,156 @@ class NumberMatch:
         return to_interval(self, lex, counted)
 
 
+@dataclass(frozen=True)
+class _Literal:
+    end: int
+    value: float
+    integer: bool
+    raw: float  # before any scale word
+    scale: str | None  # the scale word or abbreviation applied
+    currency: str | None
+
+
+def _scaled(v: float, mult: float) -> float:
+    """``v`` times a power of ten without float noise (4.1 billion is 4100000000, not
+    4099999999.9999995)."""
+    return round(v * mult, 6)
+
+
 def split_words(text: str) -> list[str]:
     """Tokenise like spaCy does for numbers (hyphens split off), lower-cased."""
     return [t.lower() for t in _TOKEN.findall(text)]
 
 
-def _digit_value(word: str) -> float | None:
-    if not _DIGITS.match(word):
+@lru_cache(maxsize=4)
+def _glued_pattern(symbols: tuple[str, ...], scales: tuple[str, ...]) -> re.Pattern[str]:
+    """One token that holds a number: optional "~", currency, sign, digits, scale, final "."."""
+    cur = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
+    scale = "|".join(re.escape(s) for s in sorted(scales, key=len, reverse=True))
+    return re.compile(
+        rf"^(?P<approx>[~≈]|sub-)?(?P<sign1>[-−–])?(?P<cur>{cur})?(?P<sign>minus-|[-−–+])?"
+        rf"(?P<num>{_NUM})(?P<scale>{scale})?\.?$"
+    )
+
+
+def _glued(word: str, lex: Lexicon) -> re.Match[str] | None:
+    m = lex.money
+    symbols = tuple(m.symbols) + tuple(c.lower() for c in m.codes)
+    return _glued_pattern(symbols, tuple(lex.numbers.abbreviations)).match(word)
+
+
+def _digit_value(
+    word: str, lex: Lexicon, outer: str | None = None
+) -> tuple[float, str | None, str | None, str] | None:
+    """(value, currency, scale abbreviation, "~"/"sub-" marker) of a token holding digits,
+    else None; ``outer`` = a currency written before the token ("€" "10B")."""
+    g = _glued(word, lex)
+    if g is None:
         return None
-    if len(word) > 1 and word[0] == "0" and not word.startswith("0."):
+    num = g["num"]
+    if len(num) > 1 and num[0] == "0" and num[1] != "." and "," not in num:
         return None  # leading zero: a phone number or code, not a count
-    return float(word.replace(",", ""))
+    value = float(num.replace(",", ""))
+    cur = g["cur"]
+    currency = lex.money.code_of(cur) if cur else None
+    if cur and currency is None:
+        return None
+    scale = g["scale"]
+    if scale:
+        ambiguous = scale in lex.numbers.ambiguous_abbreviations
+        if ambiguous and currency is None and outer is None:
+            return None  # "5m" alone: metres or million? left to the unit reader
+        value = _scaled(value, lex.numbers.abbreviations[scale])
+    if g["sign1"] or g["sign"]:
+        value = -value
+    return value, currency, scale, g["approx"] or ""
 
 
-def _literal(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, float, bool] | None:
-    """Parse a literal number at ``i``: returns (end, value, integer) or None."""
+def _currency_before(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, str] | None:
+    """A currency written as its own token(s) right before ``i`` ("$", "us $", "eur")."""
+    m = lex.money
+    for n in (2, 1):
+        k = i - n
+        if k < 0:
+            continue
+        key = "".join(words[k:i])
+        if key in m.glued_only:
+            continue
+        code = m.code_of(key)
+        if code is not None:
+            return k, code
+    return None
+
+
+def _plural_noun_after(tags: Sequence[str] | None, j: int) -> bool:
+    """A plural noun after ``j`` past modifiers ("2.7m combined digital sales", "35m of its
+    devices"): then an ambiguous abbreviation is a scale, not a unit."""
+    if tags is None:
+        return False
+    for t in tags[j : j + 7]:
+        if t in ("NNS", "NNPS"):
+            return True
+        if t not in ("JJ", "CC", "HYPH", ",", "NN", "NNP", "VBN", "VBD", "IN", "PRP$", "DT"):
+            return False
+    return False
+
+
+def _literal(
+    words: Sequence[str],
+    i: int,
+    lex: Lexicon,
+    tags: Sequence[str] | None = None,
+    currency: str | None = None,
+) -> _Literal | None:
+    """Parse a literal number at ``i``; ``currency`` = one written before it as a token."""
     n = lex.numbers
-    w = words[i]
-    v = _digit_value(w)
-    if v is not None:
+    parsed = _digit_value(words[i], lex, currency)
+    if parsed is not None:
+        v, glued_cur, glued_scale, _ = parsed
+        currency = currency or glued_cur
         j = i + 1
-        if j < len(words) and words[j] in n.multipliers and words[j] != "score":
-            v *= n.multipliers[words[j]]
+        raw = v
+        scale = glued_scale
+        if scale is None and abs(v) < 1000 and "." not in words[i]:
+            # "10 000": thousands written with a space
+            while j < len(words) and _GROUP3.match(words[j]) and j - i <= 3:
+                v = v * 1000 + float(words[j])
+                j += 1
+            raw = v
+        frac = _FRACTION.match(words[j]) if j < len(words) else None
+        if frac and int(frac[1]) < int(frac[2]) and scale is None:
+            v = raw = v + int(frac[1]) / int(frac[2])  # "2 1/2"
             j += 1
-        return j, v, v == int(v)
+        if scale is None and j < len(words):
+            w = words[j].rstrip(".") if len(words[j]) > 1 else words[j]  # "$5.4 m." at the end
+            if w in n.multipliers and w != "score":
+                v = _scaled(v, n.multipliers[w])
+                scale = w
+                j += 1
+            elif w in n.abbreviations and (
+                w not in n.ambiguous_abbreviations
+                or currency is not None
+                or _plural_noun_after(tags, j + 1)
+            ):
+                v = _scaled(v, n.abbreviations[w])
+                scale = w
+                j += 1
+        if j + 2 < len(words) and words[j : j + 3] == ["and", "a", "half"] and scale is None:
+            v = raw = v + 0.5
+            j += 3
+        return _Literal(j, v, v == int(v), raw, scale, currency)
     total, current, j, seen = 0.0, 0.0, i, False
+    scale = None
     while j < len(words):
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
         if w in ("a", "an"):
-            if seen or nxt not in n.multipliers or nxt == "m":
+            if seen or nxt not in n.multipliers:
                 break
             current, seen = 1.0, True
-        elif w in n.multipliers and w not in ("m", "bn", "score") and seen:
+        elif w in n.multipliers and w != "score" and seen:
             current = max(current, 1.0) * n.multipliers[w]
+            scale = w
             if n.multipliers[w] >= 1000:
                 total, current = total + current, 0.0
         elif w in n.words and w not in ("a", "an", "dozen"):
@@ -99,13 +229,17 @@ def _literal(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, float, bo
             seen = True
         elif w in ("-", "and") and seen and nxt in n.words and nxt not in ("a", "an"):
             pass
+        elif w == "and" and seen and words[j + 1 : j + 3] == ["a", "half"]:
+            current += 0.5
+            j += 2
         else:
             break
         j += 1
     if not seen:
         return None
     value = total + current
-    return j, value, True
+    raw = value if scale is None else value / (n.multipliers[scale] or 1)
+    return _Literal(j, value, value == int(value), raw, scale, currency)
 
 
 def prefix_at(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, Op | None]:
@@ -118,33 +252,142 @@ def prefix_at(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, Op | Non
     return best
 
 
-def scan_numbers(words: Sequence[str], lex: Lexicon | None = None) -> list[NumberMatch]:
-    """Every number phrase in ``words`` (lower-cased tokens), left to right, non-overlapping."""
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def scan_numbers(
+    words: Sequence[str], lex: Lexicon | None = None, tags: Sequence[str] | None = None
+) -> list[NumberMatch]:
+    """Every number phrase in ``words`` (lower-cased tokens), left to right, non-overlapping.
+
+    ``tags`` (fine-grained POS tags, one per word) let an ambiguous abbreviation count as a
+    scale before a plural noun ("2.7m sales", "8 B people"); without them only money does."""
     lex = lex or load_lexicon()
-    n = lex.numbers
     out: list[NumberMatch] = []
     i = 0
     starters = lex.number_starters
     while i < len(words):
-        if words[i] not in starters and not words[i][:1].isdigit():
+        w = words[i]
+        if w not in starters and not _has_digit(w):
             i += 1  # cheap pre-filter: no number phrase can start here
             continue
-        match = _match_at(words, i, lex)
+        match = _match_at(words, i, lex, tags)
         if match is None:
             # skip runs of digit groups (phone numbers) as a whole
-            if _DIGITS.match(words[i]) and words[i][0] == "0" and len(words[i]) > 1:
-                while i < len(words) and _DIGITS.match(words[i]):
+            if w[:1] == "0" and len(w) > 1 and w[1:2].isdigit():
+                while i < len(words) and words[i][:1].isdigit():
                     i += 1
                 continue
             i += 1
             continue
         out.append(match)
         i = match.end
-    del n
     return out
 
 
-def _match_at(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
+def is_year(lit: _Literal, word: str, lex: Lexicon) -> bool:
+    """A four-digit number in the year range written without a separator ("in 2019")."""
+    lo, hi = lex.numbers.year_range
+    return (
+        lit.scale is None
+        and lit.currency is None
+        and word.isdigit()
+        and len(word) == 4
+        and lo <= lit.value <= hi
+    )
+
+
+def _unit_span(words: Sequence[str], k: int, lex: Lexicon) -> int:
+    """Tokens of a unit or currency name at ``k`` (0 if none): "%", "per cent", "miles"."""
+    for n in (2, 1):
+        key = " ".join(words[k : k + n])
+        if len(words[k : k + n]) == n and (
+            key in lex.measurements.units or key in lex.money.names or key in lex.money.minor
+        ):
+            return n
+    return 0
+
+
+def _currency_at(words: Sequence[str], j: int, lex: Lexicon) -> tuple[int, str] | None:
+    """A currency written as its own token(s) starting at ``j``: (tokens used, code)."""
+    for n in (2, 1):
+        key = "".join(words[j : j + n])
+        if j + n < len(words) and key not in lex.money.glued_only:
+            code = lex.money.code_of(key)
+            if code is not None:
+                return n, code
+    return None
+
+
+def _range_after(
+    words: Sequence[str],
+    i: int,
+    first: _Literal,
+    lex: Lexicon,
+    tags: Sequence[str] | None,
+    between: bool,
+) -> tuple[int, _Literal, float, str | None] | None:
+    """The second end of a range after the literal at ``i``: "40 to 50", "5% and 6%" (after
+    "between"), "$750,000 to $1 million", "three to four thousand". Returns the index of the
+    second literal, the literal, the first end (scaled like the second when only the second
+    has a scale word: "three to four thousand") and the currency of the range."""
+    end = first.end
+    unit1 = _unit_span(words, end, lex)
+    k = end + unit1
+    if k + 1 >= len(words):
+        return None
+    conn = words[k]
+    if not (conn in ("to", "-", "–") or (conn == "and" and between)):
+        return None
+    j = k + 1
+    currency = first.currency
+    cur2 = _currency_at(words, j, lex)
+    if cur2 is not None:
+        j += cur2[0]
+        currency = currency or cur2[1]
+    negative = words[j] in MINUS and j + 1 < len(words)
+    second = _literal(words, j + 1 if negative else j, lex, tags, currency)
+    if second is None:
+        return None
+    if negative:
+        second = replace(second, value=-second.value, raw=-second.raw)
+    if is_year(first, words[i], lex) != is_year(second, words[j], lex):
+        return None  # "in 2018 to 3.9 million": a year, then a value
+    if unit1 and list(words[second.end : second.end + unit1]) != list(words[end:k]):
+        return None  # "18 sen to RM23.50": not one unit on both sides
+    low = first.value
+    if first.scale is None and second.scale is not None and first.raw < second.raw:
+        n = lex.numbers
+        low = _scaled(first.raw, n.multipliers.get(second.scale) or n.abbreviations[second.scale])
+    return j, second, low, currency or second.currency
+
+
+_SIGN_CONTEXT = frozenset({"to", "from", "at", "was", "is", "of", "and", "or", "by", "(", ","})
+
+
+def _minus_before(words: Sequence[str], i: int) -> bool:
+    """A minus sign as its own token: "minus 5", "from -18 to -34" (not "40-50", "mid-90s")."""
+    if i == 0:
+        return False
+    w = words[i - 1]
+    if w == "minus":
+        return True
+    if w not in MINUS:
+        return False
+    prev = words[i - 2] if i >= 2 else ""
+    return prev == "" or prev in _SIGN_CONTEXT or not prev[-1:].isalnum()
+
+
+def _is_change_before(words: Sequence[str], start: int, lex: Lexicon) -> bool:
+    """A change word just before a number ("rose from 5 to 7", "slow slightly from")."""
+    window = words[max(0, start - 4) : start]
+    return any(w in lex.changes.forms for w in window)
+
+
+def _match_at(
+    words: Sequence[str], i: int, lex: Lexicon, tags: Sequence[str] | None = None
+) -> NumberMatch | None:
     n = lex.numbers
     # vague compounds first: "tens of thousands", "several hundred"
     for phrase, (lo, hi) in n.vague_compound.items():
@@ -157,10 +400,17 @@ def _match_at(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
         # "dozens" alone is vague only when it counts something: "dozens of", "hundreds still"
         start, op = prefix_at(words, i, lex)
         return NumberMatch(start, i + 1, i, i + 1, lo, hi, op, "vague", True)
-    lit = _literal(words, i, lex)
+    before = _currency_before(words, i, lex)
+    lead = before[0] if before else i
+    lit = _literal(words, i, lex, tags, before[1] if before else None)
     if lit is None:
         return None
-    end, value, integer = lit
+    if _minus_before(words, lead):
+        lead -= 1
+        lit = replace(lit, value=-lit.value, raw=-lit.raw)
+    end, value, integer = lit.end, lit.value, lit.integer
+    parsed = _digit_value(words[i], lex, before[1] if before else None)
+    marker = parsed[3] if parsed is not None else ""
     # fractions: "two-thirds of", "a third of", "half of"
     k = end + 1 if end < len(words) and words[end] == "-" else end
     if k < len(words) and words[k] in n.fractions and k + 1 < len(words) and words[k + 1] == "of":
@@ -169,25 +419,57 @@ def _match_at(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
         return NumberMatch(start, k + 1, i, k + 1, pct, pct, op, "fraction", False)
     if words[i] in ("a", "an") and end == i + 1:
         return None
-    # ranges: "between 40 and 50", "40 to 50", "40-50"
-    if end + 1 < len(words) and words[end] in ("and", "to", "-"):
-        lit2 = _literal(words, end + 1, lex)
-        between = i > 0 and words[i - 1] == "between"
-        if lit2 is not None and (between or words[end] in ("to", "-")):
-            end2, value2, integer2 = lit2
-            if words[end] == "-" and value2 <= value:
-                # "3-1", "2-2", "112-104": a score line, not a range
-                return NumberMatch(i, end2, i, end2, value, value2, None, "score", True)
-            if value2 > value:
-                start = i - 1 if between else i
-                return NumberMatch(
-                    start, end2, i, end2, value, value2, None, "range", integer and integer2
-                )
-    start, op = prefix_at(words, i, lex)
+    # score lines: "3-1", "2-2", "112-104"
+    if end + 1 < len(words) and words[end] == "-" and lit.currency is None:
+        lit2 = _literal(words, end + 1, lex, tags)
+        if lit2 is not None and lit2.value <= value and lit.scale is None:
+            return NumberMatch(i, lit2.end, i, lit2.end, value, lit2.value, None, "score", True)
+    start, op = prefix_at(words, lead, lex)
+    if marker and op is None:
+        op = "lt" if marker == "sub-" else "about"  # "~1.2mm", "sub-500 sq m"
+    # ranges: "between 40 and 50", "40 to 50", "40-50", "$10 to $15 billion"
+    between = lead > 0 and words[lead - 1] == "between"
+    rng = _range_after(words, i, lit, lex, tags, between)
+    if rng is not None:
+        second_at, second, low, currency = rng
+        # "rose by 12,000 to 310,000", "fell from 4.8 to 4.7": a move, not a range
+        changed = (
+            not between and words[second_at - 1] != "-" and _is_change_before(words, start, lex)
+        )
+        if second.value < low < 0 and second.value < 0:
+            low, high = second.value, low  # "from -18 to -34 degrees": both below zero
+        else:
+            high = second.value
+        if high > low and not changed:
+            return NumberMatch(
+                lead - 1 if between else start,
+                second.end,
+                i,
+                second.end,
+                low,
+                high,
+                None,
+                "range",
+                integer and second.integer,
+                currency,
+                second.scale,
+            )
     if end < len(words) - 1 and (words[end], words[end + 1]) in {("or", "more"), ("or", "so")}:
         op = n.suffix[f"{words[end]} {words[end + 1]}"]
-        return NumberMatch(start, end + 2, i, end, value, value, op, "exact", integer)
-    return NumberMatch(start, end, i, end, value, value, op, "exact", integer)
+        return NumberMatch(start, end + 2, i, end, value, value, op, "exact", integer, lit.currency)
+    return NumberMatch(
+        start, end, i, end, value, value, op, "exact", integer, lit.currency, lit.scale
+    )
+
+
+def after(v: float) -> float:
+    """The next representable value above ``v``: a strict lower bound ("more than v")."""
+    return math.nextafter(v, math.inf)
+
+
+def before(v: float) -> float:
+    """The next representable value below ``v``: a strict upper bound ("less than v")."""
+    return math.nextafter(v, -math.inf)
 
 
 def to_interval(m: NumberMatch, lex: Lexicon, counted: bool) -> tuple[float | None, float | None]:
@@ -205,23 +487,38 @@ def to_interval(m: NumberMatch, lex: Lexicon, counted: bool) -> tuple[float | No
     if m.kind == "fraction":
         spread = n.fraction_spread
         if m.op == "nearly":
-            return round(v * n.nearly_measure, 1), v
-        if m.op in ("gt", "ge"):
+            return round(v * n.nearly_measure, 1), before(v)
+        if m.op == "gt":
+            return after(v), None
+        if m.op == "ge":
             return v, None
-        if m.op in ("lt", "le"):
+        if m.op == "lt":
+            return None, before(v)
+        if m.op == "le":
             return None, v
         return round(v - spread, 1), round(v + spread, 1)
     if counted and m.integer:
         return _count_interval(int(v), m.op, lex)
-    if m.op is None:
+    return real_interval(v, m.op, lex)
+
+
+def real_interval(v: float, op: Op | None, lex: Lexicon) -> tuple[float | None, float | None]:
+    """A real value (measure, money) under a modifier: strict bounds exclude ``v``."""
+    n = lex.numbers
+    if op is None:
         return v, v
-    if m.op in ("gt", "ge"):
+    if op == "gt":
+        return after(v), None
+    if op == "ge":
         return v, None
-    if m.op in ("lt", "le"):
+    if op == "lt":
+        return None, before(v)
+    if op == "le":
         return None, v
-    if m.op == "nearly":
-        return round(v * n.nearly_measure, 2), v
-    return round(v * (1 - n.about_rel), 2), round(v * (1 + n.about_rel), 2)
+    if op == "nearly":
+        return round(v * n.nearly_measure, 2), before(v)
+    lo, hi = sorted((v * (1 - n.about_rel), v * (1 + n.about_rel)))
+    return round(lo, 2), round(hi, 2)
 
 
 def _count_interval(v: int, op: Op | None, lex: Lexicon) -> tuple[float | None, float | None]:

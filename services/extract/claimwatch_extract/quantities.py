@@ -30,8 +30,19 @@ class Quantity:
     confidence: float
 
 
+def _is_people_name(tok: Token) -> bool:
+    """A nationality or group counted as people: "2,400 Canadians", "5,000 Sudanese"."""
+    return tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.ent_type_ == "NORP"
+
+
+def _countable(tok: Token) -> bool:
+    return tok.pos_ == "NOUN" or _is_people_name(tok)
+
+
 def _noun_class(noun: Token, lex: Lexicon) -> tuple[str, bool]:
     """(class, known): compound+lemma or lemma from the lexicon, else the lemma itself."""
+    if _is_people_name(noun):
+        return "person", True
     lemma = noun.lemma_.lower()
     compounds = [c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
     if compounds:
@@ -126,6 +137,14 @@ def _frame(noun: Token | None, num: Token, lex: Lexicon) -> tuple[str | None, To
     return match_frame(path, lex) if path else None, group
 
 
+def _modifier(tok: Token) -> bool:
+    """A word between a number and its noun: "2.7m combined digital and physical sales"."""
+    if tok.pos_ in ("ADJ", "CCONJ") or tok.tag_ in ("VBN", "VBD", "HYPH"):
+        return True
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.pos_ == "NOUN" and nxt is not None and nxt.pos_ == "NOUN"
+
+
 def _counted_noun(match: NumberMatch, sent: Span) -> Token | None:
     """The noun a number counts: its syntactic head, or the object of a following "of"."""
     doc = sent.doc
@@ -134,21 +153,21 @@ def _counted_noun(match: NumberMatch, sent: Span) -> Token | None:
     if nxt is not None and nxt.lower_ == "of":
         # "dozens of villages", "two of its five shafts"
         for c in nxt.children:
-            if c.dep_ == "pobj" and c.pos_ == "NOUN":
+            if c.dep_ == "pobj" and _countable(c):
                 return c
         return None
     for tok in doc[match.num_start : match.num_end]:
         head = tok.head
         while head.i < match.num_end and head.head.i != head.i and head.i >= match.num_start:
             head = head.head  # "two dozen countries": "dozen" is part of the number
-        if head.pos_ == "NOUN" and head.i >= match.num_end and head.i - last.i <= 4:
+        if _countable(head) and head.i >= match.num_end and head.i - last.i <= 4:
             return head
     # misparse ("dozen" as the head noun): the noun right after the number phrase
     if (last.pos_ == "NOUN" and last.head.i == last.i) or last.head.i < match.num_end:
         j = match.num_end
-        while j < sent.end - 1 and doc[j].pos_ in ("ADJ", "NOUN") and doc[j + 1].pos_ == "NOUN":
+        while j < sent.end - 1 and j - last.i <= 6 and _modifier(doc[j]):
             j += 1
-        if j < sent.end and doc[j].pos_ == "NOUN" and j - last.i <= 4:
+        if j < sent.end and _countable(doc[j]) and j - last.i <= 6:
             return doc[j]
     # "a crowd of 48,000": the number is the object of "of" after a counted noun
     if last.dep_ == "pobj" and last.head.lower_ == "of":
@@ -171,7 +190,8 @@ def extract_quantity(
     if any(t.ent_type_ in SKIP_ENTS for t in nums):
         # NER often calls "between 40 and 50 civilians" a DATE: trust a counted noun instead
         noun = _counted_noun(match, sent)
-        if (
+        follow_up = noun is None and prev_class is not None and _bare_follow_up(match, sent)
+        if not follow_up and (
             noun is None
             or noun.ent_type_ in SKIP_ENTS
             or noun.lemma_.lower() in (lex.not_counted_set)
@@ -179,13 +199,17 @@ def extract_quantity(
             return None
     if match.kind == "exact" and match.low == 1 and not nums[0].like_num:
         return None  # "one of", "a" — too ambiguous to count
-    if match.kind == "exact" and nums[0].lower_ in ("one",):
+    if match.kind == "exact" and nums[0].lower_ == "one" and not _one_counts(nums[0], sent):
         return None
     last = nums[-1]
+    if _is_year(match, nums, sent, lex):
+        return None  # "the 2019 referendum", "in 2018"
     if match.op is None and match.start > sent.start:
         before = doc[match.start - 1]
         if before.pos_ == "PROPN" and before.text[:1].isupper() and before.ent_type_ != "GPE":
             return None  # a number in a name: "Article 12", "Flight 302"
+        if before.lemma_.lower() in lex.label_nouns_set or before.lower_ in lex.label_nouns_set:
+            return None  # a label, not a count: "a category 5 storm", "Highway 61"
     nxt = doc[match.num_end] if match.num_end < sent.end else None
     # "a 35-nation coalition", "the 300-seat parliament", "a nine-member jury"
     if nxt is not None and nxt.text == "-" and match.num_end + 1 < sent.end:
@@ -214,15 +238,19 @@ def extract_quantity(
         tally = _tally(last, lex)
         if tally is not None:
             return _make(match, sent, lex, tally[1], tally[0], 0.8)
-        if (
+        bare = prev_class is not None and _bare_follow_up(match, sent)
+        if not bare and (
             last.head.pos_ == "PROPN"
             or last.dep_ in ("appos",)
             or (last.head.i < last.i - 1 and last.dep_ == "nummod")
         ):
             return None
-        cls, known = "", False
+        cls, known = (prev_class or "", True) if bare else ("", False)
     frame, group = _frame(noun, last, lex)
-    if noun is None:
+    if noun is None and cls:
+        if frame is None:
+            return _make(match, sent, lex, cls, None, 0.4)
+    elif noun is None:
         if frame is None:
             return None
         cls = prev_class or lex.frame_default_class.get(frame, "")
@@ -236,8 +264,49 @@ def extract_quantity(
     return _make(match, sent, lex, cls, frame, 0.9 if known else 0.7)
 
 
+def _one_counts(one: Token, sent: Span) -> bool:
+    """ "one hand", "one new solution": "one" counts a noun right after it (not "one of",
+    "no one", "one another")."""
+    doc = sent.doc
+    j = one.i + 1
+    while j < sent.end and doc[j].pos_ == "ADJ" and j - one.i <= 2:
+        j += 1
+    if j >= sent.end or doc[j].pos_ != "NOUN" or doc[j].lower_ in ("another", "day", "time"):
+        return False
+    prev = doc[one.i - 1] if one.i > sent.start else None
+    return prev is None or prev.lower_ not in ("no", "the", "this", "that", "any", "every")
+
+
+def _is_year(match: NumberMatch, nums: Span, sent: Span, lex: Lexicon) -> bool:
+    """A bare four-digit number in the year range, unless a plural noun follows ("2000
+    people")."""
+    lo, hi = lex.numbers.year_range
+    if match.op is not None or match.kind not in ("exact", "range") or match.currency:
+        return False
+    t = nums[0]
+    if not (t.text.isdigit() and len(t.text) == 4 and lo <= int(t.text) <= hi):
+        return False
+    nxt = sent.doc[match.num_end] if match.num_end < sent.end else None
+    return nxt is None or nxt.tag_ != "NNS"
+
+
+def _bare_follow_up(match: NumberMatch, sent: Span) -> bool:
+    """A number without a noun that refers back to the thing counted before it in the
+    sentence: "68,400 people ... and 95,800 who", "compared with 63", "up from 2.4 million"."""
+    doc = sent.doc
+    nxt = doc[match.num_end] if match.num_end < sent.end else None
+    if nxt is not None and nxt.lower_ in ("who", "which", "others", "more"):
+        return True
+    prev = doc[match.start - 1] if match.start > sent.start else None
+    while prev is not None and prev.pos_ in ("ADV", "ADP") and prev.lower_ in ("about", "some"):
+        prev = doc[prev.i - 1] if prev.i > sent.start else None
+    return prev is not None and prev.lower_ in ("with", "than", "from", "versus", "vs", "vs.", "to")
+
+
 def _tally(num: Token, lex: Lexicon) -> tuple[str, str] | None:
     """ "the death toll rose to 212" / "put the toll at 312": the number values a tally noun."""
+    if num.dep_ == "quantmod" and num.head.like_num:
+        num = num.head  # "rose by 12 to 310": parsed as one quantity phrase
     tok = num.head if num.dep_ == "pobj" else num
     verb = tok.head if tok.dep_ == "prep" else tok
     for c in verb.children:

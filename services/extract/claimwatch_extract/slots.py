@@ -51,3 +51,13 @@ def ordinal_slot(subject: str, unit: str) -> str:
 
 def measurement_slot(dimension: str, subject: str | None = None) -> str:
     return f"measurement:{dimension}" + (f":{subject}" if subject else "")
+
+
+def money_slot(subject: str | None) -> str:
+    """ "measurement:money:fine"; ``unknown`` when the sentence does not say what it is."""
+    return f"measurement:money:{subject or UNKNOWN}"
+
+
+def change_slot(slot: str) -> str:
+    """The slot of the change of a figure: a change and its total are different facts."""
+    return f"{slot}:change"

@@ -1,0 +1,141 @@
+"""Numeric claims on real spaCy parses: the error classes of issue 16, each on sentences
+written for this test (years, names, suffixes, demonyms, speeds, percentage ranges, strict
+bounds, change vs level)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from claimwatch.models import Article, Claim, ClaimType, ValueKind
+from claimwatch_extract.pipeline import extract_batch
+
+
+def claims(nlp: Any, text: str) -> list[Claim]:
+    art = Article(id="t", source="s", text=text, original_text=text)
+    ((_, out),) = extract_batch(nlp, [art])
+    return out.claims
+
+
+def values(nlp: Any, text: str) -> set[tuple[float | None, float | None, str]]:
+    return {(c.value.low, c.value.high, c.value.unit) for c in claims(nlp, text) if c.value}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Turnout in the 2016 referendum was never matched.",
+        "A category 4 hurricane is heading for the islands.",
+        "Traffic was stopped on Highway 12 for the night.",
+        "The new Boeing 787 made its first flight.",
+        "The FTSE 250 index ended the session flat.",
+    ],
+)
+def test_years_and_numbers_in_names_are_not_counts(nlp: Any, text: str) -> None:
+    assert [c for c in claims(nlp, text) if c.type == ClaimType.QUANTITY] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The firm added 310K jobs in May.", (310_000, 310_000)),
+        ("The app now has 2.5 B users.", (2.5e9, 2.5e9)),
+        ("Organisers expected five to six thousand runners.", (5000, 6000)),
+        ("Officials said 3,100 Canadians were evacuated.", (3100, 3100)),
+        ("The channel has more than 4 million subscribers.", (4_000_001, None)),
+        ("Tens of thousands of people marched.", (10_000, 100_000)),
+    ],
+)
+def test_counts_with_suffixes_ranges_and_demonyms(
+    nlp: Any, text: str, expected: tuple[float, float | None]
+) -> None:
+    qs = [c.value for c in claims(nlp, text) if c.type == ClaimType.QUANTITY and c.value]
+    assert expected in {(v.low, v.high) for v in qs}
+
+
+def test_demonyms_count_people(nlp: Any) -> None:
+    (q,) = [c for c in claims(nlp, "About 900 Peruvians were flown home.") if c.value]
+    assert q.value is not None and q.value.unit == "person"
+
+
+def test_a_number_that_refers_back_takes_the_counted_class(nlp: Any) -> None:
+    got = values(nlp, "Some 5,200 people lost power on Monday and 1,800 who live nearby left.")
+    assert (1800, 1800, "person") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gusts reached 12 to 20 miles per hour.", (19.31, 32.19, "km/h")),
+        ("The storm moved at 150 kilometres per hour.", (150, 150, "km/h")),
+        ("Prices should rise between 3% and 4% next year.", (3, 4, "percent")),
+        ("Fees range from 2 per cent to 2.5 per cent.", (2, 2.5, "percent")),
+        ("The coast saw a 2.5-metre swell.", (2.5, 2.5, "m")),
+    ],
+)
+def test_speeds_ranges_and_hyphenated_units(
+    nlp: Any, text: str, expected: tuple[float, float, str]
+) -> None:
+    assert expected in values(nlp, text)
+
+
+def test_strict_bounds_for_measurements(nlp: Any) -> None:
+    """ "less than 8%" does not contain 8 %; "at most 8%" does."""
+    (strict,) = values(nlp, "Support for the plan fell to less than 8% in the poll.")
+    assert strict[1] is not None and strict[1] < 8 and strict[1] == math.nextafter(8, 0)
+    (inclusive,) = values(nlp, "Support for the plan was at most 8% in the poll.")
+    assert inclusive[:2] == (None, 8)
+
+
+def test_a_conversion_in_brackets_keeps_the_bound(nlp: Any) -> None:
+    got = values(nlp, "The convoy travelled more than 50 kilometres (31 miles) overnight.")
+    lows = sorted(v[0] for v in got if v[0] is not None)
+    assert lows[0] > 49.88 and lows[1] > 50, got
+    assert all(v[1] is None for v in got)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The death toll rose by 14,000 to 295,000 on Sunday.",
+        "Registered voters increased by 14,000 voters to 295,000.",
+    ],
+)
+def test_change_and_total_are_two_facts(nlp: Any, text: str) -> None:
+    cs = [c for c in claims(nlp, text) if c.value]
+    kinds = {(c.value.low, c.value_kind, c.direction) for c in cs if c.value}
+    assert (14_000, ValueKind.CHANGE, "up") in kinds
+    assert (295_000, ValueKind.LEVEL, None) in kinds
+    change = next(c for c in cs if c.value_kind == ValueKind.CHANGE)
+    level = next(c for c in cs if c.value_kind == ValueKind.LEVEL)
+    assert change.slot != level.slot and (change.slot or "").endswith(":change")
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "direction"),
+    [
+        ("The shares slid 3.2 percent to $41.10.", 3.2, "down"),
+        ("The index was up 0.8% at the close.", 0.8, "up"),
+        ("Oil gained 45 cents to $71.20 a barrel.", 0.45, "up"),
+        ("The bank reported a 6 percent drop in profit.", 6, "down"),
+        ("Exports recorded a rise of 4.5 percent.", 4.5, "up"),
+    ],
+)
+def test_changes_are_marked_with_their_direction(
+    nlp: Any, text: str, amount: float, direction: str
+) -> None:
+    changes = [
+        (c.value.low, c.direction)
+        for c in claims(nlp, text)
+        if c.value and c.value_kind == ValueKind.CHANGE
+    ]
+    assert (amount, direction) in changes
+
+
+def test_a_level_is_not_a_change(nlp: Any) -> None:
+    cs = [c for c in claims(nlp, "Unemployment stood at 5.1 percent in June.") if c.value]
+    assert [c.value_kind for c in cs] == [ValueKind.LEVEL]
+    cs = [c for c in claims(nlp, "The carmaker cut 800 jobs at the plant.") if c.value]
+    assert [c.value_kind for c in cs] == [ValueKind.LEVEL]
