@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from claimwatch.dates import DateWindow
 from claimwatch.topics import Topics
 
 
@@ -102,6 +103,18 @@ class Settings(BaseSettings):
         ge=0,
         description="Push-API requests being read or published at once before 429 (0 = none).",
     )
+    published_at_max_age_days: float = Field(
+        36_525.0,
+        gt=0,
+        description="Oldest accepted `published_at`, in days before now (wide: archives are "
+        "replayed); older is refused with reason `invalid_field` (push API: 422).",
+    )
+    published_at_max_ahead_h: float = Field(
+        48.0,
+        ge=0,
+        description="Latest accepted `published_at`, in hours after now (time-zone slips, "
+        "embargoes); later is refused with reason `invalid_field` (push API: 422).",
+    )
     near_duplicate_threshold: float = Field(
         0.6, gt=0, le=1, description="Jaccard similarity (MinHash/LSH) above which is a copy."
     )
@@ -165,6 +178,11 @@ class Settings(BaseSettings):
                 text = str(value)
             env[f"CLAIMWATCH_{name.upper()}"] = text
         return env
+
+    @property
+    def date_window(self) -> DateWindow:
+        """The ``published_at`` window ingest accepts (``claimwatch.dates``)."""
+        return DateWindow.of(self.published_at_max_age_days, self.published_at_max_ahead_h)
 
     def group(self, name: str) -> str:
         """Consumer group / faust app id for a stage, scoped by the topic prefix."""

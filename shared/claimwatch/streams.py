@@ -1,15 +1,22 @@
-"""Helpers for faust agents: typed decode with dead-lettering, and acknowledged sends.
+"""Helpers for faust agents: typed decode with dead-lettering, a per-record guard, and
+acknowledged sends.
 
 Agents read raw bytes and decode here, so a record that is not valid JSON or not the expected
 model goes to the dead-letter topic with its reason (and is counted) instead of crash-looping
-the worker — a service never dies on one bad message.
+the worker — a service never dies on one bad message. A record that decodes but still makes
+its handling fail (a date that overflows, an output too large to produce, state that no longer
+parses) is caught by ``Emitter.guard``: dead-lettered, and the agent moves on.
 """
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import faust
+from aiokafka.errors import KafkaConnectionError, KafkaError, KafkaTimeoutError, ProducerClosed
 
 from claimwatch.faust_app import raw_topic
 from claimwatch.follow import is_marker
@@ -68,6 +75,31 @@ class Emitter:
             await self.dead_letter(message, exc.reason, exc.detail)
             return None
 
+    @asynccontextmanager
+    async def guard(
+        self,
+        message: Any,
+        reason: str,
+        on_dead_letter: Callable[[], Awaitable[None]] | None = None,
+    ) -> AsyncIterator[None]:
+        """Handle one record: any exception but a broker hiccup dead-letters ``message`` (with
+        ``reason`` and where it was raised), then ``on_dead_letter`` runs (e.g. the marker
+        that says the article was handled) and the agent carries on with the next record.
+
+        Why every agent wraps its per-record work in this: an exception that escapes an agent
+        restarts it on the same record, which fails again — one record stops the stage for
+        good. A broker error is not the record's fault and is re-raised (the record is read
+        again once the broker is back; dead-lettering it would lose a good record).
+        """
+        try:
+            yield
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            await self.dead_letter(message, reason, _describe(exc))
+            if on_dead_letter is not None:
+                await on_dead_letter()
+
     async def dead_letter(self, message: Any, reason: str, detail: str) -> None:
         record = dead_letter_for(self.service, message, reason, detail)
         DEADLETTERED.labels(self.service, reason).inc()
@@ -81,3 +113,21 @@ class Emitter:
             detail=detail,
         )
         await self.send_and_wait(self.settings.topics.deadletter, record.key, record)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A broker or connection failure, which says nothing about the record being handled."""
+    if isinstance(exc, KafkaConnectionError | KafkaTimeoutError | ProducerClosed):
+        return True
+    return isinstance(exc, KafkaError) and bool(getattr(exc, "retriable", False))
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message (at file.py:line in function)``, naming the deepest claimwatch frame
+    (not a library's): enough to find the step that failed."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "claimwatch" in f.filename]
+    where = ""
+    if frames:
+        last = frames[-1]
+        where = f" (at {last.filename.rsplit('/', 1)[-1]}:{last.lineno} in {last.name})"
+    return f"{type(exc).__name__}: {exc}"[:2000] + where

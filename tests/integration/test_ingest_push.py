@@ -160,6 +160,14 @@ BAD_INPUTS = [
      "invalid_field"),
     ("bad date in query", {"content": b"Text.", "params": {"source": "x", "published_at": "soon"},
                            "headers": {"Content-Type": "text/plain"}}, 422, "invalid_field"),
+    ("far-future date", {"json": {"source": "x", "text": "Text.",
+                                  "published_at": "9999-12-31T23:59:59Z"}}, 422, "invalid_field"),
+    ("year 0001", {"json": {"source": "x", "text": "Text.", "published_at": "0001-01-01"}}, 422,
+     "invalid_field"),
+    ("far-future date in query", {"content": b"Text.",
+                                  "params": {"source": "x", "published_at": "2999-01-01"},
+                                  "headers": {"Content-Type": "text/plain"}}, 422,
+     "invalid_field"),
     ("HTML with only scripts", {"json": {"source": "x", "content_type": "text/html",
                                          "text": "<script>track()</script><style>p{}</style>"}},
      422, "empty_text"),
@@ -198,6 +206,12 @@ async def test_bad_inputs_get_a_clear_4xx_are_counted_and_lose_nothing(settings:
             refused = await client.post("/articles/batch", json=batch)
             assert refused.status_code == 422
             assert refused.json()["errors"][0]["where"] == "articles[1].text"
+            # an out-of-window date names its field (the window: Settings.date_window)
+            future = dict(good, published_at="9999-12-31T23:59:59Z")
+            refused = await client.post("/articles/batch", json={"articles": [good, future]})
+            assert refused.status_code == 422
+            assert refused.json()["errors"][0]["where"] == "articles[1].published_at"
+            assert "after now" in refused.json()["errors"][0]["message"]
             too_many = {"articles": [good] * (settings.ingest_max_batch + 1)}
             assert (await client.post("/articles/batch", json=too_many)).status_code == 422
             assert (await client.get("/readyz")).status_code == 200

@@ -213,6 +213,7 @@ class Watcher:
     settings: Settings
     claims: Counter[str] = field(default_factory=Counter)
     markers: Counter[str] = field(default_factory=Counter)
+    stories: dict[str, str] = field(default_factory=dict)  # article id -> story of its marker
     alerts: list[Alert] = field(default_factory=list)
     dead: list[DeadLetter] = field(default_factory=list)
     articles: Counter[str] = field(default_factory=Counter)
@@ -263,7 +264,9 @@ class Watcher:
         elif topic == t.alerts:
             self.alerts.append(decode(Alert, value))
         elif topic == t.processed:
-            self.markers[decode(ArticleProcessed, value).article_id] += 1
+            marker = decode(ArticleProcessed, value)
+            self.markers[marker.article_id] += 1
+            self.stories[marker.article_id] = marker.story
         elif topic == t.deliveries:
             record = decode(DeliveryRecord, value)
             if record.outcome is DeliveryOutcome.DELIVERED:

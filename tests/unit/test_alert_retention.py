@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from claimwatch.models import ClaimsExtracted
+from claimwatch.settings import Settings
 from claimwatch_alert.config import load_config
 from claimwatch_alert.engine import apply_article
 from claimwatch_alert.index import article_time, place
@@ -20,6 +21,7 @@ SPACING = timedelta(hours=1)
 STORIES = 2000
 CONFIG = load_config()
 RULES = load_rules()
+DATES = Settings().date_window
 
 
 def story_articles(n: int) -> list[ClaimsExtracted]:
@@ -49,11 +51,12 @@ def test_story_state_stays_bounded_over_many_stories() -> None:
         for event in story_articles(n):
             # index step
             known = {k.decode(): StoryCard.model_validate_json(v) for k, v in cards.items() if v}
-            placed = place(event, known, {}, WINDOW, CONFIG.stories)
+            at = article_time(event, DATES, event.ingested_at)
+            placed = place(event, at, known, {}, WINDOW, CONFIG.stories)
             cards[placed.story.encode()] = placed.card.model_dump_json().encode()
             refs[event.article_id.encode()] = placed.ref.model_dump_json().encode()
             known[placed.story] = placed.card
-            closed = close_expired(cards, refs, known, article_time(event), WINDOW)
+            closed = close_expired(cards, refs, known, at, WINDOW)
             # detect step: the article, then the tombstones the index sent after it
             state = states.get(placed.story) or StoryState(story=placed.story)
             states[placed.story], _ = apply_article(state, event, RULES, CONFIG, event.ingested_at)

@@ -12,12 +12,15 @@ Three thin faust agents around pure cores (``index.place``, ``engine.apply_artic
 
 Every send is awaited before the next record, so an offset is only committed after what it
 caused is on the broker (at-least-once); redeliveries are absorbed by the idempotent index
-and engine, which re-send only the marker.
+and engine, which re-send only the marker. Each record is handled inside ``Emitter.guard``:
+whatever it raises (bar a broker error) dead-letters it as ``alert_error`` with an empty
+marker, so no single record can stop the stage.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +32,6 @@ from claimwatch.logging import get_logger
 from claimwatch.metrics import (
     END_TO_END_SECONDS,
     PROCESSING_SECONDS,
-    RECORDS_FAILED,
     RECORDS_IN,
     RECORDS_OUT,
 )
@@ -61,6 +63,7 @@ from claimwatch_alert.topology import (
 )
 
 log = get_logger(__name__)
+FAILED = "alert_error"
 
 
 def _table(app: faust.App, name: str, partitions: int) -> Any:
@@ -93,13 +96,50 @@ def build_app(
     refs = _table(app, ARTICLE_TABLE, 1)
     states = _table(app, STATE_TABLE, settings.partitions)
 
+    dates = settings.date_window
+
+    def parked(claims: ClaimsExtracted) -> Callable[[], Awaitable[None]]:
+        """After a dead letter: the article's marker, empty (it is parked there, not lost)."""
+
+        async def mark() -> None:
+            marker = ArticleProcessed(article_id=claims.article_id, story="", alerts=[])
+            await emitter.send_and_wait(topics.processed, claims.article_id, marker)
+
+        return mark
+
     @app.agent(claims_topic, name="alert-forward")
     async def forward(stream: Any) -> None:
         async for event in stream.events():
             RECORDS_IN.labels(STAGE).inc()
             claims = await emitter.decode_or_deadletter(ClaimsExtracted, event)
-            if claims is not None:
+            if claims is None:
+                continue
+            async with emitter.guard(event.message, FAILED, parked(claims)):
                 await emitter.send_and_wait(internal.index, INDEX_KEY, claims)
+
+    async def index_one(claims: ClaimsExtracted) -> None:
+        known_cards = {k.decode(): StoryCard.model_validate_json(v) for k, v in cards.items() if v}
+        raw_ref = refs.get(claims.article_id.encode())
+        known_refs = {claims.article_id: ArticleRef.model_validate_json(raw_ref)} if raw_ref else {}
+        if claims.duplicate_of:
+            raw_orig = refs.get(claims.duplicate_of.encode())
+            if raw_orig:
+                known_refs[claims.duplicate_of] = ArticleRef.model_validate_json(raw_orig)
+        at = article_time(claims, dates, datetime.now(UTC))
+        placed = place(claims, at, known_cards, known_refs, window, config.stories)
+        closed: list[str] = []
+        if not placed.known:
+            cards[placed.story.encode()] = placed.card.model_dump_json().encode()
+            refs[claims.article_id.encode()] = placed.ref.model_dump_json().encode()
+            if placed.created:
+                STORIES_CREATED.inc()
+            known_cards[placed.story] = placed.card  # the story it joined stays open
+            closed = close_expired(cards, refs, known_cards, at, window)
+        STORIES_ACTIVE.set(len(cards))
+        assigned = StoryAssigned(story=placed.story, origin=placed.origin, claims=claims)
+        await emitter.send_and_wait(internal.stories, placed.story, assigned)
+        for story in closed:
+            await emitter.send_and_wait(internal.stories, story, None)
 
     @app.agent(index_topic, name="alert-index")
     async def index(stream: Any) -> None:
@@ -107,35 +147,48 @@ def build_app(
             claims = await emitter.decode_or_deadletter(ClaimsExtracted, event)
             if claims is None:
                 continue
-            try:
-                known_cards = {
-                    k.decode(): StoryCard.model_validate_json(v) for k, v in cards.items() if v
-                }
-                raw_ref = refs.get(claims.article_id.encode())
-                known_refs = (
-                    {claims.article_id: ArticleRef.model_validate_json(raw_ref)} if raw_ref else {}
-                )
-                if claims.duplicate_of:
-                    raw_orig = refs.get(claims.duplicate_of.encode())
-                    if raw_orig:
-                        known_refs[claims.duplicate_of] = ArticleRef.model_validate_json(raw_orig)
-                placed = place(claims, known_cards, known_refs, window, config.stories)
-            except Exception as exc:  # a bad record must not stop the worker
-                await _fail(emitter, settings, event.message, claims, exc)
-                continue
-            closed: list[str] = []
-            if not placed.known:
-                cards[placed.story.encode()] = placed.card.model_dump_json().encode()
-                refs[claims.article_id.encode()] = placed.ref.model_dump_json().encode()
-                if placed.created:
-                    STORIES_CREATED.inc()
-                known_cards[placed.story] = placed.card  # the story it joined stays open
-                closed = close_expired(cards, refs, known_cards, article_time(claims), window)
-            STORIES_ACTIVE.set(len(cards))
-            assigned = StoryAssigned(story=placed.story, origin=placed.origin, claims=claims)
-            await emitter.send_and_wait(internal.stories, placed.story, assigned)
-            for story in closed:
-                await emitter.send_and_wait(internal.stories, story, None)
+            async with emitter.guard(event.message, FAILED, parked(claims)):
+                await index_one(claims)
+
+    async def detect_one(assigned: StoryAssigned) -> None:
+        started = time.perf_counter()
+        claims = assigned.claims
+        key = assigned.story.encode()
+        raw = states.get(key)
+        state = StoryState.model_validate_json(raw) if raw else StoryState(story=assigned.story)
+        new_state, alerts = apply_article(
+            state, claims, rules, config, datetime.now(UTC), origin=assigned.origin
+        )
+        futures = [await emitter.send(topics.alerts, a.id, a) for a in alerts]
+        for future in futures:
+            await future
+        produced = datetime.now(UTC)
+        for alert in alerts:
+            ALERTS_FIRED.labels(alert.kind.value, alert.rule).inc()
+            ALERT_SOURCES.labels(alert.kind.value).observe(alert.independent_sources)
+            END_TO_END_SECONDS.labels(alert.kind.value).observe(
+                max((produced - claims.ingested_at).total_seconds(), 0.0)
+            )
+            log.info(
+                "alert",
+                id=alert.id,
+                version=alert.version,
+                kind=alert.kind.value,
+                rule=alert.rule,
+                story=alert.story,
+                title=alert.title,
+            )
+        if new_state is not state:
+            states[key] = new_state.model_dump_json().encode()
+            await app.producer.flush()  # state durable before the marker says "done"
+        marker = ArticleProcessed(
+            article_id=claims.article_id,
+            story=assigned.story,
+            alerts=new_state.articles[claims.article_id].alerts,
+        )
+        await emitter.send_and_wait(topics.processed, claims.article_id, marker)
+        RECORDS_OUT.labels(STAGE).inc(len(alerts))
+        PROCESSING_SECONDS.labels(STAGE).observe(time.perf_counter() - started)
 
     @app.agent(stories_topic, name="alert-detect")
     async def detect(stream: Any) -> None:
@@ -147,57 +200,7 @@ def build_app(
             assigned = await emitter.decode_or_deadletter(StoryAssigned, event)
             if assigned is None:
                 continue
-            started = time.perf_counter()
-            claims = assigned.claims
-            key = assigned.story.encode()
-            raw = states.get(key)
-            state = StoryState.model_validate_json(raw) if raw else StoryState(story=assigned.story)
-            try:
-                new_state, alerts = apply_article(
-                    state, claims, rules, config, datetime.now(UTC), origin=assigned.origin
-                )
-            except Exception as exc:
-                await _fail(emitter, settings, event.message, claims, exc)
-                continue
-            futures = [await emitter.send(topics.alerts, a.id, a) for a in alerts]
-            for future in futures:
-                await future
-            produced = datetime.now(UTC)
-            for alert in alerts:
-                ALERTS_FIRED.labels(alert.kind.value, alert.rule).inc()
-                ALERT_SOURCES.labels(alert.kind.value).observe(alert.independent_sources)
-                END_TO_END_SECONDS.labels(alert.kind.value).observe(
-                    max((produced - claims.ingested_at).total_seconds(), 0.0)
-                )
-                log.info(
-                    "alert",
-                    id=alert.id,
-                    version=alert.version,
-                    kind=alert.kind.value,
-                    rule=alert.rule,
-                    story=alert.story,
-                    title=alert.title,
-                )
-            if new_state is not state:
-                states[key] = new_state.model_dump_json().encode()
-                await app.producer.flush()  # state durable before the marker says "done"
-            marker = ArticleProcessed(
-                article_id=claims.article_id,
-                story=assigned.story,
-                alerts=new_state.articles[claims.article_id].alerts,
-            )
-            await emitter.send_and_wait(topics.processed, claims.article_id, marker)
-            RECORDS_OUT.labels(STAGE).inc(len(alerts))
-            PROCESSING_SECONDS.labels(STAGE).observe(time.perf_counter() - started)
+            async with emitter.guard(event.message, FAILED, parked(assigned.claims)):
+                await detect_one(assigned)
 
     return app
-
-
-async def _fail(
-    emitter: Emitter, settings: Settings, message: Any, claims: ClaimsExtracted, exc: Exception
-) -> None:
-    """Dead-letter the record and still mark the article processed (it is parked, not lost)."""
-    RECORDS_FAILED.labels(STAGE, "alert_error").inc()
-    await emitter.dead_letter(message, "alert_error", f"{type(exc).__name__}: {exc}")
-    marker = ArticleProcessed(article_id=claims.article_id, story="", alerts=[])
-    await emitter.send_and_wait(settings.topics.processed, claims.article_id, marker)

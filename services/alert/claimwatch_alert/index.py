@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from claimwatch.dates import DateWindow, aware, shift
 from claimwatch.models import ClaimsExtracted
 from claimwatch_alert.config import StoryParams
 from claimwatch_alert.stories import StoryCard, add_article, choose_story, new_card
@@ -40,22 +41,33 @@ class Placement:
     """The article was placed before (a redelivery): nothing in the index changes."""
 
 
-def article_time(event: ClaimsExtracted) -> datetime:
-    at = event.published_at or event.ingested_at
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+def article_time(event: ClaimsExtracted, dates: DateWindow, now: datetime) -> datetime:
+    """When the article happened, for story windows and ageing; never an absurd date.
+
+    Ingest refuses a ``published_at`` outside its window, but a topic can be written by any
+    producer: a date outside the window around the article's ingest time falls back to that
+    time, and an ingest time after now (plus the window's slack) is taken as now. One
+    far-future record would otherwise age every story out of the index.
+    """
+    ingested = min(aware(event.ingested_at), shift(aware(now), dates.max_ahead))
+    published = aware(event.published_at) if event.published_at else None
+    if published is not None and dates.contains(published, ingested):
+        return published
+    return ingested
 
 
 def place(
     event: ClaimsExtracted,
+    at: datetime,
     cards: Mapping[str, StoryCard],
     refs: Mapping[str, ArticleRef],
     window: timedelta,
     params: StoryParams,
 ) -> Placement:
+    """Where the article (dated ``at``, see ``article_time``) goes, and the index's change."""
     known = refs.get(event.article_id)
     if known is not None:
         return Placement(known.story, known.origin, cards[known.story], known, False, True)
-    at = article_time(event)
     entities = set(event.entity_ids)
     original = refs.get(event.duplicate_of) if event.duplicate_of else None
     origin = original.origin if original else event.source
@@ -74,4 +86,4 @@ def place(
 
 def expired(last_at: datetime, newest: datetime, window: timedelta) -> bool:
     """Index entries older than two windows can no longer gain articles."""
-    return last_at + 2 * window < newest
+    return shift(last_at, 2 * window) < newest

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
+from claimwatch.dates import shift
 from claimwatch_alert.config import StoryParams
 
 MAX_TITLES = 8
@@ -83,7 +84,7 @@ def score(entities: set[str], title: str | None, card: StoryCard, params: StoryP
 
 
 def in_window(card: StoryCard, at: datetime, window: timedelta) -> bool:
-    return card.first_at - window <= at <= card.last_at + window
+    return shift(card.first_at, -window) <= at <= shift(card.last_at, window)
 
 
 def choose_story(

@@ -16,7 +16,6 @@ from claimwatch.faust_app import make_app, raw_topic
 from claimwatch.metrics import (
     BATCH_SIZE,
     PROCESSING_SECONDS,
-    RECORDS_FAILED,
     RECORDS_IN,
     RECORDS_OUT,
 )
@@ -26,6 +25,7 @@ from claimwatch.streams import Emitter
 from claimwatch_extract.pipeline import extract_batch, load_nlp
 
 STAGE = "extract"
+FAILED = "extract_error"
 
 
 def build_app(settings: Settings) -> faust.App:
@@ -42,42 +42,39 @@ def build_app(settings: Settings) -> faust.App:
         ):
             RECORDS_IN.labels(STAGE).inc(len(events))
             batch: list[Article] = []
+            messages: dict[str, Any] = {}
             for event in events:
                 article = await emitter.decode_or_deadletter(Article, event)
                 if article is not None:
                     batch.append(article)
+                    messages[article.id] = event.message
             if not batch:
                 continue
             started = time.perf_counter()
             try:
                 results = extract_batch(nlp, batch)
-            except Exception as exc:  # one bad article must not stop the worker
+            except Exception:  # one bad article must not stop the others: one at a time
                 results = []
                 for article in batch:
-                    try:
+                    async with emitter.guard(messages[article.id], FAILED):
                         results.extend(extract_batch(nlp, [article]))
-                    except Exception as one_exc:
-                        RECORDS_FAILED.labels(STAGE, "extract_error").inc()
-                        await emitter.dead_letter(
-                            _message_for(events, article.id) or events[0].message,
-                            "extract_error",
-                            f"{type(one_exc).__name__}: {one_exc} (batch error: {exc})",
-                        )
-            futures = []
+            # every send is guarded per article: an output the broker refuses dead-letters
+            # that article (and only it), never the whole worker
+            sent: list[tuple[Any, list[Any]]] = []
             for entities, claims in results:
-                futures.append(await emitter.send(topics.entities, entities.article_id, entities))
-                futures.append(await emitter.send(topics.claims, claims.article_id, claims))
-            for fut in futures:
-                await fut
+                message = messages[claims.article_id]
+                async with emitter.guard(message, FAILED):
+                    futures = [
+                        await emitter.send(topics.entities, entities.article_id, entities),
+                        await emitter.send(topics.claims, claims.article_id, claims),
+                    ]
+                    sent.append((message, futures))
+            for message, futures in sent:
+                async with emitter.guard(message, FAILED):
+                    for future in futures:
+                        await future
             PROCESSING_SECONDS.labels(STAGE).observe(time.perf_counter() - started)
             BATCH_SIZE.labels(STAGE).observe(len(batch))
             RECORDS_OUT.labels(STAGE).inc(len(results))
 
     return app
-
-
-def _message_for(events: Any, article_id: str) -> Any:
-    for event in events:
-        if event.key == article_id.encode():
-            return event.message
-    return None

@@ -443,7 +443,9 @@ def _prepare(publisher: ArticlePublisher, item: ArticleIn, where: str) -> Articl
     try:
         return publisher.prepare(raw, PUSH)
     except RejectedArticle as exc:
-        field = "text" if exc.reason in ("empty_text", "binary", "too_large") else "source"
+        field = exc.field or (
+            "text" if exc.reason in ("empty_text", "binary", "too_large") else "source"
+        )
         at = f"{where}.{field}" if where else field
         raise ProblemError(
             422, exc.reason, f"{at}: {exc.detail}", [ProblemItem(where=at, message=exc.detail)]

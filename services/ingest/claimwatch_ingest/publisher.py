@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from claimwatch.dates import DateWindow
 from claimwatch.kafka import EventProducer, encode
 from claimwatch.metrics import RECORDS_IN, RECORDS_OUT
 from claimwatch.models import Article, DuplicateKind, SourceKind
@@ -38,12 +39,14 @@ MAX_SOURCE_CHARS = 200
 
 
 class RejectedArticle(Exception):
-    """An input that is not an article we can use; ``reason`` is a metrics reason code."""
+    """An input that is not an article we can use; ``reason`` is a metrics reason code and
+    ``field`` the input field at fault (``None``: the text or the article as a whole)."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: str, detail: str, field: str | None = None) -> None:
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,14 @@ class PublishResult:
     similarity: float | None = None
 
 
-def build_article(raw: RawArticle, kind: SourceKind, max_bytes: int) -> Article:
+def build_article(
+    raw: RawArticle, kind: SourceKind, max_bytes: int, dates: DateWindow | None = None
+) -> Article:
     """The Article for ``raw`` (no duplicate fields yet), or ``RejectedArticle``.
 
-    Pure: the claims inspector and the evaluation use it to get the very ids and text that
-    ingest produces.
+    Pure but for the clock (``dates`` is checked against now; ``None``: any date, for offline
+    readers): the claims inspector and the evaluation use it to get the very ids and text
+    that ingest produces.
     """
     source = raw.source.strip()
     if not source:
@@ -70,6 +76,10 @@ def build_article(raw: RawArticle, kind: SourceKind, max_bytes: int) -> Article:
         )
     if any(unicodedata.category(ch).startswith("C") for ch in source):
         raise RejectedArticle("invalid_field", "source contains control characters")
+    if dates is not None and raw.published_at is not None:
+        problem = dates.problem(raw.published_at)
+        if problem is not None:
+            raise RejectedArticle("invalid_field", f"published_at {problem}", "published_at")
     body_bytes = raw.body.encode("utf-8", "surrogatepass")
     if len(body_bytes) > max_bytes:
         raise RejectedArticle(
@@ -118,7 +128,7 @@ class ArticlePublisher:
     # ----------------------------------------------------------------- pure part
 
     def build(self, raw: RawArticle, kind: SourceKind) -> Article:
-        return build_article(raw, kind, self.settings.ingest_max_bytes)
+        return build_article(raw, kind, self.settings.ingest_max_bytes, self.settings.date_window)
 
     # ----------------------------------------------------------------- with the broker
 
