@@ -285,6 +285,7 @@ def test_closed_stories_leave_the_state_table(
     settings = settings_factory()
     worker = alert_worker(settings, tmp_path).start()
     places = ["kestria", "valmora", "ostrand", "belmark"]
+    now = datetime.now(UTC)
     try:
         seen = Seen()
         for week, place in enumerate(places):
@@ -292,7 +293,8 @@ def test_closed_stories_leave_the_state_table(
                 article_id=f"w{week}",
                 source="wire",
                 title=f"{place.capitalize()} {['harbour', 'ferry', 'rail', 'storm'][week]} report",
-                published_at=T0 + timedelta(days=7 * week),
+                # weeks before now: a date days ahead of its ingest time is out of the window
+                published_at=now - timedelta(days=7 * (len(places) - week)),
                 ingested_at=datetime.now(UTC),
                 entity_ids=[f"gpe:{place}", f"person:mayor-of-{place}"],
                 claims=[quantity(20 + week)],
