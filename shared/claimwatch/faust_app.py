@@ -21,7 +21,7 @@ import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
-from claimwatch.kafka import FETCH_MAX_WAIT_MS
+from claimwatch.kafka import FETCH_MAX_WAIT_MS, EventProducer
 from claimwatch.logging import get_logger
 from claimwatch.settings import Settings
 
@@ -212,3 +212,23 @@ def raw_topic(app: faust.App, name: str, **kwargs: Any) -> faust.TopicT:
         value_serializer="raw",
         **kwargs,
     )
+
+
+def faust_producer(app: faust.App, service: str) -> EventProducer:
+    """The event producer of a faust worker, over faust's own producer (its connection, its
+    ``flush``, which table changelog writes also go through)."""
+
+    async def send(
+        topic: str,
+        value: bytes | None,
+        key: bytes | None,
+        partition: int | None,
+        headers: list[tuple[str, bytes]],
+    ) -> Any:
+        producer = await app.maybe_start_producer()  # what faust's own Topic.send does
+        return await producer.send(topic, key, value, partition, None, headers)
+
+    async def flush() -> None:
+        await (await app.maybe_start_producer()).flush()
+
+    return EventProducer.over(send, flush, service)

@@ -1,5 +1,5 @@
 """Kafka plumbing shared by every service: topic creation, CloudEvents headers, typed
-encode/decode, and the dead-letter path.
+encode/decode, and the one event producer (the dead-letter path is ``deadletter.py``).
 
 Why binary-mode CloudEvents: consumers and tools can route and filter on headers without
 parsing bodies, and the body stays the plain JSON of the pydantic model.
@@ -8,33 +8,23 @@ parsing bodies, and the body stays the plain JSON of the pydantic model.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
-from prometheus_client import Counter
 from pydantic import ValidationError
 
-from claimwatch.models import DeadLetter, Event
+from claimwatch.models import Event
 from claimwatch.topics import TopicSpec
 
 E = TypeVar("E", bound=Event)
 
 CE_SPECVERSION = "1.0"
 CE_SOURCE_PREFIX = "/claimwatch/"
-
-DEADLETTERED = Counter(
-    "claimwatch_deadlettered_total",
-    "Records sent to the dead-letter topic. Rising: a producer writes records this service "
-    "cannot read; inspect the dead-letter topic's `reason`/`detail`.",
-    ["service", "reason"],
-)
 
 # Longest time a consumer's fetch waits for data. Kafka answers a fetch as soon as data arrives,
 # but the embedded broker (Tansu) holds every fetch for the whole wait: with faust's hard-coded
@@ -57,12 +47,12 @@ def ce_type(event: Event) -> str:
     return f"io.claimwatch.{type(event).__name__.lower()}.v{version}"
 
 
-def ce_headers(event: Event, service: str, event_id: str | None = None) -> list[tuple[str, bytes]]:
-    """Binary-mode CloudEvents attributes for a Kafka record."""
+def ce_headers(event: Event, service: str) -> list[tuple[str, bytes]]:
+    """Binary-mode CloudEvents attributes for a Kafka record; ``ce_id`` is the event's id."""
     now = datetime.now(UTC).isoformat()
     return [
         ("ce_specversion", CE_SPECVERSION.encode()),
-        ("ce_id", (event_id or uuid.uuid4().hex).encode()),
+        ("ce_id", event.event_id().encode()),
         ("ce_source", (CE_SOURCE_PREFIX + service).encode()),
         ("ce_type", ce_type(event).encode()),
         ("ce_time", now.encode()),
@@ -123,74 +113,20 @@ def _newer_schema(model: type[E], text: str) -> str | None:
     return None
 
 
-# A dead letter keeps at most this much of the bad value: enough to diagnose it, small enough
-# that the dead letter itself always fits a producer request (an oversized record must not
-# become an oversized dead letter that cannot be written).
-DEAD_LETTER_VALUE_MAX = 64 * 1024
-
-
-def raw_value_text(value: bytes | None, limit: int | None = None) -> str:
-    """The value as text (base64 when not UTF-8), cut to ``limit`` bytes when given."""
-    if value is None:
-        return ""
-    cut = limit is not None and len(value) > limit
-    if cut:
-        value = value[:limit]
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if cut and exc.start >= len(value) - 3:  # only the character cut in half is invalid
-            return value[: exc.start].decode("utf-8")
-        return "base64:" + base64.b64encode(value).decode("ascii")
-
-
-def dead_letter_record(
-    *,
-    service: str,
-    origin_topic: str,
-    key: bytes | str | None,
-    value: bytes | None,
-    reason: str,
-    detail: str,
-    partition: int | None = None,
-    offset: int | None = None,
-) -> DeadLetter:
-    key_text = key.decode("utf-8", "replace") if isinstance(key, bytes) else key
-    return DeadLetter(
-        origin_topic=origin_topic,
-        origin_partition=partition,
-        origin_offset=offset,
-        service=service,
-        reason=reason,
-        detail=detail
-        + (
-            f" (value cut to its first {DEAD_LETTER_VALUE_MAX} of {len(value)} bytes)"
-            if value is not None and len(value) > DEAD_LETTER_VALUE_MAX
-            else ""
-        ),
-        key=key_text,
-        value=raw_value_text(value, DEAD_LETTER_VALUE_MAX),
-    )
-
-
-def dead_letter_for(service: str, record: Any, reason: str, detail: str) -> DeadLetter:
-    """The DeadLetter for a consumed record (an aiokafka ``ConsumerRecord`` or a faust
-    ``Message``: both carry topic, partition, offset, key and value)."""
-    return dead_letter_record(
-        service=service,
-        origin_topic=record.topic,
-        key=record.key,
-        value=record.value,
-        reason=reason,
-        detail=detail,
-        partition=record.partition,
-        offset=record.offset,
-    )
+RawSend = Callable[
+    [str, bytes | None, bytes | None, int | None, list[tuple[str, bytes]]],
+    Awaitable["asyncio.Future[Any]"],
+]
+"""(topic, value, key, partition, headers) -> the broker's acknowledgement to await."""
 
 
 class EventProducer:
-    """An aiokafka producer that speaks claimwatch events.
+    """The one way claimwatch writes events: JSON body, CloudEvents headers whose ``ce_id``
+    is the event's own id (``Event.event_id``), and the broker's acknowledgement to await.
 
+    Over its own aiokafka producer (``EventProducer(bootstrap, service)``: ingest, deliver,
+    tools) or over a faust worker's producer (``EventProducer.over(send, flush, service)``,
+    ``streams.faust_producer``: extract, alert), so agents share faust's connection and flush.
     At-least-once (acks=all); consumers are idempotent on event ids. ``idempotent`` turns on
     Kafka's producer idempotence (``Settings.producer_idempotence``; the embedded broker
     refuses it), so a retried write is not stored twice.
@@ -201,7 +137,7 @@ class EventProducer:
     ) -> None:
         self.service = service
         self.bootstrap = bootstrap
-        self._producer = AIOKafkaProducer(
+        self._producer: AIOKafkaProducer | None = AIOKafkaProducer(
             bootstrap_servers=bootstrap,
             acks="all",
             enable_idempotence=idempotent,
@@ -209,12 +145,45 @@ class EventProducer:
             max_request_size=8 * 1024 * 1024,
             **kwargs,
         )
+        self._raw_send: RawSend = self._aiokafka_send
+        self._flush: Callable[[], Awaitable[None]] = self._producer.flush
+
+    @classmethod
+    def over(
+        cls, send: RawSend, flush: Callable[[], Awaitable[None]], service: str
+    ) -> EventProducer:
+        """Events over someone else's producer (started and stopped by its owner)."""
+        producer = cls.__new__(cls)
+        producer.service = service
+        producer.bootstrap = ""
+        producer._producer = None
+        producer._raw_send = send
+        producer._flush = flush
+        return producer
+
+    async def _aiokafka_send(
+        self,
+        topic: str,
+        value: bytes | None,
+        key: bytes | None,
+        partition: int | None,
+        headers: list[tuple[str, bytes]],
+    ) -> asyncio.Future[Any]:
+        assert self._producer is not None
+        return await self._producer.send(  # type: ignore[no-any-return]
+            topic, value=value, key=key, partition=partition, headers=headers
+        )
+
+    def _own(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise RuntimeError("this EventProducer sends over another producer")
+        return self._producer
 
     async def start(self) -> None:
-        await self._producer.start()
+        await self._own().start()
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        await self._own().stop()
 
     async def __aenter__(self) -> EventProducer:
         await self.start()
@@ -224,40 +193,33 @@ class EventProducer:
         await self.stop()
 
     async def send(
-        self, topic: str, key: str | None, event: Event | None, event_id: str | None = None
-    ) -> asyncio.Future[object]:
+        self, topic: str, key: str | None, event: Event | None, *, partition: int | None = None
+    ) -> asyncio.Future[Any]:
         """Queue a record; await the returned future for the broker's acknowledgement.
 
-        ``event=None`` writes a tombstone (compacted topics).
+        ``event=None`` writes a tombstone (compacted topics; a closed story).
         """
-        headers = ce_headers(event, self.service, event_id) if event is not None else []
-        return await self._producer.send(  # type: ignore[no-any-return]
+        return await self._raw_send(
             topic,
-            value=encode(event) if event is not None else None,
-            key=key.encode("utf-8") if key is not None else None,
-            headers=headers,
+            encode(event) if event is not None else None,
+            key.encode("utf-8") if key is not None else None,
+            partition,
+            ce_headers(event, self.service) if event is not None else [],
         )
 
-    async def send_and_wait(
-        self, topic: str, key: str | None, event: Event | None, event_id: str | None = None
-    ) -> object:
-        fut = await self.send(topic, key, event, event_id)
-        return await fut
-
-    async def dead_letter(self, topic: str, record: DeadLetter) -> None:
-        DEADLETTERED.labels(record.service, record.reason).inc()
-        await self.send_and_wait(topic, record.key, record)
+    async def send_and_wait(self, topic: str, key: str | None, event: Event | None) -> object:
+        return await (await self.send(topic, key, event))
 
     async def flush(self) -> None:
-        await self._producer.flush()
+        await self._flush()
 
     async def partitions_for(self, topic: str) -> set[int]:
         """The topic's partitions (from the broker's metadata; the topic must exist)."""
-        return set(await self._producer.partitions_for(topic))
+        return set(await self._own().partitions_for(topic))
 
     async def send_marker(self, topic: str, partition: int, key: bytes) -> None:
         """A record with no value to one partition: a follower's catch-up marker (follow.py)."""
-        await self._producer.send_and_wait(topic, value=None, key=key, partition=partition)
+        await (await self._raw_send(topic, None, key, partition, []))
 
 
 async def ensure_topics(bootstrap: str, specs: Sequence[TopicSpec], timeout_s: float = 30) -> None:

@@ -8,6 +8,7 @@ classes (``claimwatch schemas``); a test fails when they drift.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
@@ -23,6 +24,12 @@ class Event(BaseModel):
     """Base of every topic value: strict about unknown fields so drift is caught at decode."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def event_id(self) -> str:
+        """The CloudEvents ``ce_id``: the same when this event is sent again (consumers
+        de-duplicate on it), different for any other event of its type and source. Events
+        with a natural id use it; the rest use a digest of their JSON."""
+        return hashlib.sha256(self.model_dump_json().encode("utf-8")).hexdigest()[:32]
 
 
 # --------------------------------------------------------------------------- articles
@@ -59,6 +66,9 @@ class Article(Event):
     )
     duplicate_kind: DuplicateKind | None = None
 
+    def event_id(self) -> str:
+        return self.id
+
 
 # --------------------------------------------------------------------------- entities
 
@@ -85,6 +95,9 @@ class EntitiesExtracted(Event):
     source: str
     entities: list[Entity] = Field(default_factory=list)
     extracted_at: datetime = Field(default_factory=utcnow)
+
+    def event_id(self) -> str:
+        return f"{self.article_id}/entities"
 
 
 # --------------------------------------------------------------------------- claims
@@ -167,6 +180,9 @@ class ClaimsExtracted(Event):
     claims: list[Claim] = Field(default_factory=list)
     extracted_at: datetime = Field(default_factory=utcnow)
 
+    def event_id(self) -> str:
+        return f"{self.article_id}/claims"
+
 
 # --------------------------------------------------------------------------- alerts
 
@@ -230,6 +246,9 @@ class Alert(Event):
     ingested_at: datetime = Field(description="Earliest ingest time of the articles behind it.")
     fired_at: datetime = Field(default_factory=utcnow)
 
+    def event_id(self) -> str:
+        return f"{self.id}/v{self.version}"
+
 
 class ArticleProcessed(Event):
     """Marker the alert stage writes once an article's claims are fully handled.
@@ -243,6 +262,9 @@ class ArticleProcessed(Event):
     story: str
     alerts: list[str] = Field(default_factory=list, description="`alert id:version` produced.")
     processed_at: datetime = Field(default_factory=utcnow)
+
+    def event_id(self) -> str:
+        return f"{self.article_id}/processed"
 
 
 # --------------------------------------------------------------------------- delivery
@@ -292,6 +314,9 @@ class DeliveryRecord(Event):
     latency_seconds: float | None = None
     next_attempt_at: datetime | None = None
     at: datetime = Field(default_factory=utcnow)
+
+    def event_id(self) -> str:
+        return f"{self.webhook_id}/{self.attempt}"
 
 
 # --------------------------------------------------------------------------- dead letters

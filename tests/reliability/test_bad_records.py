@@ -27,7 +27,8 @@ from reliability_support import (
     wait_http_ok,
 )
 
-from claimwatch.kafka import DEAD_LETTER_VALUE_MAX, EventProducer
+from claimwatch.deadletter import DEAD_LETTER_VALUE_MAX
+from claimwatch.kafka import EventProducer
 from claimwatch.models import (
     Alert,
     AlertKind,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimwatch.kafka import DEAD_LETTER_VALUE_MAX, DecodeError, dead_letter_record, decode
+from claimwatch.deadletter import DEAD_LETTER_VALUE_MAX, dead_letter_record
+from claimwatch.kafka import DecodeError, decode
 from claimwatch.models import Subscription
 
 GOOD = b'{"id": "s1", "url": "https://hooks.example.org/", "secret": "whsec_x"}'

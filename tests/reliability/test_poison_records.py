@@ -5,7 +5,7 @@
 - Any single record whose handling raises (here: a story's state or an article's index entry
   that no longer parses, as after a change of format): it is dead-lettered as `alert_error`
   with where it failed, the article gets its (empty) marker, and the records after it flow.
-  Every agent wraps its per-record work in ``Emitter.guard`` for this.
+  Every agent wraps its per-record work in ``claimwatch.deadletter.guard`` for this.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Three thin faust agents around pure cores (``index.place``, ``engine.apply_artic
 
 Every send is awaited before the next record, so an offset is only committed after what it
 caused is on the broker (at-least-once); redeliveries are absorbed by the idempotent index
-and engine, which re-send only the marker. Each record is handled inside ``Emitter.guard``:
+and engine, which re-send only the marker. Each record is handled inside ``deadletter.guard``:
 whatever it raises (bar a broker error) dead-letters it as ``alert_error`` with an empty
 marker, so no single record can stop the stage.
 """
@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import faust
 
-from claimwatch.faust_app import make_app, raw_topic
+from claimwatch.deadletter import decode_or_dead_letter, guard
+from claimwatch.faust_app import faust_producer, make_app, raw_topic
 from claimwatch.logging import get_logger
 from claimwatch.metrics import (
     END_TO_END_SECONDS,
@@ -37,7 +39,6 @@ from claimwatch.metrics import (
 )
 from claimwatch.models import ArticleProcessed, ClaimsExtracted
 from claimwatch.settings import Settings
-from claimwatch.streams import Emitter
 from claimwatch_alert.config import DetectionConfig, load_config
 from claimwatch_alert.engine import CONTRADICTION_RULE, apply_article
 from claimwatch_alert.index import ArticleRef, article_time, place
@@ -85,7 +86,7 @@ def build_app(
     config = config or load_config()
     init_alert_metrics((r.id for r in rules), CONTRADICTION_RULE)
     app = make_app(STAGE, settings)
-    emitter = Emitter(app, settings, STAGE)
+    producer = faust_producer(app, STAGE)
     topics = settings.topics
     internal = alert_topics(settings)
     window = timedelta(hours=settings.story_window_h)
@@ -103,19 +104,23 @@ def build_app(
 
         async def mark() -> None:
             marker = ArticleProcessed(article_id=claims.article_id, story="", alerts=[])
-            await emitter.send_and_wait(topics.processed, claims.article_id, marker)
+            await producer.send_and_wait(topics.processed, claims.article_id, marker)
 
         return mark
+
+    def guarded(message: Any, claims: ClaimsExtracted) -> AbstractAsyncContextManager[None]:
+        """Handle one record; on failure dead-letter it and mark its article parked."""
+        return guard(producer, topics.deadletter, message, FAILED, parked(claims))
 
     @app.agent(claims_topic, name="alert-forward")
     async def forward(stream: Any) -> None:
         async for event in stream.events():
             RECORDS_IN.labels(STAGE).inc()
-            claims = await emitter.decode_or_deadletter(ClaimsExtracted, event)
+            claims = await decode_or_dead_letter(producer, settings, ClaimsExtracted, event.message)
             if claims is None:
                 continue
-            async with emitter.guard(event.message, FAILED, parked(claims)):
-                await emitter.send_and_wait(internal.index, INDEX_KEY, claims)
+            async with guarded(event.message, claims):
+                await producer.send_and_wait(internal.index, INDEX_KEY, claims)
 
     async def index_one(claims: ClaimsExtracted) -> None:
         known_cards = {k.decode(): StoryCard.model_validate_json(v) for k, v in cards.items() if v}
@@ -137,17 +142,17 @@ def build_app(
             closed = close_expired(cards, refs, known_cards, at, window)
         STORIES_ACTIVE.set(len(cards))
         assigned = StoryAssigned(story=placed.story, origin=placed.origin, claims=claims)
-        await emitter.send_and_wait(internal.stories, placed.story, assigned)
+        await producer.send_and_wait(internal.stories, placed.story, assigned)
         for story in closed:
-            await emitter.send_and_wait(internal.stories, story, None)
+            await producer.send_and_wait(internal.stories, story, None)
 
     @app.agent(index_topic, name="alert-index")
     async def index(stream: Any) -> None:
         async for event in stream.events():
-            claims = await emitter.decode_or_deadletter(ClaimsExtracted, event)
+            claims = await decode_or_dead_letter(producer, settings, ClaimsExtracted, event.message)
             if claims is None:
                 continue
-            async with emitter.guard(event.message, FAILED, parked(claims)):
+            async with guarded(event.message, claims):
                 await index_one(claims)
 
     async def detect_one(assigned: StoryAssigned) -> None:
@@ -159,7 +164,7 @@ def build_app(
         new_state, alerts = apply_article(
             state, claims, rules, config, datetime.now(UTC), origin=assigned.origin
         )
-        futures = [await emitter.send(topics.alerts, a.id, a) for a in alerts]
+        futures = [await producer.send(topics.alerts, a.id, a) for a in alerts]
         for future in futures:
             await future
         produced = datetime.now(UTC)
@@ -180,13 +185,13 @@ def build_app(
             )
         if new_state is not state:
             states[key] = new_state.model_dump_json().encode()
-            await app.producer.flush()  # state durable before the marker says "done"
+            await producer.flush()  # state durable before the marker says "done"
         marker = ArticleProcessed(
             article_id=claims.article_id,
             story=assigned.story,
             alerts=new_state.articles[claims.article_id].alerts,
         )
-        await emitter.send_and_wait(topics.processed, claims.article_id, marker)
+        await producer.send_and_wait(topics.processed, claims.article_id, marker)
         RECORDS_OUT.labels(STAGE).inc(len(alerts))
         PROCESSING_SECONDS.labels(STAGE).observe(time.perf_counter() - started)
 
@@ -197,10 +202,10 @@ def build_app(
                 if event.message.key in states:
                     del states[event.message.key]
                 continue
-            assigned = await emitter.decode_or_deadletter(StoryAssigned, event)
+            assigned = await decode_or_dead_letter(producer, settings, StoryAssigned, event.message)
             if assigned is None:
                 continue
-            async with emitter.guard(event.message, FAILED, parked(assigned.claims)):
+            async with guarded(event.message, assigned.claims):
                 await detect_one(assigned)
 
     return app

@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 from aiokafka import TopicPartition
 from prometheus_client import Counter, Gauge
 
-from claimwatch.kafka import EventProducer, dead_letter_record
+from claimwatch.deadletter import dead_letter_abandoned, dead_letter_record
+from claimwatch.kafka import EventProducer
 from claimwatch.logging import get_logger
 from claimwatch.metrics import RECORDS_OUT
 from claimwatch.models import Alert, DeliveryOutcome, DeliveryRecord, Subscription
@@ -225,4 +226,4 @@ class Deliverer:
             partition=job.partition.partition,
             offset=job.offset,
         )
-        await self.producer.dead_letter(self.settings.topics.deadletter, dead)
+        await dead_letter_abandoned(self.producer, self.settings.topics.deadletter, dead)

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from prometheus_client import Gauge
 
+from claimwatch.deadletter import dead_letter_failed
 from claimwatch.follow import Record, TopicFollower
-from claimwatch.kafka import DecodeError, EventProducer, dead_letter_for, decode
+from claimwatch.kafka import DecodeError, EventProducer, decode
 from claimwatch.logging import get_logger
 from claimwatch.models import Subscription
 from claimwatch.settings import Settings
 
 log = get_logger(__name__)
-
-SERVICE = "deliver"  # the service whose process reads subscriptions (dead-letter origin)
 
 SUBSCRIPTIONS = Gauge(
     "claimwatch_webhook_subscriptions",
@@ -74,8 +73,8 @@ class SubscriptionStore:
         start reports a bad record again; the origin offset identifies repeats.
         """
         log.warning("subscription_unreadable", offset=record.offset, reason=exc.reason)
-        dead = dead_letter_for(SERVICE, record, exc.reason, exc.detail)
-        await self._producer.dead_letter(self.settings.topics.deadletter, dead)
+        deadletter = self.settings.topics.deadletter
+        await dead_letter_failed(self._producer, deadletter, record, exc.reason, exc.detail)
 
     def _update_gauge(self) -> None:
         disabled = sum(1 for s in self._subs.values() if s.disabled)

@@ -22,15 +22,10 @@ from collections.abc import Awaitable, Callable
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from claimwatch.kafka import (
-    FETCH_MAX_WAIT_MS,
-    DecodeError,
-    EventProducer,
-    dead_letter_for,
-    decode,
-)
+from claimwatch.deadletter import decode_or_dead_letter
+from claimwatch.kafka import FETCH_MAX_WAIT_MS, EventProducer
 from claimwatch.logging import get_logger
-from claimwatch.metrics import RECORDS_FAILED, RECORDS_IN
+from claimwatch.metrics import RECORDS_IN
 from claimwatch.models import Alert
 from claimwatch.settings import Settings
 from claimwatch_deliver.filters import matches
@@ -143,12 +138,8 @@ class DeliveryWorker:
 
     async def _handle(self, tp: TopicPartition, record: ConsumerRecord[bytes, bytes]) -> None:
         RECORDS_IN.labels(STAGE).inc()
-        try:
-            alert = decode(Alert, record.value, self.settings.max_record_bytes)
-        except DecodeError as exc:
-            RECORDS_FAILED.labels(STAGE, exc.reason).inc()
-            dead = dead_letter_for(STAGE, record, exc.reason, exc.detail)
-            await self.producer.dead_letter(self.settings.topics.deadletter, dead)
+        alert = await decode_or_dead_letter(self.producer, self.settings, Alert, record)
+        if alert is None:
             self._tracker.add(tp, record.offset, 0)
             return
         targets = [s for s in self.store.active() if matches(alert, s.filters)]

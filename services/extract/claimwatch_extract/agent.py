@@ -12,7 +12,8 @@ from typing import Any
 
 import faust
 
-from claimwatch.faust_app import make_app, raw_topic
+from claimwatch.deadletter import decode_or_dead_letter, guard
+from claimwatch.faust_app import faust_producer, make_app, raw_topic
 from claimwatch.metrics import (
     BATCH_SIZE,
     PROCESSING_SECONDS,
@@ -21,7 +22,6 @@ from claimwatch.metrics import (
 )
 from claimwatch.models import Article
 from claimwatch.settings import Settings
-from claimwatch.streams import Emitter
 from claimwatch_extract.pipeline import extract_batch, load_nlp
 
 STAGE = "extract"
@@ -30,7 +30,7 @@ FAILED = "extract_error"
 
 def build_app(settings: Settings) -> faust.App:
     app = make_app(STAGE, settings)
-    emitter = Emitter(app, settings, STAGE)
+    producer = faust_producer(app, STAGE)
     articles = raw_topic(app, settings.topics.articles)
     topics = settings.topics
 
@@ -44,7 +44,7 @@ def build_app(settings: Settings) -> faust.App:
             batch: list[Article] = []
             messages: dict[str, Any] = {}
             for event in events:
-                article = await emitter.decode_or_deadletter(Article, event)
+                article = await decode_or_dead_letter(producer, settings, Article, event.message)
                 if article is not None:
                     batch.append(article)
                     messages[article.id] = event.message
@@ -56,21 +56,21 @@ def build_app(settings: Settings) -> faust.App:
             except Exception:  # one bad article must not stop the others: one at a time
                 results = []
                 for article in batch:
-                    async with emitter.guard(messages[article.id], FAILED):
+                    async with guard(producer, topics.deadletter, messages[article.id], FAILED):
                         results.extend(extract_batch(nlp, [article]))
             # every send is guarded per article: an output the broker refuses dead-letters
             # that article (and only it), never the whole worker
             sent: list[tuple[Any, list[Any]]] = []
             for entities, claims in results:
                 message = messages[claims.article_id]
-                async with emitter.guard(message, FAILED):
+                async with guard(producer, topics.deadletter, message, FAILED):
                     futures = [
-                        await emitter.send(topics.entities, entities.article_id, entities),
-                        await emitter.send(topics.claims, claims.article_id, claims),
+                        await producer.send(topics.entities, entities.article_id, entities),
+                        await producer.send(topics.claims, claims.article_id, claims),
                     ]
                     sent.append((message, futures))
             for message, futures in sent:
-                async with emitter.guard(message, FAILED):
+                async with guard(producer, topics.deadletter, message, FAILED):
                     for future in futures:
                         await future
             PROCESSING_SECONDS.labels(STAGE).observe(time.perf_counter() - started)

@@ -185,9 +185,7 @@ class ArticlePublisher:
                 update={"duplicate_of": match.original_id, "duplicate_kind": match.kind}
             )
         started = time.perf_counter()
-        await self.producer.send_and_wait(
-            self.settings.topics.articles, article.id, article, event_id=article.id
-        )
+        await self.producer.send_and_wait(self.settings.topics.articles, article.id, article)
         PRODUCE_SECONDS.observe(time.perf_counter() - started)
         self.index.add(article.id, article.text, article.duplicate_of)
         INDEX_SIZE.set(len(self.index))
