@@ -40,6 +40,8 @@ from claimwatch_extract.threats import (
     threat_actor_token,
 )
 
+ARMED_ACTORS = frozenset({"state_official", "military", "armed_group"})
+
 
 def actor_class(actor: Actor | None, lex: Lexicon) -> str:
     if actor is None:
@@ -149,6 +151,8 @@ class _Builder:
             if needs_object(hit, lex) and (
                 a_class in ("labour", "unknown") or (actor and is_labour(actor.words, lex))
             ):
+                continue
+            if hit.needs_armed_actor and a_class not in ARMED_ACTORS:
                 continue
             target, t_class = target_class(hit.target, lex)
             quoted = any(self._quoted(t) for t in hit.evidence)

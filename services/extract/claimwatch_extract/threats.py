@@ -27,6 +27,9 @@ class ThreatHit:
     target: Token | None
     own_subject: Token | None  # "X threatened to ...": X is the actor, not the reporter
     condition: str | None
+    # Force only if a state, military or armed actor says it: "they will be destroyed", "warned
+    # of war" (said by an analyst it is a forecast, by a general a threat).
+    needs_armed_actor: bool = False
 
 
 def _modal(tok: Token, lex: Lexicon) -> bool:
@@ -90,6 +93,209 @@ def _force_noun(tok: Token, lex: Lexicon) -> Token | None:
     return None
 
 
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def _objects(verb: Token) -> list[Token]:
+    """What a verb acts on: direct objects and the objects of its prepositions."""
+    out: list[Token] = []
+    for c in verb.children:
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
+            out.append(c)
+            out.extend(x for x in c.children if x.dep_ == "conj")
+        elif c.dep_ in ("prep", "agent"):
+            out.extend(x for x in c.children if x.dep_ == "pobj")
+    return out
+
+
+def _has_mod(noun: Token, words: frozenset[str]) -> bool:
+    """A modifier of ``noun`` (adjective, compound, "all-out") from ``words``."""
+    for c in noun.children:
+        if c.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod", "det", "nummod"):
+            if c.lower_ in words or _lemma(c) in words:
+                return True
+            if any(g.lower_ in words for g in c.children):  # "all-out": "all" under "out"
+                return True
+    return False
+
+
+def _is_target(tok: Token | None, lex: Lexicon) -> bool:
+    """A thing force is used against: a known target class or a named people, place or
+    group ("the insurgents", "enemy positions", "Kestria"). Judged on the head noun and its
+    own modifiers, not on what hangs off it ("the city's library" is a library)."""
+    if tok is None:
+        return False
+    if tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON", "FAC", "LOC"):
+        return True
+    mods = [c for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
+    words = " ".join(_lemma(t) for t in [*mods, tok])
+    if classify(words, lex.targets.classes, lex.targets.priority) is not None:
+        return True
+    owner = _child(tok, "poss")  # "the enemy's supply lines", not "the city's library"
+    armed = {k: lex.targets.classes[k] for k in ("military", "armed_group")}
+    return owner is not None and classify(_lemma(owner), armed, list(armed)) is not None
+
+
+def _force_noun_phrase(noun: Token, lex: Lexicon, depth: int = 0) -> bool:
+    """A noun phrase that names force: "a fresh offensive", "naval blockade", "air strikes",
+    "terrorist activities", "a campaign of bombings", "crushing blows"; not "the war on
+    drugs" (its object is not a target)."""
+    th = lex.threats
+    lemma = _lemma(noun)
+    mods = frozenset(th.force_noun_modifiers)
+    if noun.dep_ == "dobj" and noun.head.lower_ in th.force_noun_modifiers:
+        return lemma in th.force_nouns  # "crushing blows" parsed as a verb and its object
+    if lemma in th.ambiguous_force_nouns:
+        mods = frozenset(th.military_modifiers)  # "air strikes", not "an all-out strike"
+    if lemma in th.force_np_nouns or (lemma in th.force_nouns and _has_mod(noun, mods)):
+        if lemma not in th.figurative_force_nouns:
+            return True
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("on", "against"):
+                obj = _child(prep, "pobj")
+                if obj is not None and not _is_target(obj, lex):
+                    return False  # "the war on drugs", "a campaign against corruption"
+        return True
+    if depth == 0:  # "a campaign of bombings", "a wave of attacks"
+        for prep in noun.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                obj = _child(prep, "pobj")
+                if obj is not None and _force_noun_phrase(obj, lex, 1):
+                    return True
+    return False
+
+
+def _pcomp_noun(prep: Token, lex: Lexicon) -> Token | None:
+    """ "warned of crushing blows" parsed as of -> crushing (verb) -> blows: the noun, when
+    the verb is itself a force modifier."""
+    pcomp = _child(prep, "pcomp")
+    if pcomp is None or pcomp.lower_ not in lex.threats.force_noun_modifiers:
+        return None
+    obj = _child(pcomp, "dobj")
+    return obj if obj is not None and _lemma(obj) in lex.threats.force_nouns else None
+
+
+def _np_target(noun: Token) -> Token | None:
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("on", "against", "of", "at", "into", "in"):
+            obj = _child(prep, "pobj")
+            if obj is not None:
+                return obj
+    return None
+
+
+def _marker(verb: Token, lex: Lexicon) -> bool:
+    """ "by force", "with force", "militarily": the act is done with force."""
+    th = lex.threats
+    for c in verb.children:
+        if c.dep_ == "advmod" and c.lower_ in th.force_adverbs:
+            return True
+        if c.dep_ == "prep":
+            obj = _child(c, "pobj")
+            if obj is not None and (c.lower_, _lemma(obj)) in th.force_markers:
+                return True
+    return False
+
+
+def _means(verb: Token, lex: Lexicon) -> Token | None:
+    """Armed means the act is done with: "seal off the coast with warships"."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "with":
+            obj = _child(prep, "pobj")
+            if obj is not None and _lemma(obj) in lex.threats.military_means:
+                return obj
+    return None
+
+
+def _oath(verb: Token, lex: Lexicon) -> bool:
+    """ "fight to the last man", "defend the city to the death", "until the bitter end"."""
+    words = frozenset(lex.threats.oath_words)
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("to", "until", "till"):
+            for t in prep.subtree:
+                if t.lower_ in words:
+                    return True
+    return False
+
+
+@dataclass(frozen=True)
+class Act:
+    """A forceful act: the token that shows it, what it is done to, and whether it is force
+    only in an armed actor's mouth ("they will be destroyed")."""
+
+    evidence: Token
+    target: Token | None
+    weak: bool = False
+
+
+PRONOUN_TARGETS = frozenset({"they", "them", "him", "her", "it", "you", "anyone", "anybody"})
+
+
+def _forceful_act(verb: Token, lex: Lexicon, threaten: bool) -> Act | None:
+    """Whether doing ``verb`` (with its objects) is using force.
+
+    ``threaten`` = under "threaten" itself, where moving armed means ("send troops") counts."""
+    found = _forceful(verb, lex, threaten)
+    if found is None or isinstance(found, Act):
+        return found
+    return Act(found[0], found[1])
+
+
+def _forceful(verb: Token, lex: Lexicon, threaten: bool) -> Act | tuple[Token, Token | None] | None:
+    th = lex.threats
+    lemma = _lemma(verb)
+    if lemma in th.cancel_verbs or _negated(verb):
+        return None
+    objs = _objects(verb)
+    phrasal = th.force_phrasal.get(lemma)
+    if phrasal is not None and any(
+        c.lower_ == phrasal for c in verb.children if c.dep_ in ("prt", "dobj")
+    ):
+        return verb, next((o for o in objs if o.lower_ != phrasal), None)
+    if lemma in th.force_verbs:
+        target = next((o for o in objs if o.dep_ != "agent"), None)
+        if lemma == "fire":
+            fired_on = any(
+                c.dep_ == "prep" and c.lower_ in th.fire_preps for c in verb.children
+            ) or any(_lemma(o) in th.military_means for o in objs)
+            return (verb, target) if fired_on else None
+        if lemma == "retaliate" and any(
+            c.dep_ == "prep" and c.lower_ == "with" for c in verb.children
+        ):
+            return (verb, target) if _marker(verb, lex) or _means(verb, lex) else None
+        if lemma in th.figurative_force_verbs:
+            if _marker(verb, lex) or _means(verb, lex) is not None:
+                return verb, target
+            subj = _child(verb, "nsubj")
+            if subj is not None and lemma in th.intransitive_force_verbs and not objs:
+                objs = [subj]  # "their tanks will burn"
+            targets = [o for o in objs if _is_target(o, lex)]
+            if targets:
+                return verb, targets[0]
+            pronouns = [o for o in objs if o.lower_ in PRONOUN_TARGETS]
+            return Act(verb, pronouns[0], weak=True) if pronouns else None
+        return verb, target
+    if _marker(verb, lex) or _means(verb, lex) is not None:
+        return verb, next(iter(objs), None)
+    if lemma in th.fight_verbs:
+        if any(c.dep_ == "prep" and c.lower_ == "for" for c in verb.children):
+            return None  # "fight for their rights"
+        dobj = _child(verb, "dobj")
+        if dobj is not None and not _is_target(dobj, lex) and not _oath(verb, lex):
+            return None  # "fight the ruling in court"
+        against = [o for o in objs if o.head.lower_ == "against" and _is_target(o, lex)]
+        if _oath(verb, lex) or against or (dobj is not None and _is_target(dobj, lex)):
+            return verb, (against[0] if against else dobj)
+        return None
+    for obj in objs:
+        if _force_noun_phrase(obj, lex):
+            return obj, _np_target(obj) or (_np_target(verb) if obj.head.i == verb.i else None)
+        if threaten and lemma in th.deploy_verbs and _lemma(obj) in th.military_means:
+            return obj, _np_target(verb)
+    return None
+
+
 def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
     """Threat triggers in one sentence (at most one per sentence: the first)."""
     th = lex.threats
@@ -99,39 +305,58 @@ def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
         if tok.pos_ == "VERB" and lemma in th.threat_verbs:
             xc = _child(tok, "xcomp")
             subj = _child(tok, "nsubj")
+            if _negated(tok):
+                continue
             if xc is not None:
                 xl = xc.lemma_.lower()
-                if xl in th.non_force or (xl not in force and xl not in th.response_verbs):
+                if xl in th.response_verbs and xl != "retaliate":
+                    if _force_noun(xc, lex) is not None or _marker(xc, lex):
+                        return [ThreatHit(xc, (tok, xc), _object(xc), subj, _condition(xc))]
                     continue
-                if xl in th.response_verbs and _force_noun(xc, lex) is None:
-                    continue
-                return [ThreatHit(xc, (tok, xc), _object(xc), subj, _condition(xc))]
+                act = _forceful_act(xc, lex, threaten=lemma == "threaten")
+                if act is None and xc.dep_ == "xcomp":
+                    for conj in (c for c in xc.children if c.dep_ == "conj"):
+                        act = _forceful_act(conj, lex, threaten=lemma == "threaten")
+                        if act is not None:
+                            break
+                if act is not None:
+                    target = act.target if act.target is not None else _object(xc)
+                    ev = act.evidence
+                    return [ThreatHit(ev, (tok, ev), target, subj, _condition(xc), act.weak)]
+                continue
             obj = _child(tok, "dobj")
-            if (
-                lemma == "threaten"
-                and obj is not None
-                and obj.lemma_.lower() in th.force_nouns
-                and any(c.lower_ in th.force_noun_modifiers for c in obj.children)
-            ):
-                return [ThreatHit(obj, (tok, obj), None, subj, _condition(tok))]
+            if lemma == "threaten" and obj is not None and _force_noun_phrase(obj, lex):
+                return [ThreatHit(obj, (tok, obj), _np_target(obj), subj, _condition(tok))]
             continue
-        if tok.pos_ == "VERB" and lemma in force and not _negated(tok):
-            ready = tok.dep_ == "xcomp" and tok.head.lemma_.lower() in th.readiness
+        if tok.pos_ == "VERB" and lemma in th.warning_verbs:
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    obj = _child(prep, "pobj") or _pcomp_noun(prep, lex)
+                    if obj is not None and _force_noun_phrase(obj, lex) and not _negated(tok):
+                        target = _np_target(obj)
+                        subj = _child(tok, "nsubj")
+                        hit = ThreatHit(obj, (tok, obj), target, subj, _condition(tok), True)
+                        return [hit]
+        if tok.pos_ == "VERB" and not _negated(tok):
+            ready = tok.dep_ in ("xcomp", "acl") and _lemma(tok.head) in th.readiness
             if ready or _modal(tok, lex):
-                passive = _child(tok, "nsubjpass")
-                target = passive if passive is not None else _object(tok)
-                if target is None and _child(tok, "auxpass") is not None:
-                    target = _left_subject(tok, lex)
-                if target is None and not passive and _child(tok, "nsubj") is not None:
-                    subj = _child(tok, "nsubj")
-                    if lemma in ("burn", "sink") and subj is not None:
-                        target = subj  # "their tanks will burn"
-                return [ThreatHit(tok, (tok,), target, None, _condition(tok))]
+                act = _forceful_act(tok, lex, threaten=False)
+                if act is not None:
+                    ev, target = act.evidence, act.target
+                    passive = _child(tok, "nsubjpass")
+                    if passive is not None and lemma in force:
+                        target = passive
+                    if target is None and _child(tok, "auxpass") is not None:
+                        target = _left_subject(tok, lex)
+                    if target is None and lemma in ("burn", "sink"):
+                        target = _child(tok, "nsubj")  # "their tanks will burn"
+                    hit = ThreatHit(ev, (tok, ev), target, None, _condition(tok), act.weak)
+                    return [hit]
         if tok.pos_ == "VERB" and lemma in th.response_verbs and _modal(tok, lex):
             noun = _force_noun(tok, lex)
-            if noun is not None and not _negated(tok):
+            if (noun is not None or _marker(tok, lex)) and not _negated(tok):
                 target = _child(tok, "nsubjpass")
-                return [ThreatHit(tok, (tok, noun), target, None, _condition(tok))]
+                return [ThreatHit(tok, (tok, noun or tok), target, None, _condition(tok))]
         if tok.pos_ in ("NOUN", "PROPN") and lemma in th.designation_nouns:
             mods = th.designation_nouns[lemma]
             if mods and not any(c.lower_ in mods for c in tok.children):
@@ -176,7 +401,11 @@ def target_class(target: Token | None, lex: Lexicon) -> tuple[str | None, str]:
 
 def needs_object(hit: ThreatHit, lex: Lexicon) -> bool:
     """Ambiguous verbs ("strike") are force only with an object or a passive target."""
-    return hit.trigger.lemma_.lower() in lex.threats.ambiguous_force_verbs and hit.target is None
+    return (
+        hit.trigger.pos_ in ("VERB", "AUX")
+        and hit.trigger.lemma_.lower() in lex.threats.ambiguous_force_verbs
+        and hit.target is None
+    )
 
 
 def threat_actor_token(
