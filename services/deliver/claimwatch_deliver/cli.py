@@ -41,8 +41,8 @@ def receive(
     out: Path | None = typer.Option(None, help="Also append each accepted body as a JSON line."),
 ) -> None:
     """Receive claimwatch webhooks locally: verify signatures, print alerts, skip duplicates."""
+    from claimwatch.serving import install_stop_handlers, make_server, serve_until
     from claimwatch_deliver.receiver import create_receiver
-    from claimwatch_deliver.signals import install_stop_handlers, make_server, serve_until
 
     if secret_file is not None:
         secret = secret_file.read_text(encoding="utf-8").strip()

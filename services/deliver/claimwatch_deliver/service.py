@@ -16,11 +16,11 @@ from claimwatch.kafka import EventProducer, ensure_topics
 from claimwatch.lag import start_lag_exporter
 from claimwatch.logging import get_logger
 from claimwatch.metrics import init_stage
+from claimwatch.serving import install_stop_handlers, make_server, serve_until
 from claimwatch.settings import Settings
 from claimwatch_deliver.api import create_api
 from claimwatch_deliver.retrying import Deliverer
 from claimwatch_deliver.sender import Sender
-from claimwatch_deliver.signals import install_stop_handlers, make_server, serve_until
 from claimwatch_deliver.ssrf import AllowList, Resolver, system_resolver
 from claimwatch_deliver.store import SubscriptionStore
 from claimwatch_deliver.worker import STAGE, DeliveryWorker

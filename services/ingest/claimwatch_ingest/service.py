@@ -14,16 +14,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
 import httpx
-import uvicorn
 from aiokafka.client import AIOKafkaClient
 
 from claimwatch.kafka import EventProducer, ensure_topics
 from claimwatch.logging import get_logger
+from claimwatch.serving import QuietServer, make_server
 from claimwatch.settings import Settings
 from claimwatch_ingest.api import create_app
 from claimwatch_ingest.dedup import DuplicateIndex
@@ -34,14 +33,6 @@ from claimwatch_ingest.publisher import ArticlePublisher
 from claimwatch_ingest.watcher import FolderWatcher
 
 log = get_logger(__name__)
-
-
-class _Server(uvicorn.Server):
-    """uvicorn without its own signal handling: the service owns SIGINT/SIGTERM."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
 
 
 class IngestService:
@@ -69,7 +60,7 @@ class IngestService:
         self.http = httpx.AsyncClient(timeout=10.0, follow_redirects=True)
         self.feeds = FeedPoller(self.feed_specs, self.publisher, settings, self.http)
         self._probe = AIOKafkaClient(bootstrap_servers=settings.bootstrap)
-        self._server: _Server | None = None
+        self._server: QuietServer | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -98,14 +89,7 @@ class IngestService:
         sock.bind((self.settings.metrics_host, self.api_port))
         self.api_port = int(sock.getsockname()[1])
         app = create_app(self.publisher, self.settings, self.ready)
-        config = uvicorn.Config(
-            app,
-            log_level="warning",
-            log_config=None,  # keep claimwatch.logging's handler (JSON when asked)
-            lifespan="off",
-            access_log=False,
-        )
-        self._server = _Server(config)
+        self._server = make_server(app, self.settings.metrics_host, self.api_port)
         task = asyncio.create_task(self._server.serve(sockets=[sock]), name="ingest-api")
         self._tasks.append(task)
         while not self._server.started:

@@ -1,8 +1,9 @@
 """Serving uvicorn inside our own event loop with our own SIGINT/SIGTERM handling.
 
 Uvicorn's ``Server.serve`` captures signals and re-raises them once it returns, which would
-kill the process (SIGTERM) or raise KeyboardInterrupt (SIGINT) before the worker has left its
-consumer group and committed. Here the signal only asks everything to stop, in order.
+kill the process (SIGTERM) or raise KeyboardInterrupt (SIGINT) before a worker has left its
+consumer group and committed. Here the signal only asks everything to stop, in order. Every
+HTTP API (ingest, deliver, the local receiver) is served through ``make_server``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def install_stop_handlers(stop: asyncio.Event) -> None:
 
 
 def make_server(app: object, host: str, port: int) -> QuietServer:
+    """Quiet (warnings only, no access log, claimwatch's log handler), no lifespan events;
+    ``serve(sockets=[...])`` serves a socket bound by the caller instead of ``host:port``."""
     config = uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=host,
