@@ -35,11 +35,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from claimwatch.yamlload import ConfigFileError, load_yaml_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -129,9 +129,9 @@ def load_gold(folder: Path, known_clusters: set[str]) -> dict[str, GoldCluster]:
     gold: dict[str, GoldCluster] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
-            parsed = GoldFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-        except (yaml.YAMLError, ValidationError) as exc:
-            raise EvalError(f"{path}: not in the agreed gold format:\n{exc}") from exc
+            parsed = load_yaml_model(path, GoldFile)
+        except ConfigFileError as exc:
+            raise EvalError(f"not in the agreed gold format:\n{exc}") from exc
         for key in unknown_keys(parsed):
             say(f"realnews: warning: {path.name}: unknown key {key}")
         for cluster, entry in parsed.clusters.items():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from claimwatch.models import Attribution, Claim, ClaimType
+from claimwatch.yamlload import ConfigFileError
 from claimwatch_alert.rules import load_rules
-from claimwatch_alert.yamlload import ConfigFileError
 
 
 def threat(actor_class: str | None, target_class: str | None, conf: float = 0.9) -> Claim:

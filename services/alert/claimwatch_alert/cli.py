@@ -24,8 +24,8 @@ def rules(
 ) -> None:
     """Validate the default and user rule files and list the rules."""
     from claimwatch.settings import Settings
+    from claimwatch.yamlload import ConfigFileError
     from claimwatch_alert.rules import load_rules
-    from claimwatch_alert.yamlload import ConfigFileError
 
     try:
         loaded = load_rules(folders or Settings().rules_dirs)

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimwatch.models import Severity
-from claimwatch_alert.yamlload import load_yaml_model
+from claimwatch.yamlload import load_yaml_model
 
 
 class StoryParams(BaseModel):

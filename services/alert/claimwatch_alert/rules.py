@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from claimwatch.models import Attribution, Claim, ClaimType, Severity
-from claimwatch_alert.yamlload import ConfigFileError, load_yaml_model
+from claimwatch.yamlload import ConfigFileError, load_yaml_model
 
 RULE_ID_CHARS = set(string.ascii_lowercase + string.digits + "-_.")
 TITLE_FIELDS = {"actor", "actor_class", "target", "target_class", "type", "rule"}

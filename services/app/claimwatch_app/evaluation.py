@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rich.table import Table
 
 from claimwatch.models import Alert, AlertKind
-from claimwatch_alert.yamlload import load_yaml_model
+from claimwatch.yamlload import load_yaml_model
 
 EXPECT_FILE = "expect.yaml"
 
@@ -223,7 +223,7 @@ def run_eval_cmd(corpus: Path, bootstrap: str | None, timeout_s: float) -> int:
     """CLI adapter: 0 when every story passes, 1 otherwise, 2 for a bad corpus."""
     from rich.console import Console
 
-    from claimwatch_alert.yamlload import ConfigFileError
+    from claimwatch.yamlload import ConfigFileError
 
     console = Console(width=None if Console().is_terminal else 120)
     try:

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 from spacy.tokens import Doc, Span
 
 from claimwatch.models import Entity, Mention
+from claimwatch.yamlload import load_yaml_model
 from claimwatch_extract.lexicon import Lexicon, load_lexicon
 
 LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC"})
@@ -71,8 +71,8 @@ class Gazetteer(BaseModel):
 
 @lru_cache(maxsize=2)
 def load_gazetteer(name: str = "gazetteer.yaml") -> Gazetteer:
-    text = resources.files("claimwatch_extract").joinpath("data", name).read_text("utf-8")
-    return Gazetteer.model_validate(yaml.safe_load(text))
+    path = resources.files("claimwatch_extract").joinpath("data", name)
+    return load_yaml_model(path, Gazetteer)
 
 
 def name_key(text: str) -> str:

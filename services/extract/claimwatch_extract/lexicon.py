@@ -13,8 +13,9 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from claimwatch.yamlload import load_yaml_model
 
 Op = Literal["gt", "ge", "lt", "le", "nearly", "about"]
 
@@ -286,6 +287,5 @@ class Lexicon(_Model):
 def load_lexicon(name: str = "lexicon.yaml") -> Lexicon:
     """Load and validate a lexicon shipped in ``claimwatch_extract/data``."""
     data = resources.files("claimwatch_extract").joinpath("data")
-    raw = yaml.safe_load(data.joinpath(name).read_text("utf-8"))
-    raw["money"] = yaml.safe_load(data.joinpath("currencies.yaml").read_text("utf-8"))
-    return Lexicon.model_validate(raw)
+    money = data.joinpath("currencies.yaml")
+    return load_yaml_model(data.joinpath(name), Lexicon, parts={"money": money})

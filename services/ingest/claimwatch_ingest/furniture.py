@@ -12,8 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from claimwatch.yamlload import load_yaml_model
 
 
 class FurnitureRule(BaseModel):
@@ -58,11 +59,8 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 def load_furniture(path: Path | None = None) -> FurnitureRules:
     """Rules from ``path``, or the packaged defaults."""
-    if path is None:
-        text = resources.files("claimwatch_ingest").joinpath("data/furniture.yaml").read_text()
-    else:
-        text = path.read_text(encoding="utf-8")
-    return FurnitureRules.model_validate(yaml.safe_load(text))
+    source = path or resources.files("claimwatch_ingest").joinpath("data", "furniture.yaml")
+    return load_yaml_model(source, FurnitureRules)
 
 
 @lru_cache(maxsize=1)
