@@ -11,6 +11,8 @@ Three checks run before a body is read, so a refused request costs almost nothin
 - **In flight** (``ingest_max_inflight``): requests waiting for the broker's acknowledgement
   are counted; over the limit -> 429 ``busy``. This is the backpressure: the service never
   queues more than this many requests' articles in memory; the client is told to retry.
+
+``FrontDoor`` is the three together, as each push route uses them.
 """
 
 from __future__ import annotations
@@ -19,9 +21,15 @@ import hmac
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+from fastapi import Request
+from fastapi.responses import JSONResponse
 from prometheus_client import Counter
+
+from claimwatch.settings import Settings
+from claimwatch_ingest.problems import Problem
 
 REFUSED = Counter(
     "claimwatch_ingest_refused_requests_total",
@@ -125,3 +133,29 @@ class InFlight:
 
     def __exit__(self, *exc: object) -> None:
         self.current -= 1
+
+
+class FrontDoor:
+    """Token, then rate, then a place among the requests in flight: all before the body."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.token = settings.ingest_token.get_secret_value() if settings.ingest_token else None
+        self.limiter = RateLimiter(settings.ingest_rate_per_s, settings.ingest_rate_burst)
+        self.inflight = InFlight(settings.ingest_max_inflight)
+
+    @contextmanager
+    def admit(self, request: Request) -> Iterator[None]:
+        """Hold a place in flight for the body of the ``with``, or raise ``Refused``."""
+        check_token(self.token, request.headers.get("authorization"))
+        self.limiter.take(request.client.host if request.client else "unknown")
+        with self.inflight:
+            yield
+
+
+def refused_response(exc: Refused) -> JSONResponse:
+    """The ``Problem`` for a refusal, with ``Retry-After`` (429) or ``WWW-Authenticate`` (401)."""
+    headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else {}
+    if exc.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    body = Problem(detail=exc.detail, reason=exc.reason)
+    return JSONResponse(body.model_dump(), status_code=exc.status, headers=headers)
