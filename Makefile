@@ -26,7 +26,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared/claimwatch
+	$(BIN)/mypy shared/claimwatch $(wildcard services/*/claimwatch_*)
 
 format: setup
 	$(BIN)/ruff format .
