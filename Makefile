@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@bash deploy/scripts/ensure-prometheus.sh || echo "note: promtool/prometheus not installed; deploy tests will fail"
 	@bash deploy/scripts/ensure-tools.sh || echo "note: docker-compose not installed; compose tests will fail"
+	@bash deploy/scripts/ensure-web.sh || echo "note: chromium/postgresql not installed; web browser tests will fail"
 	@touch $(STAMP)
 
 run: setup

@@ -154,6 +154,25 @@ class Settings(BaseSettings):
         description="Hosts or CIDRs exempt from the SSRF guard (e.g. a local receiver).",
     )
 
+    # --- web (read model and story pages)
+    web_port: int = Field(8083, description="Port of the story pages (and their /metrics).")
+    web_database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the read model (e.g. `postgresql+psycopg://user:pw@db/"
+        "claimwatch`); unset: a SQLite file `web.sqlite3` under the data dir.",
+    )
+    web_token: SecretStr | None = Field(
+        None,
+        description="Token the story pages require (bearer header, or typed once on /login for "
+        "a session cookie). Unset: open, allowed only when bound to loopback; set it whenever "
+        "the pages are reachable by others.",
+    )
+    web_base_url: str | None = Field(
+        None,
+        description="Public base URL of the story pages (e.g. `https://claimwatch.example.org`); "
+        "when set, webhooks and Slack messages carry a link to the alert's story.",
+    )
+
     @cached_property
     def topics(self) -> Topics:
         return Topics(

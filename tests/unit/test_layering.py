@@ -11,7 +11,13 @@ import ast
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SERVICES = ("claimwatch_ingest", "claimwatch_extract", "claimwatch_alert", "claimwatch_deliver")
+SERVICES = (
+    "claimwatch_ingest",
+    "claimwatch_extract",
+    "claimwatch_alert",
+    "claimwatch_deliver",
+    "claimwatch_web",
+)
 APP = "claimwatch_app"
 
 

@@ -17,6 +17,7 @@ from claimwatch_app import claims_cli
 from claimwatch_deliver import cli as deliver_cli
 from claimwatch_extract import worker_cli as extract_worker_cli
 from claimwatch_ingest import cli as ingest_cli
+from claimwatch_web import cli as web_cli
 
 app = typer.Typer(
     name="claimwatch",
@@ -31,6 +32,7 @@ SERVICE_CLI_MODULES = (
     "claimwatch_extract.worker_cli",
     "claimwatch_alert.cli",
     "claimwatch_deliver.cli",
+    "claimwatch_web.cli",
 )
 
 
@@ -132,7 +134,7 @@ def schemas(
 
 def build_app() -> typer.Typer:
     """The full command: these core commands plus every service's own."""
-    for module in (ingest_cli, extract_worker_cli, alert_cli, deliver_cli, claims_cli):
+    for module in (ingest_cli, extract_worker_cli, alert_cli, deliver_cli, web_cli, claims_cli):
         module.register(app)
     return app
 

@@ -1,0 +1,1 @@
+"""claimwatch web: the read model and the story pages for fact-checkers."""
