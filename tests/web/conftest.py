@@ -39,8 +39,8 @@ def pipeline(
 ) -> Iterator[Pipeline]:
     running = start_pipeline(broker.bootstrap, tmp_path_factory.mktemp("web-pipeline"))
     try:
-        asyncio.run(running.publish_folder(REPO / "samples"))
-        asyncio.run(running.publish_texts(running.extra_articles()))
+        running.publish_one_by_one(REPO / "samples")
+        asyncio.run(running.publish_extra())
         running.wait_processed()
         yield running
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -94,9 +95,11 @@ class Pipeline:
     workers: list[ServiceProcess]
     index: DuplicateIndex
     published: list[str] = field(default_factory=list)
+    script_article_id: str = ""
 
-    def extra_articles(self) -> list[RawArticle]:
-        return [SCRIPT_ARTICLE]
+    async def publish_extra(self) -> None:
+        """The articles written for these tests (the one carrying markup, for now)."""
+        (self.script_article_id,) = await self.publish_texts([SCRIPT_ARTICLE])
 
     async def publish_texts(self, raws: list[RawArticle]) -> list[str]:
         async with EventProducer(self.settings.bootstrap, "test") as producer:
@@ -105,9 +108,23 @@ class Pipeline:
         self.published += ids
         return ids
 
-    async def publish_folder(self, folder: Path) -> list[str]:
-        raws = [read_article_file(p) for p in iter_article_paths([folder])]
-        return await self.publish_texts(raws)
+    def publish_now(self, raws: list[RawArticle]) -> list[str]:
+        """``publish_texts`` from synchronous code, even where Playwright's loop is running."""
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, self.publish_texts(raws)).result(timeout=60)
+
+    def publish_one_by_one(self, folder: Path) -> list[str]:
+        """Each article file in name order, the next only once the previous was processed.
+
+        Story assignment depends on the order articles reach the alert stage; published all at
+        once, extract's batches can reorder them and a sample story may split in two.
+        """
+        ids = []
+        for path in iter_article_paths([folder]):
+            (article_id,) = self.publish_now([read_article_file(path)])
+            self.wait_processed([article_id])
+            ids.append(article_id)
+        return ids
 
     def wait_processed(self, ids: list[str] | None = None, timeout_s: float = 180) -> None:
         """Until the alert stage marked every one of ``ids`` (default: all published)."""

@@ -33,13 +33,15 @@ _ORDINALS = {
 }  # fmt: skip
 _SCALES = {"dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000,
            "billion": 1_000_000_000}  # fmt: skip
+# "dozens", "thousands of people": the smallest amount the plural can mean
+_PLURAL_SCALES = {f"{word}s": value for word, value in _SCALES.items()}
 _QUALIFIERS = (
     "at least", "at most", "more than", "less than", "fewer than", "up to", "over", "under",
     "nearly", "almost", "about", "around", "roughly", "some", "approximately", "just over",
     "just under", "as many as", "no fewer than", "no more than",
 )  # fmt: skip
 
-_WORD = "|".join(sorted([*_UNITS, *_ORDINALS, *_SCALES], key=len, reverse=True))
+_WORD = "|".join(sorted([*_UNITS, *_ORDINALS, *_SCALES, *_PLURAL_SCALES], key=len, reverse=True))
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:st|nd|rd|th)?"
 _TOKEN = rf"(?:{_DIGITS}|(?:{_WORD})\b)"
 _PHRASE = re.compile(rf"(?<![\w.]){_TOKEN}(?:(?:[\s-]+(?:and[\s-]+)?|-){_TOKEN})*", re.IGNORECASE)
@@ -67,8 +69,8 @@ def phrase_value(phrase: str) -> float | None:
     current: float | None = None
     for token in _TOKENS.findall(phrase):
         word = token.lower()
-        if word in _SCALES:
-            scale = _SCALES[word]
+        if word in _SCALES or word in _PLURAL_SCALES:
+            scale = _SCALES.get(word) or _PLURAL_SCALES[word]
             current = (current if current is not None else 1.0) * scale
             if scale >= 1_000:
                 total += current
@@ -83,18 +85,35 @@ def phrase_value(phrase: str) -> float | None:
     return total + (current or 0.0)
 
 
-def number_spans(sentence: str, targets: Sequence[float | None]) -> list[tuple[int, int]]:
-    """Spans of the number phrases saying one of ``targets`` (all number phrases if none do)."""
-    wanted = [t for t in targets if t is not None]
+def number_spans(sentence: str, low: float | None, high: float | None) -> list[tuple[int, int]]:
+    """Spans of the number phrases that say the interval [low, high].
+
+    First choice: a phrase equal to an end ("312" for [312, 312], "two dozen" for (24, ∞)).
+    Then one inside the interval, whose integer ends may be one off because "more than 1,200"
+    is stored as 1201 ("about 60" for [54, 66], "thousands" for [1000, 9999]). Failing both,
+    every number phrase, so the reader still sees which numbers the sentence has.
+    """
     phrases = [(m.start(), m.end(), phrase_value(m.group(0))) for m in _PHRASE.finditer(sentence)]
-    phrases = [(s, e, v) for s, e, v in phrases if v is not None]
-    hits = [(s, e) for s, e, v in phrases if any(_same(v, t) for t in wanted)]
-    chosen = hits or [(s, e) for s, e, _ in phrases]
+    found = [(s, e, v) for s, e, v in phrases if v is not None]
+    ends = [t for t in (low, high) if t is not None]
+    exact = [(s, e) for s, e, v in found if any(_same(v, t) for t in ends)]
+    inside = [(s, e) for s, e, v in found if _inside(v, low, high)]
+    chosen = exact or inside or [(s, e) for s, e, _ in found]
     return [(_with_qualifier(sentence, s), e) for s, e in chosen]
 
 
-def _same(a: float | None, b: float) -> bool:
-    return a is not None and abs(a - b) <= 1e-9 * max(1.0, abs(b))
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+
+def _inside(value: float, low: float | None, high: float | None) -> bool:
+    if low is None and high is None:
+        return False
+    slack_low = 1.0 if low is not None and float(low).is_integer() else 0.0
+    slack_high = 1.0 if high is not None and float(high).is_integer() else 0.0
+    above = low is None or value >= low - slack_low
+    below = high is None or value <= high + slack_high
+    return above and below
 
 
 def _with_qualifier(sentence: str, start: int) -> int:
@@ -103,9 +122,9 @@ def _with_qualifier(sentence: str, start: int) -> int:
     return start - len(match.group(0)) if match else start
 
 
-def mark_numbers(sentence: str, targets: Sequence[float | None]) -> list[Segment]:
-    """The sentence in segments, number phrases marked with ``0``."""
-    return segments(sentence, [(s, e, 0) for s, e in number_spans(sentence, targets)])
+def mark_numbers(sentence: str, low: float | None, high: float | None) -> list[Segment]:
+    """The sentence in segments, the number phrases saying [low, high] marked with ``0``."""
+    return segments(sentence, [(s, e, 0) for s, e in number_spans(sentence, low, high)])
 
 
 def segments(text: str, spans: Sequence[tuple[int, int, int]]) -> list[Segment]:

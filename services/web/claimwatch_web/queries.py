@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 from claimwatch.display import format_interval
 from claimwatch.models import ClaimType, Interval
 from claimwatch_web.chart import Observation, figure_chart
-from claimwatch_web.highlight import mark_numbers, segments
+from claimwatch_web.highlight import mark_numbers, number_spans, segments
 from claimwatch_web.records import AlertRecord
 from claimwatch_web.schema import ALERTS, ARTICLES, CLAIMS, ENTITIES, PLACEMENTS, utc
 from claimwatch_web.views import (
@@ -44,6 +44,7 @@ TOP_ENTITIES = 5
 KEY_CLAIM_KIND = "key_claim"
 CONTRADICTION_KIND = "contradiction"
 FIGURE_UPDATE_KIND = "figure_update"
+NUMBER_MARK = 0  # claim marks are numbered from 1
 
 
 def _like(term: str) -> str:
@@ -276,13 +277,20 @@ def _interval(low: float | None, high: float | None, unit: str | None) -> str:
 
 
 def _key_claims(claims: Sequence[Any], articles: dict[str, Any], types: set[str]) -> list[KeyClaim]:
-    grouped: dict[tuple[str, str | None, str | None], list[Any]] = defaultdict(list)
+    """Key-type claims grouped by who made them against what kind of target, with every
+    report's sentence as evidence (the same threat in other words stays one entry)."""
+    grouped: dict[tuple[str, str | None, str], list[Any]] = defaultdict(list)
     for c in claims:
         if c.type in types:
-            grouped[(c.type, c.actor, c.target or c.target_class)].append(c)
+            known_class = c.target_class not in (None, "unknown")
+            kind = c.target_class if known_class else f"target:{(c.target or '').lower()}"
+            grouped[(c.type, c.actor, kind)].append(c)
+    merged: dict[tuple[str, str | None, str], list[Any]] = defaultdict(list)
+    for (ctype, actor, kind), group in grouped.items():
+        key = (ctype, actor, kind if not kind.startswith("target:") else "unknown")
+        merged[key].extend(group)
     out = []
-    for (ctype, actor, _target), group in grouped.items():
-        first = group[0]
+    for (ctype, actor, kind), group in merged.items():
         evidence = sorted(
             (
                 Evidence(
@@ -300,10 +308,10 @@ def _key_claims(claims: Sequence[Any], articles: dict[str, Any], types: set[str]
             KeyClaim(
                 type=ctype,
                 actor=actor,
-                actor_class=first.actor_class,
-                target=first.target,
-                target_class=first.target_class,
-                condition=first.condition,
+                actor_class=group[0].actor_class,
+                target_class=None if kind == "unknown" else kind,
+                targets=list(dict.fromkeys(c.target for c in group if c.target)),
+                conditions=list(dict.fromkeys(c.condition for c in group if c.condition)),
                 evidence=evidence,
             )
         )
@@ -337,7 +345,7 @@ def _facts(
                     shown=_interval(c.value_low, c.value_high, c.value_unit),
                     low=c.value_low,
                     high=c.value_high,
-                    segments=mark_numbers(c.text, [c.value_low, c.value_high]),
+                    segments=mark_numbers(c.text, c.value_low, c.value_high),
                     is_copy=articles[c.article_id].duplicate_of is not None,
                 )
                 for c in group
@@ -385,6 +393,7 @@ def _alert_histories(records: Iterable[AlertRecord]) -> list[AlertHistory]:
                 kind=latest.kind,
                 rule=latest.rule,
                 slot=latest.slot,
+                label=latest.fact or (_fact_label(latest.slot) if latest.slot else latest.title),
                 latest=views[0],
                 versions=views,
             )
@@ -397,10 +406,8 @@ def _alert_version(r: AlertRecord) -> AlertVersionView:
         SideView(
             shown=format_interval(s.value),
             sources=s.sources,
-            segments=mark_numbers(s.text, [s.value.low, s.value.high]),
-            more_texts=[
-                mark_numbers(t, [s.value.low, s.value.high]) for t in s.texts if t != s.text
-            ],
+            segments=mark_numbers(s.text, s.value.low, s.value.high),
+            more_texts=[mark_numbers(t, s.value.low, s.value.high) for t in s.texts if t != s.text],
         )
         for s in r.sides or []
     ]
@@ -409,7 +416,7 @@ def _alert_version(r: AlertRecord) -> AlertVersionView:
             shown=format_interval(p.value),
             sources=p.sources,
             published_at=utc(p.published_at) if p.published_at else None,
-            segments=mark_numbers(p.text, [p.value.low, p.value.high]),
+            segments=mark_numbers(p.text, p.value.low, p.value.high),
         )
         for p in r.timeline or []
     ]
@@ -460,6 +467,8 @@ def article_page(conn: Connection, article_id: str) -> ArticlePage | None:
             quote=c.quote,
             start=c.start,
             end=c.end,
+            low=c.value_low,
+            high=c.value_high,
         )
         for i, c in enumerate(rows, start=1)
     ]
@@ -487,21 +496,30 @@ def _count(items: Iterable[str]) -> dict[str, int]:
 
 
 def article_segments(text: str, claims: Sequence[ClaimView]) -> list[ArticleSegment]:
-    """The text cut at claim edges; each piece knows its claims, their types and which start."""
+    """The text cut at claim edges; each piece knows its claims, their types, which claims
+    start there, and whether it is the number a claim's value was read from."""
     types = {c.index: c.type for c in claims}
     starts_at: dict[int, list[int]] = defaultdict(list)
+    spans = []
     for c in claims:
-        starts_at[max(0, min(c.start, len(text)))].append(c.index)
+        start, end = max(0, min(c.start, len(text))), max(0, min(c.end, len(text)))
+        starts_at[start].append(c.index)
+        spans.append((start, end, c.index))
+        if c.low is not None or c.high is not None:
+            sentence = text[start:end]
+            spans += [(start + s, start + e, NUMBER_MARK) for s, e in
+                      number_spans(sentence, c.low, c.high)]  # fmt: skip
     out = []
     position = 0
-    for piece in segments(text, [(c.start, c.end, c.index) for c in claims]):
-        begins = tuple(starts_at.get(position, ()))
+    for piece in segments(text, spans):
+        claim_marks = tuple(m for m in piece.marks if m != NUMBER_MARK)
         out.append(
             ArticleSegment(
                 text=piece.text,
-                claims=piece.marks,
-                starts=begins,
-                types=tuple(dict.fromkeys(types[i] for i in piece.marks)),
+                claims=claim_marks,
+                starts=tuple(starts_at.get(position, ())),
+                types=tuple(dict.fromkeys(types[i] for i in claim_marks)),
+                number=NUMBER_MARK in piece.marks,
             )
         )
         position += len(piece.text)

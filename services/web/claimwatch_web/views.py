@@ -69,9 +69,11 @@ class KeyClaim:
     type: str
     actor: str | None
     actor_class: str | None
-    target: str | None
     target_class: str | None
-    condition: str | None
+    """The kind of target (``foreign_forces``); ``None`` when the extractor could not tell."""
+    targets: list[str]
+    """The words each report used for the target, first seen first."""
+    conditions: list[str]
     evidence: list[Evidence]
 
     @property
@@ -146,6 +148,8 @@ class AlertHistory:
     kind: str
     rule: str
     slot: str | None
+    label: str
+    """What the alert is about in plain words: its ``fact``, else its slot, else its title."""
     latest: AlertVersionView
     versions: list[AlertVersionView]
     """Newest first."""
@@ -182,6 +186,8 @@ class ClaimView:
     quote: str | None
     start: int
     end: int
+    low: float | None = None
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,8 @@ class ArticleSegment:
     claims: tuple[int, ...]
     starts: tuple[int, ...] = ()
     types: tuple[str, ...] = field(default_factory=tuple)
+    number: bool = False
+    """The number a claim's value was read from."""
 
 
 @dataclass(frozen=True)
