@@ -94,6 +94,7 @@ def create_app(
     app.mount("/metrics", make_asgi_app())
 
     def page(name: str, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("live_story", "")
         html = templates.get_template(template).render(auth=gate.required, **context)
         return HTMLResponse(html, status_code=status)
 
@@ -140,7 +141,7 @@ def create_app(
         def build() -> HTMLResponse:
             with engine.connect() as conn:
                 listing = queries.list_stories(conn, kind or None, q or None, page_no)
-            return page("stories", "stories.html", listing=listing, live_story="")
+            return page("stories", "stories.html", listing=listing)
 
         return timed("stories", build)
 
@@ -173,7 +174,7 @@ def create_app(
     def login_form(next: str | None = Query(None, max_length=2000)) -> HTMLResponse:
         return timed(
             "login",
-            lambda: page("login", "login.html", next=safe_next(next), failed=False, live_story=""),
+            lambda: page("login", "login.html", next=safe_next(next), failed=False),
         )
 
     @app.post("/login", response_class=HTMLResponse)
@@ -186,7 +187,11 @@ def create_app(
             await asyncio.sleep(0.5)  # slows guessing down a little; the token is the real guard
             REQUESTS.labels("login", "4xx").inc()
             return page(
-                "login", "login.html", 401, next=safe_next(next), failed=True, live_story=""
+                "login",
+                "login.html",
+                401,
+                next=safe_next(next),
+                failed=True,
             )
         response = RedirectResponse(safe_next(next), status_code=303)
         response.set_cookie(
