@@ -245,6 +245,11 @@ class Alert(Event):
     article_ids: list[str] = Field(default_factory=list)
     ingested_at: datetime = Field(description="Earliest ingest time of the articles behind it.")
     fired_at: datetime = Field(default_factory=utcnow)
+    story_url: str | None = Field(
+        default=None,
+        description="Link to the story's page (claimwatch web); added to webhook bodies by the "
+        "delivery stage when CLAIMWATCH_WEB_BASE_URL is set, never on the alerts topic.",
+    )
 
     def event_id(self) -> str:
         return f"{self.id}/v{self.version}"

@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -54,7 +56,15 @@ def test_run_shows_alerts_and_stops_every_child_on_ctrl_c(tmp_path: Path) -> Non
         assert "contradiction" in text, text[-3000:]
         print(f"time from `claimwatch run` to first alert on screen: {first_alert_s:.1f} s")
         pids = [int(p) for p in re.findall(r"pid (\d+)", text)]
-        assert len(pids) == 5, text  # deliver, receiver, extract, alert, ingest
+        assert len(pids) == 6, text  # web, deliver, receiver, extract, alert, ingest
+        pages = re.search(r"story pages: (http://127\.0\.0\.1:\d+)/", text)
+        assert pages, text
+        deadline = time.monotonic() + 30
+        while 'class="story-row"' not in (page := httpx.get(pages.group(1) + "/", timeout=10)).text:
+            assert page.status_code == 200 and time.monotonic() < deadline, page.text[-2000:]
+            time.sleep(0.2)
+        # the alert printed by the receiver links to its story page
+        assert pages.group(1) + "/stories/st-" in text.replace("\n", ""), text[-3000:]
         assert all(_pid_alive(p) for p in pids)
         proc.send_signal(signal.SIGINT)
         rest, _ = proc.communicate(timeout=60)

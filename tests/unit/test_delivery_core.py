@@ -184,6 +184,16 @@ def test_slack_payload_for_key_claim_has_actor_claim_and_sources() -> None:
     assert "capital-daily" in blocks and "critical" in blocks
 
 
+def test_bodies_link_to_the_story_page_when_the_pages_have_a_url() -> None:
+    alert = contradiction()
+    assert Alert.model_validate_json(body_for(alert, "standard")).story_url is None
+    linked = Alert.model_validate_json(body_for(alert, "standard", "https://cw.example/"))
+    assert linked.story_url == f"https://cw.example/stories/{alert.story}"
+    assert linked.model_copy(update={"story_url": None}) == alert
+    slack = json.dumps(json.loads(body_for(alert, "slack", "https://cw.example")))
+    assert f"<https://cw.example/stories/{alert.story}|Open the story>" in slack
+
+
 def test_slack_payload_respects_block_limits() -> None:
     payload = slack_payload(contradiction(title="x" * 400))
     assert len(payload["blocks"][0]["text"]["text"]) == 150

@@ -1,6 +1,7 @@
 """``claimwatch run``: the whole system on one machine, on the embedded broker.
 
-Starts the broker, the services (the same commands docker-compose runs) and a local webhook
+Starts the broker, the services (the same commands docker-compose runs), the story pages
+(``claimwatch web``, whose URL it prints and puts in every webhook) and a local webhook
 receiver subscribed to every alert; then replays the sample folders through the pipeline so a
 newcomer sees alerts within a minute. Ctrl-C (or SIGTERM) stops every child it started, in
 reverse order, each by pid with a timeout — no orphans.
@@ -86,10 +87,18 @@ def run_all(samples: list[Path], port: int) -> int:
         console.print(f"[red]broker failed:[/red] {exc}")
         return 1
     try:
-        settings = Settings(bootstrap=broker.bootstrap, data_dir=run_dir / "data")
+        web_port = _port_or_free(base.web_port)
+        web_url = f"http://127.0.0.1:{web_port}"
+        settings = Settings(
+            bootstrap=broker.bootstrap,
+            data_dir=run_dir / "data",
+            web_port=web_port,
+            web_base_url=base.web_base_url or web_url,
+        )
         asyncio.run(ensure_topics(settings.bootstrap, settings.topics.specs()))
         console.print(f"[green]broker[/green] {broker.bootstrap} (memory storage)")
         env = settings.as_env()
+        _start_web(settings, env, logs, children, web_url)
         # delivery and its subscriber first, so no alert is fired before anyone listens
         _start_delivery(settings, env, logs, children)
         for name, args, default_port in SERVICES:
@@ -108,6 +117,7 @@ def run_all(samples: list[Path], port: int) -> int:
             console.print(f"ingest watches {', '.join(map(str, samples))}: sample stories flow now")
         elapsed = time.monotonic() - started
         console.print(f"ready in {elapsed:.1f} s — alerts appear below; Ctrl-C stops everything")
+        console.print(f"[bold]story pages: {web_url}/[/bold]")
         while not stop.wait(0.5):
             for child in children:
                 if not child.alive():
@@ -126,6 +136,28 @@ def run_all(samples: list[Path], port: int) -> int:
             child.stop()
         broker.stop()
         console.print("stopped")
+
+
+def _start_web(
+    settings: Settings,
+    env: dict[str, str],
+    logs: Path,
+    children: list[ServiceProcess],
+    url: str,
+) -> None:
+    """The story pages; their read model is a SQLite file in the run's data dir, new each run
+    like the broker's memory storage."""
+    database = settings.data_dir / "web.sqlite3"
+    for stale in (
+        database,
+        database.with_suffix(".sqlite3-wal"),
+        database.with_suffix(".sqlite3-shm"),
+    ):
+        stale.unlink(missing_ok=True)
+    web = ServiceProcess("web", ["web"], env, logs).start()
+    children.append(web)
+    _wait_http(f"{url}/healthz", web)
+    console.print(f"[green]web[/green] pid {web.pid}, story pages {url}/ (metrics {url}/metrics)")
 
 
 def _start_delivery(

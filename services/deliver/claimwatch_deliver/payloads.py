@@ -10,6 +10,7 @@ import json
 from typing import Any, Literal
 
 from claimwatch.display import format_interval
+from claimwatch.links import story_url
 from claimwatch.models import Alert, AlertSide
 
 Format = Literal["standard", "slack"]
@@ -25,8 +26,16 @@ _SEVERITY_EMOJI = {
 }
 
 
-def body_for(alert: Alert, fmt: Format) -> bytes:
-    """The exact bytes to sign and send."""
+def with_story_link(alert: Alert, base_url: str | None) -> Alert:
+    """The alert with ``story_url`` pointing at its story page, when the pages have a URL."""
+    if not base_url:
+        return alert
+    return alert.model_copy(update={"story_url": story_url(base_url, alert.story)})
+
+
+def body_for(alert: Alert, fmt: Format, base_url: str | None = None) -> bytes:
+    """The exact bytes to sign and send; ``base_url`` (the story pages') adds the story link."""
+    alert = with_story_link(alert, base_url)
     if fmt == "slack":
         text: str = json.dumps(slack_payload(alert), ensure_ascii=False)
         return text.encode("utf-8")
@@ -67,6 +76,13 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
             {
                 "type": "section",
                 "text": {"type": "mrkdwn", "text": _cut(_side_text(side), _SECTION_MAX)},
+            }
+        )
+    if alert.story_url:
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"<{alert.story_url}|Open the story>"},
             }
         )
     blocks.append(

@@ -46,6 +46,8 @@ def render_alert(alert: Alert, duplicate_of_version: int | None = None) -> Panel
         parts.append(table)
     if alert.explanation:
         parts.append(Text(alert.explanation, style="italic"))
+    if alert.story_url:
+        parts.append(Text(f"story: {alert.story_url}", style="link " + alert.story_url))
     return Panel(Group(*parts), title=f"alert {alert.id}", title_align="left")
 
 

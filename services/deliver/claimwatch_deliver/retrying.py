@@ -137,7 +137,10 @@ class Deliverer:
                 return None
             attempt += 1
             result = await self.sender.attempt(
-                sub.url, body_for(alert, sub.format), sub.secret, msg_id
+                sub.url,
+                body_for(alert, sub.format, self.settings.web_base_url),
+                sub.secret,
+                msg_id,
             )
             verdict = classify(result)
             delay = (
