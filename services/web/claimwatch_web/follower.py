@@ -7,8 +7,9 @@ new database is rebuilt from the topics, and a restart neither skips nor double-
 fetched batch is decoded, written with its offsets in one transaction (in a worker thread, so
 the pages keep answering), then announced to the live pages.
 
-A record that cannot be decoded goes to the dead-letter topic with its reason and is counted;
-the follower moves on.
+A record that cannot be decoded goes to the dead-letter topic with its reason and is counted
+(the shared dead-letter path); the follower moves on. Catch-up markers that other followers
+write (``claimwatch.follow``) are skipped: they are not data.
 """
 
 from __future__ import annotations
@@ -16,17 +17,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import cast
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from claimwatch.kafka import FETCH_MAX_WAIT_MS, DecodeError, EventProducer, dead_letter_for, decode
+from claimwatch.deadletter import decode_or_dead_letter
+from claimwatch.kafka import FETCH_MAX_WAIT_MS, EventProducer
 from claimwatch.lag import CONSUMER_LAG
 from claimwatch.logging import get_logger
 from claimwatch.metrics import (
     BATCH_SIZE,
     PROCESSING_SECONDS,
-    RECORDS_FAILED,
     RECORDS_IN,
     RECORDS_OUT,
 )
@@ -132,11 +134,10 @@ class TopicFollower:
             short = self.short_names[record.topic]
             RECORDS_IN.labels(STAGE).inc()
             offsets[(record.topic, record.partition)] = record.offset + 1
-            try:
-                model = TOPIC_RECORDS[short]
-                decoded.append(decode(model, record.value, self.settings.max_record_bytes))  # type: ignore[arg-type]
-            except DecodeError as exc:
-                await self.dead_letter(record, exc.reason, exc.detail)
+            model = TOPIC_RECORDS[short]
+            event = await decode_or_dead_letter(self.producer, self.settings, model, record)
+            if event is not None:  # None: another follower's marker, or dead-lettered
+                decoded.append(cast(Record, event))
         stories = await asyncio.to_thread(self.writer.apply, decoded, offsets)
         now_ms = time.time() * 1000
         for record in records:
@@ -149,21 +150,6 @@ class TopicFollower:
         BATCH_SIZE.labels(STAGE).observe(len(records))
         PROCESSING_SECONDS.labels(STAGE).observe(time.perf_counter() - started)
         self.on_change(stories)
-
-    async def dead_letter(
-        self, record: ConsumerRecord[bytes, bytes], reason: str, detail: str
-    ) -> None:
-        RECORDS_FAILED.labels(STAGE, reason).inc()
-        log.warning(
-            "dead_lettered",
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            reason=reason,
-            detail=detail,
-        )
-        dead = dead_letter_for(STAGE, record, reason, detail)
-        await self.producer.dead_letter(self.settings.topics.deadletter, dead)
 
     def _export_lag(self) -> None:
         per_topic: dict[str, int] = dict.fromkeys(self.short_names, 0)
