@@ -139,3 +139,58 @@ def test_a_level_is_not_a_change(nlp: Any) -> None:
     assert [c.value_kind for c in cs] == [ValueKind.LEVEL]
     cs = [c for c in claims(nlp, "The carmaker cut 800 jobs at the plant.") if c.value]
     assert [c.value_kind for c in cs] == [ValueKind.LEVEL]
+
+
+def test_a_rate_is_not_a_total(nlp: Any) -> None:
+    assert (600, 600, "person/day") in values(nlp, "Officials said 600 refugees a day crossed.")
+    assert (18, 18, "USD/hour") in values(nlp, "Porters at the depot earn $18 an hour.")
+    units = {v[2] for v in values(nlp, "About 3,000 refugees crossed a year ago.")}
+    assert units == {"person"}  # "a year ago" is a time, not a period
+
+
+def test_others_are_counted_as_what_came_before(nlp: Any) -> None:
+    got = values(nlp, "Police detained four suspects, and nine others were questioned.")
+    assert (9, 9, "defendant") in got
+
+
+def test_over_before_an_amount_that_qualifies_a_noun_is_a_preposition(nlp: Any) -> None:
+    (v,) = values(nlp, "The airline clashed with pilots over $40 million bonus scheme.")
+    assert v == (40e6, 40e6, "USD")
+    (v,) = values(nlp, "The airline was fined over $40 million.")
+    assert v[0] is not None and v[0] > 40e6 and v[1] is None
+
+
+def test_just_shy_of_is_an_upper_bound(nlp: Any) -> None:
+    (v,) = values(nlp, "The top bid was just shy of $2 million.")
+    assert v[0] is None and v[1] is not None and v[1] < 2e6
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The talks lasted for 14 hours.", (14, 14, "hour")),
+        ("He was sentenced to nine years in prison.", (9, 9, "year")),
+        ("Dockers began a 72-hour strike on Monday.", (72, 72, "hour")),
+    ],
+)
+def test_durations_are_measured_in_their_own_unit(
+    nlp: Any, text: str, expected: tuple[float, float, str]
+) -> None:
+    got = [c for c in claims(nlp, text) if c.value and c.value.unit == expected[2]]
+    assert [(c.value.low, c.value.high, c.value.unit) for c in got if c.value] == [expected]
+    assert all(c.confidence < 0.6 for c in got)  # measured, never paged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ferry sank three days ago.",
+        "Officials reported 40 new cases in the past 24 hours.",
+        "Exports posted their biggest fall in 11 months.",
+        "The 52-year-old was detained at the airport.",
+        "Turnout hit its lowest level in 30 years.",
+    ],
+)
+def test_time_anchors_and_ages_are_not_durations(nlp: Any, text: str) -> None:
+    units = {c.value.unit for c in claims(nlp, text) if c.value}
+    assert not units & {"hour", "day", "week", "month", "year"}

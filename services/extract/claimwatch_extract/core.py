@@ -21,10 +21,11 @@ from claimwatch_extract.attribution import (
     quote_spans,
     resolve_actor,
 )
+from claimwatch_extract.bounds import inherit_conversion_bounds, prepositional_bounds
 from claimwatch_extract.changes import value_kind
 from claimwatch_extract.entities import EntityIndex
 from claimwatch_extract.lexicon import Lexicon
-from claimwatch_extract.measurements import extract_measurement, inherit_conversion_bounds
+from claimwatch_extract.measurements import extract_measurement
 from claimwatch_extract.money import extract_money
 from claimwatch_extract.numbers import NumberMatch, scan_numbers
 from claimwatch_extract.ordinals import extract_ordinals
@@ -91,7 +92,7 @@ class _Builder:
         prev_class: str | None = None
         # token indexes into the doc, not the sentence
         found = [rel.shifted(sent.start) for rel in scan_numbers(words, lex, tags)]
-        matches = inherit_conversion_bounds(found, sent)
+        matches = inherit_conversion_bounds(prepositional_bounds(found, sent, lex), sent)
         for m in matches:
             cash = extract_money(m, sent, lex, matches)
             if cash is not None:

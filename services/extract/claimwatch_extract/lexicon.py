@@ -76,6 +76,8 @@ class Measurements(_Model):
     contexts: dict[str, Context]
     percent_subjects: dict[str, list[str]]
     comparison_markers: list[str]
+    duration_anchors_before: list[str]
+    duration_anchors_after: list[str]
 
 
 class Minor(_Model):
@@ -233,6 +235,7 @@ class Lexicon(_Model):
     frame_default_class: dict[str, str]
     not_counted: list[str]
     label_nouns: list[str]
+    rate_periods: dict[str, str]
     ordinals: Ordinals
     measurements: Measurements
     speech_verbs: list[str]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
@@ -183,29 +183,36 @@ def extract_measurement(
         subj = _nearest(sent, m.num_start, lex.percent_subject, unit_at + used, rivals)
         slot = measurement_slot("percent", subj or "unknown")
         return Measurement(first, low, high, "percent", slot, 0.85 if subj else 0.4)
+    if unit.kind == "duration" and _time_anchor(sent, m, unit_at + used, lex):
+        return None
     ctx = lex.measurements.contexts.get(unit.kind)
     if ctx is None:
         return None
     rivals = _rivals(m, others, sent, lex)
     dim = _nearest(sent, m.num_start, ctx.words, rivals=rivals) or ctx.default
-    return Measurement(first, low, high, unit.unit, measurement_slot(dim), 0.85)
+    # A duration is measured, never paged: "for 10 hours" is seldom the fact a story is about
+    # and outlets round durations freely.
+    conf = DURATION_CONFIDENCE if unit.kind == "duration" else 0.85
+    return Measurement(first, low, high, unit.unit, measurement_slot(dim), conf)
 
 
-def inherit_conversion_bounds(matches: Sequence[NumberMatch], sent: Span) -> list[NumberMatch]:
-    """A conversion in brackets states the same bound as its source: in "more than 100 km
-    (60 miles)" the 60 is "more than 60" too."""
+DURATION_CONFIDENCE = 0.5
+
+
+def _time_anchor(sent: Span, m: NumberMatch, after: int, lex: Lexicon) -> bool:
+    """ "three days ago", "in the past 24 hours", "a 34-year-old", "for the first time in 25
+    years", "the biggest drop in 9 months": a duration that places an event in time or gives
+    an age, not a fact."""
+    meas = lex.measurements
     doc = sent.doc
-    out: list[NumberMatch] = []
-    for m in matches:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and m.op is None
-            and prev.op is not None
-            and m.start > sent.start
-            and doc[m.start - 1].text == "("
-            and 0 <= m.start - 1 - prev.end <= 3
-        ):
-            m = replace(m, op=prev.op)
-        out.append(m)
-    return out
+    before = doc[m.start - 1].lower_ if m.start > sent.start else ""
+    nxt = [t.lower_ for t in doc[after : min(after + 2, sent.end)]]
+    if before == "for":
+        return False  # "deliberated for two days before ...": how long, a fact
+    if before in meas.duration_anchors_before:
+        return True
+    if (nxt[:1] and nxt[0] in meas.duration_anchors_after) or nxt[:2] == ["-", "old"]:
+        return True
+    # "the first time in 25 years", "the biggest drop in 9 months": a record's time span
+    window = doc[max(sent.start, m.start - 5) : m.start]
+    return any(t.lower_ == "time" or t.tag_ in ("JJS", "RBS") for t in window)

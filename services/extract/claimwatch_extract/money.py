@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.numbers import NumberMatch, real_interval, to_interval
+from claimwatch_extract.rates import rate_period
 
 CONNECTORS = frozenset({"or", "to", "and", "-", "–"})
 
@@ -168,7 +169,9 @@ def extract_money(
     low = _scaled(low, factor)
     high = _scaled(high, factor)
     subject = _subject(sent, m, lex)
-    return Money(sent.doc[m.start], low, high, code, subject, 0.85 if subject else 0.5)
+    per = rate_period(sent, m.num_end, lex)
+    unit = f"{code}/{per}" if per is not None else code  # "$15 an hour"
+    return Money(sent.doc[m.start], low, high, unit, subject, 0.85 if subject else 0.5)
 
 
 def _scaled(v: float | None, factor: float) -> float | None:

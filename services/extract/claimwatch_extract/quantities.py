@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.numbers import NumberMatch
+from claimwatch_extract.rates import rate_period
 from claimwatch_extract.slots import match_frame, quantity_slot
 
 SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
@@ -232,6 +233,8 @@ def extract_quantity(
         if nl in lex.source_nouns and noun.head.lemma_.lower() in lex.speech:
             return None
         cls, known = _noun_class(noun, lex)
+        if nl in ("other", "more") and prev_class:
+            cls, known = prev_class, True  # "five terrorists ... and 11 others"
         if nl in lex.frame_nouns:
             cls, known = lex.frame_nouns[nl].cls, True
     else:
@@ -337,4 +340,7 @@ def _make(
     match: NumberMatch, sent: Span, lex: Lexicon, cls: str, frame: str | None, conf: float
 ) -> Quantity:
     low, high = match.interval(lex, counted=True)
+    per = rate_period(sent, match.num_end, lex)
+    if per is not None:  # "8,000 victims a day" is a rate, not a count
+        cls = f"{cls}/{per}"
     return Quantity(sent.doc[match.start], low, high, cls, frame, quantity_slot(cls, frame), conf)
