@@ -39,7 +39,6 @@ clusters the gold has not reviewed are counted apart and scored nowhere.
 from __future__ import annotations
 
 import itertools
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +46,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from rapidfuzz import fuzz
+
+from claimwatch.display import format_interval
+from claimwatch.models import Interval
 
 VALUE_KINDS = ("contradiction", "figure_update")
 GOLD_KIND_OF = {"contradiction": "disagreement", "figure_update": "update"}
@@ -387,20 +389,9 @@ def describe(alert: Mapping[str, Any], cluster: str | None) -> dict[str, Any]:
 
 
 def _fmt(value: Mapping[str, Any]) -> str:
-    low, high, unit = value.get("low"), value.get("high"), value.get("unit", "")
-
-    def num(x: float) -> str:
-        return f"{x:g}"
-
-    if low is not None and high is not None:
-        text = num(low) if math.isclose(low, high) else f"{num(low)}-{num(high)}"
-    elif low is not None:
-        text = f">={num(low)}"
-    elif high is not None:
-        text = f"<={num(high)}"
-    else:
-        text = "any"
-    return f"{text} {unit}".strip()
+    """An alert side's value as alerts word it (``claimwatch.display``)."""
+    low, high, unit = value.get("low"), value.get("high"), str(value.get("unit") or "")
+    return format_interval(Interval(low=low, high=high, unit=unit))
 
 
 def score_alerts(
