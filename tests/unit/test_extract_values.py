@@ -194,3 +194,12 @@ def test_durations_are_measured_in_their_own_unit(
 def test_time_anchors_and_ages_are_not_durations(nlp: Any, text: str) -> None:
     units = {c.value.unit for c in claims(nlp, text) if c.value}
     assert not units & {"hour", "day", "week", "month", "year"}
+
+
+def test_an_increment_is_a_change(nlp: Any) -> None:
+    (c,) = [x for x in claims(nlp, "The banks may need another $90 billion.") if x.value]
+    assert (c.value_kind, c.direction) == (ValueKind.CHANGE, "up")
+
+
+def test_a_compound_noun_is_counted_by_its_head(nlp: Any) -> None:
+    assert (14, 14, "record") in values(nlp, "The swimmer has set 14 world records.")

@@ -56,7 +56,10 @@ def prepositional_bounds(
             ):
                 j += 1  # "over 14 billion dollars settlement": past the unit
             unit = lex.measurements.units.get(doc[m.end].lower_) if m.end < sent.end else None
-            if (j < sent.end and doc[j].tag_ == "NN") or (unit and unit.kind == "duration"):
+            noun = j < sent.end and (
+                doc[j].tag_ == "NN" or (doc[j].tag_ == "NNP" and not doc[j].ent_type_)
+            )  # "over $14 billion settlement" ("Settlement" in a title-case headline)
+            if noun or (unit and unit.kind == "duration"):
                 m = replace(m, start=m.start + 1, op=None)  # "over three years": during
         out.append(m)
     return out

@@ -3,9 +3,10 @@ total it led to (310,000).
 
 Why: comparing a change with a total is a false contradiction ("up 18 sen" vs "RM23.50"), and
 a fact-checker needs to know which one a figure is. A number is a change when it is the
-amount of a move: "by N" after a change word, "up/down N", "a N rise", "a rise of N", or "fell
-N" for a percentage or an amount of money; for counts only when a total follows ("rose 12,000
-to 310,000"), since "cut 500 jobs" is itself the fact. Everything else is a level.
+amount of a move: "by N" after a change word, "up/down N", "a N rise", "a rise of N", an
+increment ("another $215 billion", "a further 300"), or "fell N" for a percentage or an amount
+of money; for counts only when a total follows ("rose 12,000 to 310,000"), since "cut 500
+jobs" is itself the fact. Everything else is a level.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def value_kind(
     """(level or change, direction of the change) of one number phrase."""
     ch = lex.changes
     prev = _left(sent, m.start)
+    if prev is not None and prev.lower_ in ch.increments:
+        return ValueKind.CHANGE, "up"
     if prev is not None and prev.lower_ == "by":
         verb = _left(sent, prev.i)
         direction = _change_word(verb, lex) if verb is not None else None

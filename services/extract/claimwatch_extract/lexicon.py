@@ -130,6 +130,7 @@ class Changes(_Model):
     irregular: dict[str, str]
     nouns_up: list[str]
     nouns_down: list[str]
+    increments: list[str]
 
     def direction(self, lemma: str) -> str | None:
         if lemma in self.up or lemma in self.nouns_up:

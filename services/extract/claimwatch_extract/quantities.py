@@ -162,6 +162,8 @@ def _counted_noun(match: NumberMatch, sent: Span) -> Token | None:
         while head.i < match.num_end and head.head.i != head.i and head.i >= match.num_start:
             head = head.head  # "two dozen countries": "dozen" is part of the number
         if _countable(head) and head.i >= match.num_end and head.i - last.i <= 4:
+            while head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.i > head.i:
+                head = head.head  # "21 world records": the records are counted
             return head
     # misparse ("dozen" as the head noun): the noun right after the number phrase
     if (last.pos_ == "NOUN" and last.head.i == last.i) or last.head.i < match.num_end:
