@@ -14,6 +14,9 @@ compacted topic compaction removes it (a tombstone of a key never used).
 
     follower = TopicFollower(producer, topics.subscriptions, handle, name="subscriptions")
     await follower.start()   # returns once caught up; keeps following in the background
+
+``CatchUp`` is the marker logic alone, for a reader with a loop of its own (the web read
+model resumes from offsets kept in its database and reads five topics).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeAlias
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -45,6 +48,36 @@ def is_marker(key: bytes | None, value: bytes | None) -> bool:
     return value is None and key is not None and key.startswith(MARKER_PREFIX)
 
 
+class CatchUp:
+    """Knows when a reader has read everything written to its partitions before ``send``."""
+
+    def __init__(self, producer: EventProducer) -> None:
+        self.producer = producer
+        self.done = asyncio.Event()
+        self._marker = MARKER_PREFIX + uuid.uuid4().hex.encode()
+        self._waiting: set[tuple[str, int]] = set()
+
+    async def send(self, partitions: Iterable[TopicPartition]) -> None:
+        """Write this reader's marker to each partition (the reader must already be reading
+        them, from wherever it starts)."""
+        targets = [(tp.topic, tp.partition) for tp in partitions]
+        self._waiting = set(targets)
+        if not targets:
+            self.done.set()
+        for topic, partition in targets:
+            await self.producer.send_marker(topic, partition, self._marker)
+
+    def observe(self, record: Record) -> bool:
+        """Whether ``record`` is a marker (anyone's: skip it); notes this reader's own."""
+        if not is_marker(record.key, record.value):
+            return False
+        if record.key == self._marker:
+            self._waiting.discard((record.topic, record.partition))
+            if not self._waiting:
+                self.done.set()
+        return True
+
+
 class TopicFollower:
     """Reads every partition of ``topic`` from the beginning; caught up at its own markers."""
 
@@ -65,10 +98,9 @@ class TopicFollower:
         self.name = name
         self.poll_ms = poll_ms
         self.max_records = max_records
-        self.loaded = asyncio.Event()
+        self._catch_up = CatchUp(producer)
+        self.loaded = self._catch_up.done
         self._options = consumer_options
-        self._marker = MARKER_PREFIX + uuid.uuid4().hex.encode()
-        self._waiting: set[int] = set()
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -86,10 +118,8 @@ class TopicFollower:
         tps = [TopicPartition(self.topic, p) for p in partitions]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
-        self._waiting = set(partitions)
         self._task = asyncio.create_task(self._follow(), name=f"{self.name}-follow")
-        for p in partitions:
-            await self.producer.send_marker(self.topic, p, self._marker)
+        await self._catch_up.send(tps)
         await asyncio.wait_for(self.loaded.wait(), timeout_s)
 
     async def _follow(self) -> None:
@@ -111,11 +141,7 @@ class TopicFollower:
                 await asyncio.sleep(1.0)
 
     async def _apply(self, record: Record) -> None:
-        if is_marker(record.key, record.value):
-            if record.key == self._marker:
-                self._waiting.discard(record.partition)
-                if not self._waiting:
-                    self.loaded.set()
+        if self._catch_up.observe(record):
             return
         try:
             await self.handle(record)

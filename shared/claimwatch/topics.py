@@ -5,8 +5,9 @@ isolate themselves on one broker. Topics are created explicitly at start-up (see
 ``kafka.ensure_topics``) because brokers that auto-create would pick their own partition count,
 which faust tables then reject.
 
-Followed topics (articles, subscriptions, deliveries) also carry catch-up markers: records
-with no value under a ``__sync__:<uuid>`` key (``claimwatch.follow``), which readers skip.
+Followed topics (articles, subscriptions, deliveries, and the five the web read model reads:
+articles, entities, claims, processed, alerts) also carry catch-up markers: records with no
+value under a ``__sync__:<uuid>`` key (``claimwatch.follow``), which every reader skips.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.follow import is_marker
 from claimwatch.kafka import DecodeError, EventProducer, decode, ensure_topics
 from claimwatch.models import Alert, ArticleProcessed, DeadLetter
 from claimwatch.settings import Settings
@@ -195,6 +196,8 @@ async def _collect(
         batches = await consumer.getmany(timeout_ms=500)
         for records in batches.values():
             for record in records:
+                if is_marker(record.key, record.value):
+                    continue  # a follower's catch-up marker (claimwatch.follow), not data
                 try:
                     if record.topic.endswith(".deadletter"):
                         dead = decode(DeadLetter, record.value)

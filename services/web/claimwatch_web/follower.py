@@ -8,8 +8,10 @@ fetched batch is decoded, written with its offsets in one transaction (in a work
 the pages keep answering), then announced to the live pages.
 
 A record that cannot be decoded goes to the dead-letter topic with its reason and is counted
-(the shared dead-letter path); the follower moves on. Catch-up markers that other followers
-write (``claimwatch.follow``) are skipped: they are not data.
+(the shared dead-letter path); the follower moves on. "Caught up" is decided by markers
+(``claimwatch.follow.CatchUp``: this process's marker read back from every partition and the
+batch before it written), never by end offsets, which the embedded broker under-reports;
+other followers' markers are skipped: they are not data.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from claimwatch.deadletter import decode_or_dead_letter
+from claimwatch.follow import CatchUp
 from claimwatch.kafka import FETCH_MAX_WAIT_MS, EventProducer
 from claimwatch.lag import CONSUMER_LAG
 from claimwatch.logging import get_logger
@@ -67,7 +70,8 @@ class TopicFollower:
         )
         self.partitions: list[TopicPartition] = []
         self.positions: dict[TopicPartition, int] = {}
-        self.caught_up_once = asyncio.Event()
+        self.catch_up = CatchUp(producer)
+        self.caught_up_once = self.catch_up.done
         for topic in self.short_names:
             CONSUMER_LAG.labels(self.group, topic)
 
@@ -98,6 +102,7 @@ class TopicFollower:
             partitions=len(self.partitions),
             rebuilding=len(fresh) == len(self.partitions),
         )
+        await self.catch_up.send(self.partitions)
 
     async def stop(self) -> None:
         await self.consumer.stop()
@@ -112,9 +117,8 @@ class TopicFollower:
         return total
 
     def caught_up(self) -> bool:
-        """Every partition fetched at least once and nothing left to read."""
-        known = all(self.consumer.highwater(tp) is not None for tp in self.partitions)
-        return known and self.lag_records() == 0
+        """Everything written before this process started is in the database."""
+        return self.catch_up.done.is_set()
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -123,8 +127,6 @@ class TopicFollower:
             if records:
                 await self.apply(records)
             self._export_lag()
-            if not records and self.caught_up():
-                self.caught_up_once.set()
 
     async def apply(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         started = time.perf_counter()
@@ -139,6 +141,8 @@ class TopicFollower:
             if event is not None:  # None: another follower's marker, or dead-lettered
                 decoded.append(cast(Record, event))
         stories = await asyncio.to_thread(self.writer.apply, decoded, offsets)
+        for record in records:  # after the write: caught up means "in the database"
+            self.catch_up.observe(record)
         now_ms = time.time() * 1000
         for record in records:
             if record.timestamp and record.timestamp > 0:
