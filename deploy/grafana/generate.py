@@ -93,7 +93,32 @@ PIPELINE = (
     Panel(
         "Services up",
         "short",
-        (q('up{job=~"ingest|extract|alert|deliver"}', "{{job}} {{instance}}"),),
+        (q('up{job=~"ingest|extract|alert|deliver|web"}', "{{job}} {{instance}}"),),
+    ),
+    Panel(
+        "Story pages: read model behind the pipeline, p99 by topic",
+        "s",
+        (
+            q(
+                "histogram_quantile(0.99, sum by (le, topic) "
+                "(rate(claimwatch_web_apply_delay_seconds_bucket[5m])))",
+                "{{topic}}",
+            ),
+        ),
+        "From a record's write to its topic to the web read model committing it: how stale "
+        "the story pages are.",
+    ),
+    Panel(
+        "Story pages: render time p95 by page",
+        "s",
+        (
+            q(
+                "histogram_quantile(0.95, sum by (le, page) "
+                "(rate(claimwatch_web_page_seconds_bucket[5m])))",
+                "{{page}}",
+            ),
+        ),
+        "Database queries included (docs/benchmarks.md has the figure for a 200-article story).",
     ),
 )
 

@@ -26,7 +26,9 @@ from deploy_support import (
 
 from claimwatch.settings import Settings
 
-LONG_RUNNING = ("ingest", "extract", "alert", "deliver", "receiver", "prometheus", "grafana")
+LONG_RUNNING = (
+    "ingest", "extract", "alert", "deliver", "web", "postgres", "receiver", "prometheus", "grafana",
+)  # fmt: skip
 METRICS_PORTS = {"ingest": 9101, "extract": 9102, "alert": 9103}  # deliver: its API port
 
 
@@ -102,7 +104,7 @@ def test_claimwatch_services_are_configured_by_environment_only(
     config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     services = claimwatch_services(config)
-    assert {"topics", "ingest", "extract", "alert", "deliver", "receiver"} <= set(services)
+    assert {"topics", "ingest", "extract", "alert", "deliver", "web", "receiver"} <= set(services)
     fields = set(Settings.model_fields)
     for name, svc in services.items():
         assert "env_file" not in svc, name

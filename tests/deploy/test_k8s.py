@@ -24,7 +24,7 @@ from deploy_support import (
 
 from claimwatch.settings import Settings
 
-SERVICES = ("ingest", "extract", "alert", "deliver")
+SERVICES = ("ingest", "extract", "alert", "deliver", "web")
 
 
 def documents() -> list[dict[str, Any]]:
@@ -196,9 +196,8 @@ def test_every_service_metrics_port_is_scraped() -> None:
         target = port["targetPort"]
         number = container_ports[target] if isinstance(target, str) else target
         env = {e["name"]: e["value"] for e in container.get("env", [])}
-        expected = int(
-            env.get("CLAIMWATCH_METRICS_PORT") or config_env()["CLAIMWATCH_DELIVERY_PORT"]
-        )
+        api_port = {"deliver": "CLAIMWATCH_DELIVERY_PORT", "web": "CLAIMWATCH_WEB_PORT"}
+        expected = int(env.get("CLAIMWATCH_METRICS_PORT") or config_env()[api_port.get(name, "-")])
         assert number == expected, name
 
 

@@ -19,6 +19,7 @@ import asyncio
 import json
 import math
 import os
+import re
 import subprocess
 import threading
 import time
@@ -202,6 +203,24 @@ def push_bad_input(ingest_url: str, settings: Settings) -> None:
     asyncio.run(produce_garbage(settings))
 
 
+def read_story_pages(web_url: str, live: Live) -> None:
+    """A reader opens the stories list and every story: the page-time panel has data."""
+
+    def stories() -> list[str]:
+        text = httpx.get(f"{web_url}/", timeout=10, trust_env=False).text
+        return re.findall(r'href="(/stories/[^"]+)"', text)
+
+    wait_until("the story pages list the samples", lambda: len(stories()) >= 2, live, 60)
+    for path in stories():
+        assert httpx.get(web_url + path, timeout=10, trust_env=False).status_code == 200
+    wait_until(
+        "prometheus has page times",
+        lambda: series_seen(live, "claimwatch_web_page_seconds_count > 0"),
+        live,
+        30,
+    )
+
+
 def series_seen(live: Live, expr: str) -> bool:
     return bool(instant(live, expr)["data"]["result"])
 
@@ -283,6 +302,9 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
             },
         )
         live.metrics["ingest"] = [f"127.0.0.1:{ingest_metrics}"]
+        web_port = free_port()  # the story pages, on SQLite in the data dir
+        start("web", commands["web"], {"CLAIMWATCH_WEB_PORT": str(web_port)})
+        live.metrics["web"] = [f"127.0.0.1:{web_port}"]
 
         prom_port = free_port()
         config = prometheus_config(live.metrics, tmp / "prometheus.yml")
@@ -343,6 +365,7 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
                 "claimwatch_webhook_dead_lettered_total",
             ):
                 wait_until(f"prometheus has {expr}", lambda e=expr: series_seen(live, e), live, 30)
+        read_story_pages(f"http://127.0.0.1:{web_port}", live)
         yield live
     finally:
         if prometheus is not None:

@@ -75,6 +75,7 @@ def test_a_token_guards_pages_and_a_login_gives_a_session(tmp_path: Path) -> Non
     bearer = client.get("/", headers={"authorization": "Bearer s3cret-token"})
     assert bearer.status_code == 200
     assert client.get("/healthz").status_code == 200  # probes stay open
+    assert "claimwatch_web_page_seconds" in client.get("/metrics").text
     wrong = client.post("/login", data={"token": "guess", "next": "/"}, follow_redirects=False)
     assert wrong.status_code == 401 and COOKIE not in wrong.cookies
     right = client.post(

@@ -21,7 +21,7 @@ from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from prometheus_client import make_asgi_app
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from sqlalchemy import Engine
 from starlette.responses import StreamingResponse
 
@@ -91,7 +91,6 @@ def create_app(
     app = FastAPI(title="claimwatch web", docs_url=None, redoc_url=None, openapi_url=None)
     templates = make_templates()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.mount("/metrics", make_asgi_app())
 
     def page(name: str, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("live_story", "")
@@ -127,6 +126,10 @@ def create_app(
         finally:
             PAGE_SECONDS.labels(name).observe(time.perf_counter() - started)
             REQUESTS.labels(name, _status_class(status)).inc()
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
