@@ -21,7 +21,7 @@ import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
-from claimwatch.kafka import FETCH_MAX_WAIT_MS, EventProducer
+from claimwatch.kafka import FETCH_MAX_WAIT_MS, EventProducer, request_limit
 from claimwatch.logging import get_logger
 from claimwatch.settings import Settings
 
@@ -191,6 +191,10 @@ def make_app(name: str, settings: Settings, **overrides: Any) -> faust.App:
         "web_enabled": False,
         "web_host": settings.metrics_host,
         "producer_acks": -1,
+        # the record budget, as for every producer (faust's default is 1 MB: an article near
+        # ingest's limit once made extract's output too large and lost it)
+        "producer_max_request_size": request_limit(settings.max_record_bytes),
+        "consumer_max_fetch_size": request_limit(settings.max_record_bytes),
         "processing_guarantee": "at_least_once",
         "broker_commit_every": 50,
         "broker_commit_interval": 1.0,

@@ -19,7 +19,7 @@ from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 from pydantic import ValidationError
 
 from claimwatch.models import Event
-from claimwatch.topics import TopicSpec
+from claimwatch.topics import REQUEST_OVERHEAD_BYTES, Topics, TopicSpec
 
 E = TypeVar("E", bound=Event)
 
@@ -31,6 +31,18 @@ CE_SOURCE_PREFIX = "/claimwatch/"
 # 1,500 ms each hop between stages cost 0.75 s on average (docs/benchmarks.md). 100 ms bounds
 # that, at the price of ~10 empty fetches per second per idle consumer.
 FETCH_MAX_WAIT_MS = 100
+
+
+# One size budget from ingest to every producer (docs/reliability.md, "Sizes"): a record
+# value is at most ``Settings.max_record_bytes``; every producer's ``max_request_size``
+# (aiokafka and faust) and every topic's ``max.message.bytes`` is that plus the request
+# overhead, so a record within the budget is never refused on the way.
+DEFAULT_MAX_RECORD_BYTES = Topics.max_record_bytes
+
+
+def request_limit(max_record_bytes: int) -> int:
+    """Largest produce request / stored message for records of at most ``max_record_bytes``."""
+    return max_record_bytes + REQUEST_OVERHEAD_BYTES
 
 
 class DecodeError(Exception):
@@ -133,7 +145,13 @@ class EventProducer:
     """
 
     def __init__(
-        self, bootstrap: str, service: str, *, idempotent: bool = False, **kwargs: object
+        self,
+        bootstrap: str,
+        service: str,
+        *,
+        idempotent: bool = False,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+        **kwargs: object,
     ) -> None:
         self.service = service
         self.bootstrap = bootstrap
@@ -142,7 +160,7 @@ class EventProducer:
             acks="all",
             enable_idempotence=idempotent,
             linger_ms=5,
-            max_request_size=8 * 1024 * 1024,
+            max_request_size=request_limit(max_record_bytes),
             **kwargs,
         )
         self._raw_send: RawSend = self._aiokafka_send

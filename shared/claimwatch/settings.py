@@ -34,8 +34,11 @@ class Settings(BaseSettings):
     max_record_bytes: int = Field(
         8 * 1024 * 1024,
         gt=0,
-        description="Largest record value a consumer decodes; larger ones are dead-lettered "
-        "as `oversized` (default: the producers' request limit).",
+        description="The record budget: largest record value any claimwatch producer writes "
+        "and any consumer decodes (larger ones are dead-lettered as `oversized`); producers' "
+        "request size and topics' `max.message.bytes` are this plus 64 KiB. Ingest refuses an "
+        "article whose record would exceed it; extract fits an article's claims into an "
+        "eighth of it.",
     )
     producer_idempotence: bool = Field(
         False,
@@ -176,7 +179,10 @@ class Settings(BaseSettings):
     @cached_property
     def topics(self) -> Topics:
         return Topics(
-            prefix=self.topic_prefix, partitions=self.partitions, group_prefix=self.group_prefix
+            prefix=self.topic_prefix,
+            partitions=self.partitions,
+            group_prefix=self.group_prefix,
+            max_record_bytes=self.max_record_bytes,
         )
 
     def as_env(self, **overrides: object) -> dict[str, str]:

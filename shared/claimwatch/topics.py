@@ -23,6 +23,8 @@ class TopicSpec:
 
 
 COMPACT = {"cleanup.policy": "compact"}
+REQUEST_OVERHEAD_BYTES = 64 * 1024
+"""What a produce request adds around a record value (key, headers, batch framing)."""
 
 # faust tables of the alert stage; each is backed by a compacted changelog topic
 ALERT_INDEX_TABLE = "story-index"
@@ -35,6 +37,9 @@ class Topics:
     prefix: str = "claimwatch"
     partitions: int = 4
     group_prefix: str = "claimwatch"
+    max_record_bytes: int = 8 * 1024 * 1024
+    """The record budget (``Settings.max_record_bytes``): every topic stores messages of up to
+    it plus ``REQUEST_OVERHEAD_BYTES`` (Kafka's default ``max.message.bytes`` is 1 MB)."""
 
     @property
     def articles(self) -> str:
@@ -95,27 +100,31 @@ class Topics:
         """faust's changelog name for a table: ``<app id>-<table>-changelog``."""
         return f"{self.app_id(stage)}-{table}-changelog"
 
+    def _sized(self, config: dict[str, str] | None = None) -> dict[str, str]:
+        limit = self.max_record_bytes + REQUEST_OVERHEAD_BYTES
+        return {**(config or {}), "max.message.bytes": str(limit)}
+
     def alert_internal_specs(self) -> list[TopicSpec]:
-        n = self.partitions
+        n, sized = self.partitions, self._sized
         return [
-            TopicSpec(self.alert_index, 1),
-            TopicSpec(self.alert_stories, n),
-            TopicSpec(self.changelog("alert", ALERT_INDEX_TABLE), 1, COMPACT),
-            TopicSpec(self.changelog("alert", ALERT_ARTICLE_TABLE), 1, COMPACT),
-            TopicSpec(self.changelog("alert", ALERT_STATE_TABLE), n, COMPACT),
+            TopicSpec(self.alert_index, 1, sized()),
+            TopicSpec(self.alert_stories, n, sized()),
+            TopicSpec(self.changelog("alert", ALERT_INDEX_TABLE), 1, sized(COMPACT)),
+            TopicSpec(self.changelog("alert", ALERT_ARTICLE_TABLE), 1, sized(COMPACT)),
+            TopicSpec(self.changelog("alert", ALERT_STATE_TABLE), n, sized(COMPACT)),
         ]
 
     def specs(self) -> list[TopicSpec]:
         """Every topic to create before any client touches the broker."""
-        n = self.partitions
+        n, sized = self.partitions, self._sized
         return [
             *self.alert_internal_specs(),
-            TopicSpec(self.articles, n),
-            TopicSpec(self.entities, n),
-            TopicSpec(self.claims, n),
-            TopicSpec(self.alerts, n),
-            TopicSpec(self.processed, n),
-            TopicSpec(self.subscriptions, 1, COMPACT),
-            TopicSpec(self.deliveries, n),
-            TopicSpec(self.deadletter, n),
+            TopicSpec(self.articles, n, sized()),
+            TopicSpec(self.entities, n, sized()),
+            TopicSpec(self.claims, n, sized()),
+            TopicSpec(self.alerts, n, sized()),
+            TopicSpec(self.processed, n, sized()),
+            TopicSpec(self.subscriptions, 1, sized(COMPACT)),
+            TopicSpec(self.deliveries, n, sized()),
+            TopicSpec(self.deadletter, n, sized()),
         ]

@@ -154,7 +154,10 @@ def test_a_kafka_topic_per_topic_with_its_partitions_and_configs(k8s_settings: S
         }
         found[spec["topicName"]] = (spec["partitions"], config)
     assert found == expected
-    assert found[k8s_settings.topics.subscriptions][1] == {"cleanup.policy": "compact"}
+    assert found[k8s_settings.topics.subscriptions][1]["cleanup.policy"] == "compact"
+    # the record budget: Kafka's default max.message.bytes (1 MB) would refuse large articles
+    budget = k8s_settings.max_record_bytes
+    assert all(int(config["max.message.bytes"]) > budget for _, config in found.values())
 
 
 def test_extract_scales_on_its_consumer_lag(k8s_settings: Settings) -> None:

@@ -214,6 +214,8 @@ class Watcher:
     claims: Counter[str] = field(default_factory=Counter)
     markers: Counter[str] = field(default_factory=Counter)
     stories: dict[str, str] = field(default_factory=dict)  # article id -> story of its marker
+    claim_records: dict[str, bytes] = field(default_factory=dict)  # article id -> last value
+    article_records: dict[str, bytes] = field(default_factory=dict)  # article id -> last value
     alerts: list[Alert] = field(default_factory=list)
     dead: list[DeadLetter] = field(default_factory=list)
     articles: Counter[str] = field(default_factory=Counter)
@@ -259,8 +261,10 @@ class Watcher:
     def _count(self, t: Topics, topic: str, key: str, value: bytes | None) -> None:
         if topic == t.articles:
             self.articles[key] += 1
+            self.article_records[key] = value or b""
         elif topic == t.claims:
             self.claims[key] += 1
+            self.claim_records[key] = value or b""
         elif topic == t.alerts:
             self.alerts.append(decode(Alert, value))
         elif topic == t.processed:

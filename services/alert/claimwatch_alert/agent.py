@@ -67,6 +67,10 @@ log = get_logger(__name__)
 FAILED = "alert_error"
 
 
+class StateOverBudget(Exception):
+    """A story's state would not fit one record (``Settings.max_record_bytes``)."""
+
+
 def _table(app: faust.App, name: str, partitions: int) -> Any:
     return app.Table(
         name,
@@ -164,6 +168,13 @@ def build_app(
         new_state, alerts = apply_article(
             state, claims, rules, config, datetime.now(UTC), origin=assigned.origin
         )
+        saved = new_state.model_dump_json().encode() if new_state is not state else None
+        if saved is not None and len(saved) > settings.max_record_bytes:
+            # checked before any alert is sent: the changelog write would be refused later
+            raise StateOverBudget(
+                f"story {assigned.story}: state would be {len(saved)} bytes with this article; "
+                f"the record budget is {settings.max_record_bytes}"
+            )
         futures = [await producer.send(topics.alerts, a.id, a) for a in alerts]
         for future in futures:
             await future
@@ -183,8 +194,8 @@ def build_app(
                 story=alert.story,
                 title=alert.title,
             )
-        if new_state is not state:
-            states[key] = new_state.model_dump_json().encode()
+        if saved is not None:
+            states[key] = saved
             await producer.flush()  # state durable before the marker says "done"
         marker = ArticleProcessed(
             article_id=claims.article_id,

@@ -148,7 +148,10 @@ async def _drive(
         with progress:
             ingest_task = progress.add_task("ingested ", total=len(raws))
             async with EventProducer(
-                settings.bootstrap, "replay", idempotent=settings.producer_idempotence
+                settings.bootstrap,
+                "replay",
+                idempotent=settings.producer_idempotence,
+                max_record_bytes=settings.max_record_bytes,
             ) as producer:
                 publisher = ArticlePublisher(producer, settings)
                 pending: set[str] = set()

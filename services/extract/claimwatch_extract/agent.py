@@ -1,8 +1,9 @@
 """The extract worker: articles in, entities and claims out, in nlp.pipe batches.
 
 A thin adapter: decode (bad records are dead-lettered), call ``extract_batch``, produce,
-count. Every article yields exactly one ClaimsExtracted, even with no claims, so the alert
-stage (and replay) can account for every article.
+count. Every article yields exactly one ClaimsExtracted, even with no claims, or a dead
+letter, so the alert stage (and replay) can account for every article; outputs are fitted to
+the record budget (``budget.py``) so an accepted article is never too large to pass on.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from claimwatch.metrics import (
 )
 from claimwatch.models import Article
 from claimwatch.settings import Settings
+from claimwatch_extract.budget import fit_outputs, output_budget
 from claimwatch_extract.pipeline import extract_batch, load_nlp
 
 STAGE = "extract"
@@ -33,6 +35,7 @@ def build_app(settings: Settings) -> faust.App:
     producer = faust_producer(app, STAGE)
     articles = raw_topic(app, settings.topics.articles)
     topics = settings.topics
+    budget = output_budget(settings.max_record_bytes)
 
     @app.agent(articles, name="extract")
     async def extract(stream: Any) -> None:
@@ -61,7 +64,8 @@ def build_app(settings: Settings) -> faust.App:
             # every send is guarded per article: an output the broker refuses dead-letters
             # that article (and only it), never the whole worker
             sent: list[tuple[Any, list[Any]]] = []
-            for entities, claims in results:
+            for full_entities, full_claims in results:
+                entities, claims = fit_outputs(full_entities, full_claims, budget)
                 message = messages[claims.article_id]
                 async with guard(producer, topics.deadletter, message, FAILED):
                     futures = [

@@ -72,6 +72,7 @@ class _Builder:
         fields.setdefault("actor_id", actor.id if actor else None)
         fields.setdefault("attribution", attribution_of(anchor.idx, speaker, self.spans))
         start, end = evidence_bounds(self.text, sent.start_char, sent.end_char)
+        start, end = evidence_window(self.text, start, end, anchor.idx)
         self.claims.append(
             Claim(
                 id=f"{self.article_id}:{type_.value}:{anchor.idx}",
@@ -237,6 +238,30 @@ def extract_claims(doc: Doc, article_id: str, ents: EntityIndex, lex: Lexicon) -
         b.sentence(sent)
     b.quotes()
     return b.claims
+
+
+EVIDENCE_MAX_CHARS = 1000
+"""Longest evidence kept per claim. A news sentence is far shorter; an unpunctuated run of
+text parsed as one sentence is not, and every claim in it would carry all of it (the output
+then grows with the square of the text: docs/reliability.md, "Sizes")."""
+
+
+def evidence_window(
+    text: str, start: int, end: int, anchor: int, limit: int = EVIDENCE_MAX_CHARS
+) -> tuple[int, int]:
+    """The span itself when at most ``limit`` characters, else a ``limit``-character window of
+    it around ``anchor`` (the claim's word), moved to word boundaries."""
+    if end - start <= limit:
+        return start, end
+    low = max(start, min(anchor - limit // 2, end - limit))
+    high = low + limit
+    if low > start:  # do not start mid-word
+        cut = text.find(" ", low, anchor)
+        low = cut + 1 if cut != -1 else low
+    if high < end:  # nor end mid-word
+        cut = text.rfind(" ", max(anchor, low), high)
+        high = cut if cut != -1 else high
+    return low, high
 
 
 def evidence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -128,7 +128,19 @@ class ArticlePublisher:
     # ----------------------------------------------------------------- pure part
 
     def build(self, raw: RawArticle, kind: SourceKind) -> Article:
-        return build_article(raw, kind, self.settings.ingest_max_bytes, self.settings.date_window)
+        """``build_article`` plus the record budget: an Article record (text, original text,
+        JSON escaping) over ``Settings.max_record_bytes`` is refused here, not by a producer."""
+        limits = self.settings
+        article = build_article(raw, kind, limits.ingest_max_bytes, limits.date_window)
+        size = len(encode(article))
+        if size > self.settings.max_record_bytes:
+            raise RejectedArticle(
+                "too_large",
+                f"the article's record would be {size} bytes; the record budget is "
+                f"{self.settings.max_record_bytes} (CLAIMWATCH_MAX_RECORD_BYTES)",
+                "text",
+            )
+        return article
 
     # ----------------------------------------------------------------- with the broker
 

@@ -179,8 +179,9 @@ def prepare(publisher: ArticlePublisher, item: ArticleIn, where: str) -> Article
             "text" if exc.reason in ("empty_text", "binary", "too_large") else "source"
         )
         at = f"{where}.{field}" if where else field
+        status = 413 if exc.reason == "too_large" else 422
         raise ProblemError(
-            422, exc.reason, f"{at}: {exc.detail}", [ProblemItem(where=at, message=exc.detail)]
+            status, exc.reason, f"{at}: {exc.detail}", [ProblemItem(where=at, message=exc.detail)]
         ) from None
 
 

@@ -51,7 +51,10 @@ class IngestService:
         self.api_port = settings.ingest_port if api_port is None else api_port
         self.api_enabled = api
         self.producer = EventProducer(
-            settings.bootstrap, "ingest", idempotent=settings.producer_idempotence
+            settings.bootstrap,
+            "ingest",
+            idempotent=settings.producer_idempotence,
+            max_record_bytes=settings.max_record_bytes,
         )
         self.index = DuplicateIndex(settings.near_duplicate_threshold)
         self.follower = IndexFollower(settings, self.producer, self.index)
