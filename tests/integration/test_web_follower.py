@@ -110,9 +110,13 @@ async def _scenario(settings: Settings, tmp_path: Path) -> None:
         auto_offset_reset="earliest",
     )
     await consumer.start()
+    letters: list[DeadLetter] = []
     try:
-        batches = await consumer.getmany(timeout_ms=3000)
-        letters = [decode(DeadLetter, r.value) for rs in batches.values() for r in rs]
+        deadline = asyncio.get_running_loop().time() + 30
+        while not any(d.service == "web" for d in letters):
+            assert asyncio.get_running_loop().time() < deadline, letters
+            batches = await consumer.getmany(timeout_ms=500)
+            letters += [decode(DeadLetter, r.value) for rs in batches.values() for r in rs]
     finally:
         await consumer.stop()
     web_letters = [d for d in letters if d.service == "web"]

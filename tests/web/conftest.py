@@ -83,8 +83,10 @@ def web(request: pytest.FixtureRequest, web_servers: dict[str, WebServer]) -> We
     return web_servers[request.param]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API keeps an event loop running in this thread while
+    the browser is open, which would break ``asyncio.run`` in tests collected after these."""
     with Browser.launch() as running:
         yield running
 
