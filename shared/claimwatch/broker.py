@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
+from claimwatch.lifecycle import die_with_parent
+
 
 class BrokerError(RuntimeError):
     pass
@@ -84,7 +86,16 @@ class EmbeddedBroker:
         ]
         log = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
-        self._proc = subprocess.Popen(cmd, stdout=log, stderr=log, env=env)
+        # its own session: a terminal's Ctrl-C reaches the parent only, which stops the
+        # services first and the broker last; and it dies with the parent, however that dies
+        self._proc = subprocess.Popen(
+            cmd,
+            stdout=log,
+            stderr=log,
+            env=env,
+            start_new_session=True,
+            preexec_fn=die_with_parent(),
+        )
         deadline = time.monotonic() + self.ready_timeout_s
         while not _port_open(self.host, self.port):
             if self._proc.poll() is not None:
@@ -97,6 +108,12 @@ class EmbeddedBroker:
                 raise BrokerError(f"embedded broker not ready on {self.bootstrap} in time")
             time.sleep(0.05)
         return self
+
+    def alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def exit_code(self) -> int | None:
+        return self._proc.poll() if self._proc else None
 
     def stop(self, timeout_s: float = 5.0) -> None:
         proc, self._proc = self._proc, None

@@ -73,11 +73,17 @@ def replay(
         "--stories",
         help="Also write one JSON line per article file: path, article_id, story.",
     ),
+    article_timeout: float = typer.Option(
+        300.0,
+        "--article-timeout",
+        help="Report articles still pending as not processed (exit 1) once no article has "
+        "made progress for this many seconds.",
+    ),
 ) -> None:
     """Run ingest -> extract -> alert over files and write every alert as one JSON line."""
     from claimwatch_app.replay import replay_cmd
 
-    raise typer.Exit(replay_cmd(paths, out, bootstrap, timeout, stories))
+    raise typer.Exit(replay_cmd(paths, out, bootstrap, timeout, stories, article_timeout))
 
 
 @app.command()
