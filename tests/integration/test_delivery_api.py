@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -31,10 +32,11 @@ from claimwatch_deliver.client import (
     SubscriptionApiError,
     create_subscription,
     delete_subscription,
+    ensure_subscription,
     wait_ready,
 )
 from claimwatch_deliver.service import serve
-from claimwatch_deliver.signing import new_secret
+from claimwatch_deliver.signing import BadSecret, new_secret, write_new_secret
 
 TOKEN = f"tok-{uuid.uuid4().hex}"
 
@@ -181,6 +183,41 @@ def test_unusable_secret_is_422_and_not_echoed(api: RunningService, secret: str)
         assert secret not in resp.text
     listed = httpx.get(f"{api.url}/subscriptions", headers=auth()).json()
     assert "https://hooks.example.org/bad-secret" not in [s["url"] for s in listed]
+
+
+def test_ensure_subscription_uses_the_receivers_secret_file_and_is_idempotent(
+    api: RunningService, tmp_path: Path
+) -> None:
+    """`claimwatch subscribe`: the subscription gets the secret the receiver wrote (0600); a
+    rerun changes nothing; a receiver with a new secret (its volume recreated) gets a new
+    subscription and the stale one is deleted, so exactly one subscription of the URL remains."""
+    url = "https://hooks.example.org/demo-receiver"
+    secret_file = tmp_path / "webhook" / "secret"
+
+    def of_url() -> list[str]:
+        listed = httpx.get(f"{api.url}/subscriptions", headers=auth()).json()
+        return [s["id"] for s in listed if s["url"] == url]
+
+    with pytest.raises(FileNotFoundError):
+        ensure_subscription(api.url, TOKEN, url, secret_file)  # no receiver secret yet
+    secret = write_new_secret(secret_file)
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        write_new_secret(secret_file)  # a receiver never overwrites its secret
+    first, created = ensure_subscription(api.url, TOKEN, url, secret_file)
+    assert created and of_url() == [first]
+    records = [kv for kv in asyncio.run(compacted_values(api.settings)) if kv[0] == first]
+    assert Subscription.model_validate_json(records[-1][1] or b"").secret == secret
+    assert ensure_subscription(api.url, TOKEN, url, secret_file) == (first, False)
+    for path in secret_file.parent.iterdir():  # the receiver's volume is recreated
+        path.unlink()
+    write_new_secret(secret_file)
+    second, created = ensure_subscription(api.url, TOKEN, url, secret_file)
+    assert created and second != first and of_url() == [second]
+    secret_file.write_text("whsec_short", encoding="utf-8")
+    with pytest.raises(BadSecret):
+        ensure_subscription(api.url, TOKEN, url, secret_file)
+    assert of_url() == [second]
 
 
 def test_slack_format_and_filters_accepted(api: RunningService) -> None:

@@ -16,6 +16,7 @@ from claimwatch.kafka import decode, headers_dict
 from claimwatch.models import Article, DuplicateKind, SourceKind
 from claimwatch.settings import Settings
 from claimwatch_ingest.files import read_article_file
+from claimwatch_ingest.push_client import PushError, push_paths
 from claimwatch_ingest.service import IngestService
 
 SYNDICATION = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "syndication"
@@ -217,3 +218,25 @@ async def test_bad_inputs_get_a_clear_4xx_are_counted_and_lose_nothing(settings:
             assert (await client.get("/readyz")).status_code == 200
     articles = await read_articles(settings, expect=1)
     assert [a.source for a in articles] == ["eurowire"]
+
+
+async def test_push_client_sends_folders_retries_a_starting_api_and_names_a_refused_file(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """`claimwatch push`: every file under a folder, in name order, as the folder watcher reads
+    it; a second push is idempotent; nothing listening yet is retried until the deadline."""
+    async with IngestService(settings, api_port=0) as service:
+        base = f"http://127.0.0.1:{service.api_port}"
+        first = await asyncio.to_thread(push_paths, base, None, [SYNDICATION])
+        again = await asyncio.to_thread(push_paths, base, None, [SYNDICATION])
+        bad = tmp_path / "empty.md"
+        bad.write_text("---\nsource: nowhere\n---\n", encoding="utf-8")
+        with pytest.raises(PushError, match=r"empty\.md: HTTP 422"):
+            await asyncio.to_thread(push_paths, base, None, [bad])
+    files = sorted(p for p in SYNDICATION.iterdir() if p.suffix == ".md")
+    assert [p.path for p in first] == files
+    assert {p.status for p in first} <= {"accepted", "duplicate"}
+    assert [p.status for p in again] == ["already_accepted"] * len(files)
+    assert [p.article_id for p in again] == [p.article_id for p in first]
+    with pytest.raises(PushError, match="not available after 1 s"):
+        await asyncio.to_thread(push_paths, base, None, [files[0]], 1.0)  # nobody listens now

@@ -1,4 +1,4 @@
-"""``claimwatch deliver`` and ``claimwatch receive``."""
+"""``claimwatch deliver``, ``claimwatch receive`` and ``claimwatch subscribe``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import typer
 def register(app: typer.Typer) -> None:
     app.command()(deliver)
     app.command()(receive)
+    app.command()(subscribe)
 
 
 def deliver(
@@ -38,12 +39,23 @@ def receive(
         None, help="The subscription's whsec_... secret (prefer --secret-file: argv is visible)."
     ),
     secret_file: Path | None = typer.Option(None, help="File holding the whsec_... secret."),
+    create_secret: bool = typer.Option(
+        False, help="Write a new secret to --secret-file when it does not exist (mode 0600)."
+    ),
     out: Path | None = typer.Option(None, help="Also append each accepted body as a JSON line."),
 ) -> None:
-    """Receive claimwatch webhooks locally: verify signatures, print alerts, skip duplicates."""
+    """Receive claimwatch webhooks locally: verify signatures, print alerts, skip duplicates.
+
+    With --create-secret the receiver makes its own secret, as a receiver's owner would, and
+    `claimwatch subscribe --secret-file` hands the same file to the subscription.
+    """
     from claimwatch.serving import install_stop_handlers, make_server, serve_until
     from claimwatch_deliver.receiver import create_receiver
+    from claimwatch_deliver.signing import write_new_secret
 
+    if create_secret and secret_file is not None and not secret_file.exists():
+        write_new_secret(secret_file)
+        typer.echo(f"wrote a new webhook secret to {secret_file}", err=True)
     if secret_file is not None:
         secret = secret_file.read_text(encoding="utf-8").strip()
     if not secret:
@@ -60,3 +72,37 @@ def receive(
         await serve_until(make_server(app, host, port), stop)
 
     asyncio.run(main())
+
+
+def subscribe(
+    url: str = typer.Argument(..., help="The receiver's URL (deliver POSTs alerts there)."),
+    secret_file: Path = typer.Option(
+        ..., help="File with the receiver's whsec_ secret (see `receive --create-secret`)."
+    ),
+    api: str | None = typer.Option(
+        None, help="Subscriptions API base URL (default http://127.0.0.1:<delivery_port>)."
+    ),
+    format: str = typer.Option("standard", help="standard (signed JSON) or slack."),
+    wait: float = typer.Option(120.0, help="Seconds to wait for the API to be ready."),
+) -> None:
+    """Subscribe a receiver with the secret it holds (idempotent; bearer CLAIMWATCH_API_TOKEN).
+
+    The receiver reads the same --secret-file (`claimwatch receive --secret-file`), so both
+    sides agree without the secret ever being printed. The subscription id is remembered in
+    <secret-file>.subscription, which makes a rerun a no-op.
+    """
+    from claimwatch.settings import Settings
+    from claimwatch_deliver.client import SubscriptionApiError, ensure_subscription, wait_ready
+    from claimwatch_deliver.signing import BadSecret
+
+    settings = Settings()
+    base = api or f"http://127.0.0.1:{settings.delivery_port}"
+    try:
+        wait_ready(base, timeout_s=wait)
+        sub_id, created = ensure_subscription(
+            base, settings.api_token.get_secret_value(), url, secret_file, format=format
+        )
+    except (SubscriptionApiError, BadSecret, OSError) as exc:
+        typer.echo(f"subscribe failed: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{'subscribed' if created else 'already subscribed'}\t{sub_id}\t{url}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from claimwatch.models import SubscriptionFilters
+from claimwatch_deliver.signing import check_secret
 
 
 class SubscriptionApiError(RuntimeError):
@@ -48,6 +50,45 @@ def create_subscription(
         raise SubscriptionApiError(f"create failed: HTTP {resp.status_code}: {resp.text[:300]}")
     data = resp.json()
     return str(data["id"]), str(data["secret"])
+
+
+def list_subscriptions(api_url: str, token: str, timeout_s: float = 10.0) -> list[dict[str, Any]]:
+    """Every subscription as the API shows it (never with a secret)."""
+    resp = httpx.get(
+        f"{api_url.rstrip('/')}/subscriptions",
+        headers=_headers(token),
+        timeout=timeout_s,
+        trust_env=False,
+    )
+    if resp.status_code != 200:
+        raise SubscriptionApiError(f"list failed: HTTP {resp.status_code}: {resp.text[:300]}")
+    data = resp.json()
+    assert isinstance(data, list)
+    return data
+
+
+def ensure_subscription(
+    api_url: str, token: str, target_url: str, secret_file: Path, *, format: str = "standard"
+) -> tuple[str, bool]:
+    """Subscribe ``target_url`` with the secret its receiver holds in ``secret_file``.
+
+    Returns ``(subscription id, created)``. For a receiver deployed with its subscription (the
+    compose demo): the id is remembered next to the secret (``<secret_file>.subscription``), so
+    a rerun finds it and does nothing. Without that note (first run, or the receiver's volume
+    was recreated with a new secret) the URL's other subscriptions are deleted, since nobody
+    holds their secret any more, and a new one is created.
+    """
+    secret = check_secret(secret_file.read_text(encoding="utf-8").strip())
+    note = secret_file.with_name(secret_file.name + ".subscription")
+    same_url = [s for s in list_subscriptions(api_url, token) if s["url"] == target_url]
+    remembered = note.read_text(encoding="utf-8").strip() if note.exists() else None
+    if any(s["id"] == remembered and not s["disabled"] for s in same_url):
+        return str(remembered), False
+    for old in same_url:
+        delete_subscription(api_url, token, str(old["id"]))
+    sub_id, _ = create_subscription(api_url, token, target_url, format=format, secret=secret)
+    note.write_text(sub_id, encoding="utf-8")
+    return sub_id, True
 
 
 def delete_subscription(

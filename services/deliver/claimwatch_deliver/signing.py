@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
 from datetime import UTC, datetime
+from pathlib import Path
 
 from standardwebhooks.webhooks import Webhook
 
@@ -28,6 +30,16 @@ class BadSecret(ValueError):
 def new_secret() -> str:
     """A fresh ``whsec_<base64>`` signing secret (256 random bits)."""
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
+def write_new_secret(path: Path) -> str:
+    """Write a new secret to ``path`` (mode 0600; an existing file is an error) and return it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = new_secret()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secret)
+    return secret
 
 
 def check_secret(secret: str) -> str:

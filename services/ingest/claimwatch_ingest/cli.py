@@ -70,5 +70,34 @@ async def _run(
         log.info("ingest_stopping")
 
 
+def push(
+    paths: list[Path] = typer.Argument(..., help="Article files or folders (recursively)."),
+    api: str | None = typer.Option(
+        None, help="Push API base URL (default http://127.0.0.1:<CLAIMWATCH_INGEST_PORT>)."
+    ),
+    wait: float = typer.Option(
+        120.0, help="Seconds to keep retrying while the API starts (refused, 503, 429)."
+    ),
+) -> None:
+    """Push article files to a running ingest's API (bearer CLAIMWATCH_INGEST_TOKEN)."""
+    from claimwatch.settings import Settings
+    from claimwatch_ingest.files import ArticleSourceError
+    from claimwatch_ingest.push_client import PushError, push_paths
+
+    settings = Settings()
+    token = settings.ingest_token.get_secret_value() if settings.ingest_token else None
+    try:
+        pushed = push_paths(
+            api or f"http://127.0.0.1:{settings.ingest_port}", token, paths, wait_s=wait
+        )
+    except (PushError, ArticleSourceError) as exc:
+        typer.echo(f"push failed: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for item in pushed:
+        typer.echo(f"{item.status}\t{item.article_id}\t{item.path}")
+    typer.echo(f"pushed {len(pushed)} article(s)", err=True)
+
+
 def register(app: typer.Typer) -> None:
     app.command(name="ingest")(ingest)
+    app.command(name="push")(push)
