@@ -23,6 +23,7 @@ DEPLOY = REPO / "deploy"
 COMPOSE_FILE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "Dockerfile"
 PROMETHEUS_DIR = DEPLOY / "prometheus"
+ALERTMANAGER_DIR = DEPLOY / "alertmanager"
 GRAFANA_DIR = DEPLOY / "grafana"
 K8S_DIR = DEPLOY / "k8s"
 VENV_BIN = Path(sys.executable).parent
@@ -51,9 +52,18 @@ def compose_config() -> dict[str, Any]:
     return copy.deepcopy(_compose_config())
 
 
+COMPOSE_PROFILES = ("demo",)  # rendered with every profile, so each service is checked
+
+
+def compose_command(*args: str) -> list[str]:
+    """``docker-compose`` with every profile enabled, on the repo's compose file."""
+    profiles = [part for name in COMPOSE_PROFILES for part in ("--profile", name)]
+    return [tool("docker-compose"), *profiles, "-f", str(COMPOSE_FILE), *args]
+
+
 @functools.cache
 def _compose_config() -> dict[str, Any]:
-    result = run([tool("docker-compose"), "-f", str(COMPOSE_FILE), "config"], cwd=REPO)
+    result = run(compose_command("config"), cwd=REPO)
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
     assert isinstance(config, dict)
@@ -146,6 +156,33 @@ def mounts(service: dict[str, Any]) -> list[Mount]:
         source, target = str(entry).split(":")[:2]
         kind = "bind" if source.startswith(("/", ".", "~")) else "volume"
         result.append(Mount(kind, source, target))
+    return result
+
+
+@dataclass(frozen=True)
+class Port:
+    host_ip: str  # "" when published on every address
+    published: int
+    target: int
+
+
+def published_ports(service: dict[str, Any]) -> list[Port]:
+    """A service's published ports, from either syntax (docker-compose v1 prints the short one:
+    ``[HOST_IP:]PUBLISHED:TARGET[/PROTO]``)."""
+    result = []
+    for entry in service.get("ports", []):
+        if isinstance(entry, dict):
+            result.append(
+                Port(
+                    str(entry.get("host_ip", "")),
+                    int(entry.get("published", 0)),
+                    int(entry["target"]),
+                )
+            )
+            continue
+        parts = str(entry).split("/")[0].split(":")
+        host_ip = parts[0] if len(parts) == 3 else ""
+        result.append(Port(host_ip, int(parts[-2]) if len(parts) > 1 else 0, int(parts[-1])))
     return result
 
 

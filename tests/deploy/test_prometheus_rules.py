@@ -84,13 +84,19 @@ def test_unit_tests_fail_without_the_rule(alert: str, tmp_path: Path) -> None:
     assert alert in result.stdout + result.stderr
 
 
+RUNBOOK_BASE = "https://github.com/claimwatch/claimwatch/blob/main/docs/deploy.md#"
+
+
 def test_every_alert_has_runbook_and_docs_section() -> None:
+    """runbook_url is absolute (it is opened from Alertmanager, a chat message, a pager) and
+    lands on the alert's own section of docs/deploy.md."""
     docs = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8").lower()
     for rule in rules("alert"):
         notes = rule.get("annotations", {})
         for key in ("summary", "description", "runbook", "runbook_url"):
             assert notes.get(key, "").strip(), f"{rule['alert']}: no {key} annotation"
         assert rule["labels"]["severity"] in {"critical", "warning"}
+        assert notes["runbook_url"].startswith(RUNBOOK_BASE), notes["runbook_url"]
         anchor = notes["runbook_url"].split("#", 1)[1]
         assert anchor == rule["alert"].lower()
         assert re.search(rf"^#+ .*{anchor}", docs, re.MULTILINE), f"docs/deploy.md lacks {anchor}"
@@ -143,3 +149,31 @@ def test_promtool_check_metrics_is_real_and_strict() -> None:
     result = run([tool("promtool"), "check", "metrics"], input=bad)
     assert result.returncode != 0
     assert "_total" in result.stdout + result.stderr
+
+
+WINDOW = re.compile(r"\[(\d+[smh])\]|:rate(\d+[smh])\b|_(\d+[smh])\b")
+
+
+def test_rates_an_alert_compares_share_one_window() -> None:
+    """A 5-minute rate divided by a 1-minute one swings with the traffic's shape, not with the
+    failure ratio; every alert reads its rates over one window (recording rules resolved)."""
+    recorded = {r["record"]: r["expr"] for r in rules("record")}
+    for rule in rules("alert"):
+        expr = rule["expr"]
+        for name, definition in recorded.items():
+            expr = expr.replace(name, f"({definition})")
+        windows = {next(w for w in m.groups() if w) for m in WINDOW.finditer(expr)}
+        assert len(windows) <= 1, f"{rule['alert']} mixes windows {sorted(windows)}"
+
+
+def test_every_scraped_service_has_a_missing_target_rule() -> None:
+    """With dns_sd a stopped container's target vanishes and `up` is absent, not 0."""
+    jobs = {
+        job["job_name"]
+        for job in load(PROMETHEUS_DIR / "prometheus.yml")["scrape_configs"]
+        if job["job_name"] != "prometheus"
+    }
+    [missing] = [r for r in rules("alert") if r["alert"] == "ClaimwatchServiceMissing"]
+    assert set(re.findall(r'absent\(up\{job="([a-z]+)"\}\)', missing["expr"])) == jobs
+    [down] = [r for r in rules("alert") if r["alert"] == "ClaimwatchServiceDown"]
+    assert set(re.search(r'job=~"([^"]+)"', down["expr"])[1].split("|")) == jobs  # type: ignore[index]
