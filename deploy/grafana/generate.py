@@ -1,7 +1,10 @@
 """Writes the Grafana dashboards in deploy/grafana/dashboards/ from the panel lists below.
 
 Why generated: three dashboards share one layout, datasource and style; a short list of
-(title, unit, queries) per panel is easier to review than 1,000 lines of Grafana JSON. Run
+(title, unit, queries) per panel is easier to review than 1,000 lines of Grafana JSON. Every
+dashboard has a datasource variable and job and instance filters that every query applies;
+counters are shown as rates (or increases over a stated window), with units that say what is
+counted. Run
 ``python deploy/grafana/generate.py`` after editing; a test fails when the JSON drifts, and
 another runs every query against a real Prometheus scraping a running pipeline.
 """
@@ -12,8 +15,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-DATASOURCE = {"type": "prometheus", "uid": "claimwatch-prometheus"}
+DATASOURCE_VAR = "datasource"
+DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
+PROVISIONED_UID = "claimwatch-prometheus"  # the variable's default: the provisioned datasource
 OUT = Path(__file__).resolve().parent / "dashboards"
+SERVICE_JOBS = "ingest|extract|alert|deliver|web"
+# Every claimwatch series is filtered by the dashboard's job and instance variables.
+SEL = 'job=~"$job", instance=~"$instance"'
+RATE = "$__rate_interval"
 
 
 @dataclass(frozen=True)
@@ -35,89 +44,104 @@ def q(expr: str, legend: str) -> Query:
     return Query(expr, legend)
 
 
+def per_second(metric: str, by: str, extra: str = "") -> str:
+    """A counter as a rate per second, summed by ``by``, for the selected jobs and instances."""
+    return f"sum by ({by}) (rate({metric}{{{SEL}{extra}}}[{RATE}]))"
+
+
+def quantile(phi: float, metric: str, by: str) -> str:
+    by_le = f"{by}, le" if by else "le"
+    return f"histogram_quantile({phi}, sum by ({by_le}) (rate({metric}_bucket{{{SEL}}}[{RATE}])))"
+
+
+def concrete(expr: str, job: str = ".*", instance: str = ".*", rate_interval: str = "1m") -> str:
+    """``expr`` with the dashboard variables replaced as Grafana does for "All" (what the
+    tests and the PNG renderer send to Prometheus, which knows no Grafana variables)."""
+    return (
+        expr.replace("$__rate_interval", rate_interval)
+        .replace("$instance", instance)
+        .replace("$job", job)
+    )
+
+
 PIPELINE = (
     Panel(
         "Records read per second, by stage",
-        "reqps",
-        (q("claimwatch:records_in:rate1m", "{{stage}}"),),
+        "suffix:records/s",
+        (q(per_second("claimwatch_records_in_total", "stage"), "{{stage}}"),),
         "Flat for one stage while its upstream produces: that stage is stalled.",
     ),
     Panel(
         "Records produced per second, by stage",
-        "reqps",
-        (q("claimwatch:records_out:rate1m", "{{stage}}"),),
+        "suffix:records/s",
+        (q(per_second("claimwatch_records_out_total", "stage"), "{{stage}}"),),
     ),
     Panel(
         "Failures per second, by stage and reason",
-        "reqps",
-        (q("claimwatch:records_failed:rate5m", "{{stage}} {{reason}}"),),
+        "suffix:records/s",
+        (
+            q(
+                per_second("claimwatch_records_failed_total", "stage, reason"),
+                "{{stage}} {{reason}}",
+            ),
+        ),
         "Bad input is dead-lettered with the same reason; read the dead-letter topic.",
     ),
     Panel(
-        "Consumer lag (records)",
-        "short",
-        (q("claimwatch:consumer_lag:max", "{{group}} {{topic}}"),),
+        "Consumer lag",
+        "suffix:records",
+        (q(f"max by (group, topic) (claimwatch_consumer_lag{{{SEL}}})", "{{group}} {{topic}}"),),
         "Growing: the group cannot keep up. Extract scales on this (KEDA) on Kubernetes.",
     ),
     Panel(
         "End-to-end latency, ingest to alert",
         "s",
         (
-            q("claimwatch:end_to_end_seconds:p50_5m", "p50 {{kind}}"),
-            q("claimwatch:end_to_end_seconds:p99_5m", "p99 {{kind}}"),
+            q(quantile(0.5, "claimwatch_end_to_end_seconds", "kind"), "p50 {{kind}}"),
+            q(quantile(0.99, "claimwatch_end_to_end_seconds", "kind"), "p99 {{kind}}"),
         ),
         "Target: p99 under 10 s (alert ClaimwatchEndToEndLatencyHigh).",
     ),
     Panel(
         "Processing time per batch, p99 by stage",
         "s",
-        (q("claimwatch:processing_seconds:p99_5m", "{{stage}}"),),
+        (q(quantile(0.99, "claimwatch_processing_seconds", "stage"), "{{stage}}"),),
     ),
     Panel(
-        "Articles by outcome (per second)",
-        "reqps",
-        (q("sum by (outcome) (rate(claimwatch_ingest_articles_total[5m]))", "{{outcome}}"),),
+        "Articles per second, by outcome",
+        "suffix:articles/s",
+        (q(per_second("claimwatch_ingest_articles_total", "outcome"), "{{outcome}}"),),
         "new: produced; duplicate: a copy of another outlet's article; seen: re-sent; "
         "rejected: bad input.",
     ),
     Panel(
-        "Dead-lettered records (last 15 min), by service and reason",
-        "short",
+        "Records dead-lettered per second, by service and reason",
+        "suffix:records/s",
         (
             q(
-                "sum by (service, reason) (increase(claimwatch_deadlettered_total[15m]))",
+                per_second("claimwatch_deadlettered_total", "service, reason"),
                 "{{service}} {{reason}}",
             ),
         ),
     ),
     Panel(
-        "Services up",
+        "Targets up",
         "short",
-        (q('up{job=~"ingest|extract|alert|deliver|web"}', "{{job}} {{instance}}"),),
+        (q(f"up{{{SEL}}}", "{{job}} {{instance}}"),),
+        "1 scraped, 0 down. A target that vanished from service discovery is not drawn at all: "
+        "ClaimwatchServiceMissing fires for it.",
     ),
     Panel(
         "Story pages: read model behind the pipeline, p99 by topic",
         "s",
-        (
-            q(
-                "histogram_quantile(0.99, sum by (le, topic) "
-                "(rate(claimwatch_web_apply_delay_seconds_bucket[5m])))",
-                "{{topic}}",
-            ),
-        ),
+        (q(quantile(0.99, "claimwatch_web_apply_delay_seconds", "topic"), "{{topic}}"),),
         "From a record's write to its topic to the web read model committing it: how stale "
         "the story pages are.",
     ),
     Panel(
         "Story pages: render time p95 by page",
         "s",
-        (
-            q(
-                "histogram_quantile(0.95, sum by (le, page) "
-                "(rate(claimwatch_web_page_seconds_bucket[5m])))",
-                "{{page}}",
-            ),
-        ),
+        (q(quantile(0.95, "claimwatch_web_page_seconds", "page"), "{{page}}"),),
         "Database queries included (docs/benchmarks.md has the figure for a 200-article story).",
     ),
 )
@@ -125,22 +149,27 @@ PIPELINE = (
 ALERTS = (
     Panel(
         "Alerts fired per second, by kind and rule",
-        "reqps",
-        (q("claimwatch:alerts_fired:rate5m > 0", "{{kind}} {{rule}}"),),
+        "suffix:alerts/s",
+        (q(per_second("claimwatch_alerts_fired_total", "kind, rule"), "{{kind}} {{rule}}"),),
         "Every new alert or new version of one (grouped per story and rule).",
     ),
     Panel(
-        "Alerts fired (total), by kind",
-        "short",
-        (q("sum by (kind) (claimwatch_alerts_fired_total)", "{{kind}}"),),
+        "Alerts fired in the last hour, by kind",
+        "suffix:alerts",
+        (
+            q(
+                f"sum by (kind) (increase(claimwatch_alerts_fired_total{{{SEL}}}[1h]))",
+                "{{kind}}",
+            ),
+        ),
     ),
     Panel(
         "Independent sources per alert (mean), by kind",
-        "short",
+        "suffix:sources",
         (
             q(
-                "sum by (kind) (rate(claimwatch_alert_sources_sum[5m]))"
-                " / sum by (kind) (rate(claimwatch_alert_sources_count[5m]))",
+                f"sum by (kind) (rate(claimwatch_alert_sources_sum{{{SEL}}}[{RATE}]))"
+                f" / sum by (kind) (rate(claimwatch_alert_sources_count{{{SEL}}}[{RATE}]))",
                 "{{kind}}",
             ),
         ),
@@ -148,68 +177,62 @@ ALERTS = (
     ),
     Panel(
         "Independent sources per alert, p90 by kind",
-        "short",
-        (
-            q(
-                "histogram_quantile(0.9, sum by (kind, le)"
-                " (rate(claimwatch_alert_sources_bucket[5m])))",
-                "{{kind}}",
-            ),
-        ),
+        "suffix:sources",
+        (q(quantile(0.9, "claimwatch_alert_sources", "kind"), "{{kind}}"),),
     ),
     Panel(
         "End-to-end latency p99, by alert kind",
         "s",
-        (q("claimwatch:end_to_end_seconds:p99_5m", "{{kind}}"),),
+        (q(quantile(0.99, "claimwatch_end_to_end_seconds", "kind"), "{{kind}}"),),
     ),
     Panel(
         "Stories active",
-        "short",
-        (q("sum(claimwatch_stories_active)", "stories"),),
+        "suffix:stories",
+        (q(f"sum(claimwatch_stories_active{{{SEL}}})", "stories"),),
     ),
 )
 
 DELIVERIES = (
     Panel(
         "Webhook attempts per second, by outcome",
-        "reqps",
-        (q("claimwatch:webhook_deliveries:rate5m", "{{outcome}}"),),
+        "suffix:attempts/s",
+        (q(per_second("claimwatch_webhook_deliveries_total", "outcome"), "{{outcome}}"),),
         "retry/dead_lettered/refused rising: receivers are failing (see the deliveries topic).",
     ),
     Panel(
         "Retries pending",
-        "short",
-        (q("sum(claimwatch_webhook_retries_pending)", "pending"),),
+        "suffix:deliveries",
+        (q(f"sum(claimwatch_webhook_retries_pending{{{SEL}}})", "pending"),),
         "Growing: a receiver is down or slow.",
     ),
     Panel(
-        "Deliveries dead-lettered (last 15 min), by reason",
-        "short",
-        (
-            q(
-                "sum by (reason) (increase(claimwatch_webhook_dead_lettered_total[15m]))",
-                "{{reason}}",
-            ),
-        ),
+        "Deliveries dead-lettered per second, by reason",
+        "suffix:deliveries/s",
+        (q(per_second("claimwatch_webhook_dead_lettered_total", "reason"), "{{reason}}"),),
         "A subscriber missed these alerts; they are on the dead-letter topic.",
     ),
     Panel(
         "Attempt latency",
         "s",
         (
-            q("claimwatch:webhook_attempt_seconds:p50_5m", "p50"),
-            q("claimwatch:webhook_attempt_seconds:p99_5m", "p99"),
+            q(quantile(0.5, "claimwatch_webhook_attempt_seconds", ""), "p50"),
+            q(quantile(0.99, "claimwatch_webhook_attempt_seconds", ""), "p99"),
         ),
     ),
     Panel(
         "Subscriptions, by state",
-        "short",
-        (q("sum by (state) (claimwatch_webhook_subscriptions)", "{{state}}"),),
+        "suffix:subscriptions",
+        (q(f"sum by (state) (claimwatch_webhook_subscriptions{{{SEL}}})", "{{state}}"),),
     ),
     Panel(
-        "Subscriptions disabled (410 Gone), last hour",
-        "short",
-        (q("sum(increase(claimwatch_webhook_subscriptions_disabled_total[1h]))", "disabled"),),
+        "Subscriptions disabled (410 Gone) in the last hour",
+        "suffix:subscriptions",
+        (
+            q(
+                f"sum(increase(claimwatch_webhook_subscriptions_disabled_total{{{SEL}}}[1h]))",
+                "disabled",
+            ),
+        ),
     ),
 )
 
@@ -218,6 +241,41 @@ DASHBOARDS = {
     "claimwatch-alerts": ("claimwatch: alerts", ALERTS),
     "claimwatch-deliveries": ("claimwatch: webhook deliveries", DELIVERIES),
 }
+
+
+def templating() -> dict[str, object]:
+    """The datasource, job and instance variables every dashboard has."""
+
+    def label_values(name: str, query: str) -> dict[str, object]:
+        return {
+            "name": name,
+            "label": name,
+            "type": "query",
+            "datasource": DATASOURCE,
+            "query": {"query": query, "refId": f"{name}-values"},
+            "definition": query,
+            "refresh": 2,  # on time range change: scaled replicas appear
+            "multi": True,
+            "includeAll": True,
+            "allValue": ".*",
+            "current": {"selected": True, "text": ["All"], "value": ["$__all"]},
+            "sort": 1,
+        }
+
+    return {
+        "list": [
+            {
+                "name": DATASOURCE_VAR,
+                "label": "Prometheus",
+                "type": "datasource",
+                "query": "prometheus",
+                "current": {"text": "Prometheus", "value": PROVISIONED_UID},
+                "hide": 0,
+            },
+            label_values("job", f'label_values(up{{job=~"{SERVICE_JOBS}"}}, job)'),
+            label_values("instance", 'label_values(up{job=~"$job"}, instance)'),
+        ]
+    }
 
 
 def panel_json(panel: Panel, index: int) -> dict[str, object]:
@@ -272,6 +330,7 @@ def dashboard_json(uid: str, title: str, panels: tuple[Panel, ...]) -> dict[str,
                 "title": "claimwatch",
             }
         ],
+        "templating": templating(),
         "panels": [panel_json(p, i) for i, p in enumerate(panels)],
     }
 

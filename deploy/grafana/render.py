@@ -23,7 +23,15 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 
 LEGEND_FIELD = re.compile(r"\{\{\s*(\w+)\s*\}\}")
-UNIT_LABELS = {"reqps": "per second", "s": "seconds", "short": ""}
+UNIT_LABELS = {"s": "seconds", "short": ""}
+
+
+def unit_label(unit: str) -> str:
+    """The axis label for a Grafana unit id (``suffix:records/s`` reads ``records/s``)."""
+    if unit.startswith("suffix:"):
+        return unit.removeprefix("suffix:")
+    return UNIT_LABELS.get(unit, unit)
+
 
 Series = Sequence[Mapping[str, Any]]
 
@@ -63,7 +71,7 @@ def render_dashboard(
         panel = panels[index]
         ax.set_title(panel["title"], fontsize=10, loc="left")
         unit = panel.get("fieldConfig", {}).get("defaults", {}).get("unit", "")
-        ax.set_ylabel(UNIT_LABELS.get(unit, unit), fontsize=8)
+        ax.set_ylabel(unit_label(unit), fontsize=8)
         drawn = 0
         for target in panel["targets"]:
             for series in results.get((panel["id"], target["refId"]), []):

@@ -1,11 +1,14 @@
 """deploy/grafana, checked statically: generated dashboards are committed as generated, every
-panel uses the provisioned datasource, and every query reads metrics that exist. (The live
-test in test_live_observability.py runs every query against a real Prometheus.)"""
+panel reads the datasource variable (the provisioned datasource by default), every query is
+filtered by the job and instance variables, counters are shown as rates, units say what is
+counted, and every query reads metrics that exist. (The live test in
+test_live_observability.py runs every query against a real Prometheus.)"""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -57,24 +60,74 @@ def test_committed_dashboards_match_the_generator() -> None:
         )
 
 
-def test_panels_use_the_provisioned_datasource() -> None:
+def test_panels_read_the_datasource_variable_defaulting_to_the_provisioned_one() -> None:
     provisioned = yaml.safe_load(
         (GRAFANA_DIR / "provisioning" / "datasources" / "prometheus.yml").read_text()
     )["datasources"]
-    uids = {d["uid"] for d in provisioned}
-    assert len(uids) == 1
+    [uid] = {d["uid"] for d in provisioned}
     seen_uids = set()
     for name, dash in dashboards().items():
         assert dash["uid"] not in seen_uids, name
         seen_uids.add(dash["uid"])
+        variables = {v["name"]: v for v in dash["templating"]["list"]}
+        assert variables["datasource"]["type"] == "datasource"
+        assert variables["datasource"]["query"] == "prometheus"
+        assert variables["datasource"]["current"]["value"] == uid
+        for var in ("job", "instance"):
+            assert variables[var]["datasource"]["uid"] == "${datasource}", (name, var)
+            assert variables[var]["multi"] and variables[var]["includeAll"], (name, var)
+        assert "ingest|extract|alert|deliver" in variables["job"]["query"]["query"]
+        assert "$job" in variables["instance"]["query"]["query"]  # instances of chosen jobs
         ids = [p["id"] for p in dash["panels"]]
         assert len(ids) == len(set(ids)), name
         for panel in dash["panels"]:
-            assert panel["datasource"]["uid"] in uids, (name, panel["title"])
+            assert panel["datasource"]["uid"] == "${datasource}", (name, panel["title"])
             assert panel["targets"], (name, panel["title"])
             for target in panel["targets"]:
                 assert target["expr"].strip()
-                assert target["datasource"]["uid"] in uids
+                assert target["datasource"]["uid"] == "${datasource}"
+
+
+SELECTOR = re.compile(r"\b((?:claimwatch_[a-z0-9_]+)|up)\b(\{[^}]*\})?")
+
+
+def test_every_query_is_filtered_by_job_and_instance() -> None:
+    for expr in all_exprs():
+        found = SELECTOR.findall(expr)
+        assert found, expr
+        for metric, selector in found:
+            assert 'job=~"$job"' in selector and 'instance=~"$instance"' in selector, (
+                f"{metric} is not filtered by $job and $instance in {expr}"
+            )
+
+
+def test_counters_and_histograms_are_shown_as_rates() -> None:
+    """A raw counter only ever grows (and resets on restart): show rate() or increase()."""
+    for expr in all_exprs():
+        for match in re.finditer(r"claimwatch_[a-z0-9_]+?(_total|_bucket|_sum|_count)\b", expr):
+            before = expr[: match.start()].rstrip()
+            assert re.search(r"\b(rate|increase)\($", before), f"{match[0]} unrated in {expr}"
+
+
+def test_units_say_what_is_counted() -> None:
+    for dash in dashboards().values():
+        for panel in dash["panels"]:
+            unit = panel["fieldConfig"]["defaults"]["unit"]
+            assert unit in {"s", "short"} or unit.startswith("suffix:"), (panel["title"], unit)
+            rates = all("rate(" in t["expr"] for t in panel["targets"])
+            quantile_or_ratio = any(
+                "histogram_quantile" in t["expr"] or " / " in t["expr"] for t in panel["targets"]
+            )
+            if rates and not quantile_or_ratio and "increase(" not in panel["targets"][0]["expr"]:
+                assert unit.endswith("/s"), (panel["title"], unit)
+            if unit.endswith("/s"):
+                assert "per second" in panel["title"], panel["title"]
+
+
+def test_generator_concrete_replaces_every_variable() -> None:
+    concrete = generator().concrete
+    for expr in all_exprs():
+        assert "$" not in concrete(expr), concrete(expr)
 
 
 def test_provisioning_points_at_the_mounted_dashboards() -> None:
@@ -103,17 +156,21 @@ def test_dashboards_cover_what_operators_need() -> None:
     """The issue's list: each need is answered by some panel's query."""
     exprs = " ".join(all_exprs())
     needs = {
-        "rate per stage": "claimwatch:records_in:rate1m",
-        "failures by reason": "claimwatch:records_failed:rate5m",
-        "consumer lag": "claimwatch:consumer_lag:max",
-        "end-to-end p50": "claimwatch:end_to_end_seconds:p50_5m",
-        "end-to-end p99": "claimwatch:end_to_end_seconds:p99_5m",
-        "alerts fired by kind and rule": "claimwatch:alerts_fired:rate5m",
+        "rate per stage": "rate(claimwatch_records_in_total",
+        "failures by reason": "sum by (stage, reason) (rate(claimwatch_records_failed_total",
+        "consumer lag": "max by (group, topic) (claimwatch_consumer_lag",
+        "end-to-end p50": "histogram_quantile(0.5, sum by (kind, le) (rate("
+        "claimwatch_end_to_end_seconds_bucket",
+        "end-to-end p99": "histogram_quantile(0.99, sum by (kind, le) (rate("
+        "claimwatch_end_to_end_seconds_bucket",
+        "alerts fired by kind and rule": "sum by (kind, rule) (rate(claimwatch_alerts_fired_total",
         "sources per alert": "claimwatch_alert_sources",
-        "delivery outcomes": "claimwatch:webhook_deliveries:rate5m",
+        "delivery outcomes": "sum by (outcome) (rate(claimwatch_webhook_deliveries_total",
         "retries pending": "claimwatch_webhook_retries_pending",
         "dead-lettered deliveries": "claimwatch_webhook_dead_lettered_total",
-        "attempt latency": "claimwatch:webhook_attempt_seconds:p99_5m",
+        "attempt latency": "histogram_quantile(0.99, sum by (le) (rate("
+        "claimwatch_webhook_attempt_seconds_bucket",
+        "targets up": "up{",
     }
     missing = [need for need, needle in needs.items() if needle not in exprs]
     assert not missing, missing
