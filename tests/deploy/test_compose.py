@@ -1,25 +1,30 @@
 """docker-compose.yml, checked without a Docker engine.
 
-`docker-compose config` (the real tool) validates the file; the rest checks the properties
-the deployment relies on, and that each claimwatch service runs a real `claimwatch`
-sub-command with options that command accepts.
+`docker-compose config` (the real tool) validates the file, with every profile; the rest checks
+the properties the deployment relies on: one image built from this checkout, nothing published
+beyond loopback, the demo profile's order, and that each claimwatch service runs a real
+`claimwatch` sub-command with options that command accepts. (The demo's commands are run for
+real against the embedded broker in test_live_observability.py.)
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from deploy_support import (
-    COMPOSE_FILE,
     REPO,
     as_list,
     claimwatch_services,
+    compose_command,
     compose_config,
     image_is_pinned,
     mounts,
+    published_ports,
     run,
     tool,
 )
@@ -27,8 +32,20 @@ from deploy_support import (
 from claimwatch.settings import Settings
 
 LONG_RUNNING = (
-    "ingest", "extract", "alert", "deliver", "web", "postgres", "receiver", "prometheus", "grafana",
-)  # fmt: skip
+    "ingest",
+    "extract",
+    "alert",
+    "deliver",
+    "web",
+    "postgres",
+    "receiver",
+    "prometheus",
+    "alertmanager",
+    "alert-sink",
+    "grafana",
+)
+ONE_SHOT = ("topics", "demo-subscribe", "demo-push")
+DEMO = ("receiver", "demo-subscribe", "demo-push")
 METRICS_PORTS = {"ingest": 9101, "extract": 9102, "alert": 9103}  # deliver: its API port
 
 
@@ -38,14 +55,108 @@ def config() -> dict[str, Any]:
 
 
 def test_docker_compose_config_is_valid() -> None:
-    result = run([tool("docker-compose"), "-f", str(COMPOSE_FILE), "config", "-q"], cwd=REPO)
+    result = run(compose_command("config", "-q"), cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == "", result.stderr
 
 
 def test_expected_services_present(config: dict[str, Any]) -> None:
-    expected = {"kafka", "topics", *LONG_RUNNING}
+    expected = {"kafka", *ONE_SHOT, *LONG_RUNNING}
     assert expected <= set(config["services"]), sorted(config["services"])
+
+
+def test_demo_services_are_only_in_the_demo_profile(config: dict[str, Any]) -> None:
+    """`docker compose up` starts the stack; `--profile demo` adds the receiver and the jobs."""
+    for name, svc in config["services"].items():
+        assert svc.get("profiles", []) == (["demo"] if name in DEMO else []), name
+
+
+def test_claimwatch_services_build_one_image_from_this_checkout(config: dict[str, Any]) -> None:
+    """A fresh clone has no claimwatch image to pull: every claimwatch service builds the same
+    one (same context, Dockerfile and tag), so `up` builds it once and nothing is pulled."""
+    services = claimwatch_services(config)
+    assert set(services) >= {"topics", "ingest", "extract", "alert", "deliver", *DEMO}
+    builds = {
+        (svc["build"]["context"], svc["build"].get("dockerfile", "Dockerfile"))
+        for svc in services.values()
+    }
+    assert builds == {(str(REPO), "Dockerfile")}, builds
+    assert len({svc["image"] for svc in services.values()}) == 1
+
+
+def test_nothing_is_published_beyond_loopback(config: dict[str, Any]) -> None:
+    for name, svc in config["services"].items():
+        for port in published_ports(svc):
+            assert port.host_ip == "127.0.0.1", f"{name} publishes {port} on all addresses"
+
+
+def test_api_tokens_have_no_placeholder_default(config: dict[str, Any]) -> None:
+    for name, svc in claimwatch_services(config).items():
+        env = svc.get("environment", {})
+        for key in ("CLAIMWATCH_INGEST_TOKEN", "CLAIMWATCH_API_TOKEN", "CLAIMWATCH_WEB_TOKEN"):
+            if key in env:
+                assert env[key] not in {"", "change-me"}, (name, key)
+    assert "change-me" not in (REPO / "docker-compose.yml").read_text(encoding="utf-8")
+
+
+def test_demo_runs_receiver_then_subscribe_then_push(config: dict[str, Any]) -> None:
+    """The receiver writes its secret, the subscription takes that secret, then the samples go
+    in: deliver resolves the receiver's name when the subscription is created, so the receiver
+    must run first, and every alert of the push has a subscriber."""
+    services = config["services"]
+    receive = as_list(services["receiver"]["command"])
+    subscribe = as_list(services["demo-subscribe"]["command"])
+    push = as_list(services["demo-push"]["command"])
+    secret = receive[receive.index("--secret-file") + 1]
+    assert "--create-secret" in receive
+    assert subscribe[subscribe.index("--secret-file") + 1] == secret
+    shared = {
+        m.source for m in mounts(services["receiver"]) if m.target == str(Path(secret).parent)
+    }
+    assert shared and shared == {
+        m.source for m in mounts(services["demo-subscribe"]) if m.target == str(Path(secret).parent)
+    }
+    assert subscribe[1] == f"http://receiver:{receive[receive.index('--port') + 1]}/"
+    allowed = services["deliver"]["environment"]["CLAIMWATCH_WEBHOOK_ALLOW_HOSTS"]
+    assert "receiver" in allowed  # the compose network is private address space
+    deps = services["demo-subscribe"]["depends_on"]
+    assert deps["receiver"]["condition"] == "service_healthy"
+    assert deps["deliver"]["condition"] == "service_healthy"
+    deps = services["demo-push"]["depends_on"]
+    assert deps["demo-subscribe"]["condition"] == "service_completed_successfully"
+    assert deps["ingest"]["condition"] == "service_healthy"
+    assert push[push.index("--api") + 1] == "http://ingest:8081"
+    assert (
+        services["demo-push"]["environment"]["CLAIMWATCH_INGEST_TOKEN"]
+        == services["ingest"]["environment"]["CLAIMWATCH_INGEST_TOKEN"]
+    )
+    assert (
+        services["demo-subscribe"]["environment"]["CLAIMWATCH_API_TOKEN"]
+        == services["deliver"]["environment"]["CLAIMWATCH_API_TOKEN"]
+    )
+
+
+def test_the_pushed_samples_are_in_the_image(config: dict[str, Any]) -> None:
+    """demo-push reads the samples from the path the Dockerfile copies them to."""
+    push = as_list(config["services"]["demo-push"]["command"])
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert f"/src/samples {push[-1]}" in dockerfile
+    assert any(p.suffix == ".md" for p in (REPO / "samples").rglob("*"))
+
+
+def test_prometheus_alerts_reach_alertmanager_and_a_receiver(config: dict[str, Any]) -> None:
+    prometheus = yaml.safe_load((REPO / "deploy/prometheus/prometheus.yml").read_text())
+    [manager] = prometheus["alerting"]["alertmanagers"]
+    [target] = manager["static_configs"][0]["targets"]
+    host, port = target.split(":")
+    assert host in config["services"] and port == "9093"
+    routes = yaml.safe_load((REPO / "deploy/alertmanager/alertmanager.yml").read_text())
+    [receiver] = routes["receivers"]
+    [hook] = receiver["webhook_configs"]
+    sink_host = hook["url"].split("/")[2].split(":")[0]
+    sink = config["services"][sink_host]
+    assert f"--port {hook['url'].split('/')[2].split(':')[1]}" in " ".join(as_list(sink["command"]))
+    assert routes["route"]["receiver"] == receiver["name"]
 
 
 def test_every_image_is_pinned(config: dict[str, Any]) -> None:
@@ -68,6 +179,7 @@ def test_kafka_is_official_image_kraft_single_node_with_volume(config: dict[str,
 def test_long_running_services_have_healthchecks_and_restart(config: dict[str, Any]) -> None:
     for name in ("kafka", *LONG_RUNNING):
         svc = config["services"][name]
+        assert not svc.get("profiles") or name in DEMO, name
         assert svc.get("restart") in {"unless-stopped", "always", "on-failure"}, name
         check = svc.get("healthcheck", {})
         assert check.get("test") and not check.get("disable"), f"{name}: no healthcheck"
@@ -93,7 +205,7 @@ def test_extract_runs_two_replicas(config: dict[str, Any]) -> None:
 
 def test_ingest_and_delivery_apis_are_published(config: dict[str, Any]) -> None:
     def published(name: str) -> set[int]:
-        return {int(p["target"]) for p in config["services"][name].get("ports", [])}
+        return {p.target for p in published_ports(config["services"][name])}
 
     env = config["services"]
     assert int(env["ingest"]["environment"]["CLAIMWATCH_INGEST_PORT"]) in published("ingest")
@@ -104,7 +216,7 @@ def test_claimwatch_services_are_configured_by_environment_only(
     config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     services = claimwatch_services(config)
-    assert {"topics", "ingest", "extract", "alert", "deliver", "web", "receiver"} <= set(services)
+    assert {"topics", "ingest", "extract", "alert", "deliver", "web", *DEMO} <= set(services)
     fields = set(Settings.model_fields)
     for name, svc in services.items():
         assert "env_file" not in svc, name

@@ -1,13 +1,16 @@
-"""The observability stack against a running pipeline: a real Prometheus scrapes the services
-(started with the very commands docker-compose runs) while sample articles flow through them;
-then every dashboard query must answer with data, and every /metrics page must pass
-`promtool check metrics`.
+"""The compose demo and the observability stack against a running pipeline, on the embedded
+broker: the services run the very commands docker-compose runs, and so does the `demo`
+profile — the receiver writes its own secret (`receive --create-secret`), `subscribe` hands
+that file to POST /subscriptions, `push` sends the sample stories through the ingest API — while
+a real Prometheus scrapes everything. Then every dashboard query must answer with data, every
+/metrics page must pass `promtool check metrics`, every service log line is JSON, and the
+receiver accepted signed deliveries (the secret handshake held) and rejected none.
 
-What the run includes so every panel has something to show: the sample corpus pushed through
-the ingest API (alerts fire, end-to-end latency is observed), one push the API rejects and one
-garbage record on the articles topic (failures and dead letters), and two webhook subscribers:
-the sample receiver (deliveries succeed) and an endpoint that always answers 503 (retries, then
-a dead-lettered delivery).
+What the run includes so every panel has something to show: the sample corpus pushed (alerts
+fire, end-to-end latency is observed), one push the API rejects and one garbage record on the
+articles topic (failures and dead letters), and two webhook subscribers: the demo receiver
+(deliveries succeed) and an endpoint that always answers 503 (retries, then a dead-lettered
+delivery).
 
 Set CLAIMWATCH_DASHBOARD_PNG_DIR=docs/img to write the dashboard pictures for the docs; by
 default they are drawn into the test's temporary folder.
@@ -21,6 +24,7 @@ import math
 import os
 import re
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -51,11 +55,11 @@ from claimwatch.kafka import ensure_topics
 from claimwatch.settings import Settings
 from claimwatch_app.processes import ServiceProcess
 from claimwatch_deliver.client import create_subscription
-from claimwatch_ingest.files import read_article_file
 
 pytestmark = pytest.mark.slow
 
 SAMPLES = REPO / "samples"
+IMAGE_SAMPLES = "/usr/share/claimwatch/samples"  # where the Dockerfile puts them
 DEADLINE_S = 120.0
 TOKEN = "live-observability-token"
 INGEST_TOKEN = "live-observability-ingest-token"
@@ -148,9 +152,11 @@ class FailingReceiver(BaseHTTPRequestHandler):
 
 
 def prometheus_config(live_targets: dict[str, list[str]], path: Path) -> Path:
-    """The repo's Prometheus config (its rule files) with loopback targets and 1 s intervals."""
+    """The repo's Prometheus config (its rule files) with loopback targets and 1 s intervals
+    (no Alertmanager here: test_alerting.py runs that path)."""
     config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text(encoding="utf-8"))
     config["global"].update({"scrape_interval": "1s", "evaluation_interval": "1s"})
+    config.pop("alerting")
     config["rule_files"] = [str(PROMETHEUS_DIR / f) for f in config["rule_files"]]
     jobs = {job["job_name"] for job in config["scrape_configs"]} - {"prometheus"}
     assert jobs == set(live_targets), "every scraped job must run in this test"
@@ -176,18 +182,25 @@ def story_waves() -> tuple[list[Path], list[Path]]:
     return first, rest
 
 
-def push_articles(ingest_url: str, paths: list[Path]) -> None:
-    for path in paths:
-        raw = read_article_file(path)
-        body = {"source": raw.source, "text": raw.body, "content_type": "text/markdown"}
-        if raw.title:
-            body["title"] = raw.title
-        if raw.published_at:
-            body["published_at"] = raw.published_at.isoformat()
-        resp = httpx.post(
-            f"{ingest_url}/articles", json=body, headers=INGEST_AUTH, timeout=30, trust_env=False
-        )
-        assert resp.status_code == 202, resp.text
+def run_once(name: str, args: list[str], env: dict[str, str]) -> str:
+    """A one-shot compose job (`subscribe`, `push`): run to completion, its output returned."""
+    result = subprocess.run(
+        [sys.executable, "-m", "claimwatch_app", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, f"{name} {args} failed:\n{result.stdout}{result.stderr}"
+    return result.stdout + result.stderr
+
+
+def push_wave(command: list[str], ingest_url: str, wave: list[Path], env: dict[str, str]) -> None:
+    """demo-push's command, with this run's ingest URL and a wave instead of the samples."""
+    args = with_values(command, {"--api": ingest_url})
+    assert args[-1] == IMAGE_SAMPLES, args
+    out = run_once("demo-push", [*args[:-1], *map(str, wave)], env)
+    assert f"pushed {len(wave)} article(s)" in out, out
 
 
 def push_bad_input(ingest_url: str, settings: Settings) -> None:
@@ -250,10 +263,12 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
         webhook_allow_hosts=["127.0.0.1"],
         api_token=TOKEN,
         ingest_token=INGEST_TOKEN,
+        log_json=True,  # as compose sets it: every service line must be JSON
     )
     asyncio.run(ensure_topics(settings.bootstrap, settings.topics.specs()))
+    compose = compose_config()["services"]
     commands = {n: as_list(s["command"]) for n, s in claimwatch_services(compose_config()).items()}
-    replicas = compose_config()["services"]["extract"]["deploy"]["replicas"]
+    replicas = compose["extract"]["deploy"]["replicas"]
     env = settings.as_env()
     live = Live(settings, prometheus="", started_at=time.time(), log_dir=tmp / "logs")
     failing = ThreadingHTTPServer(("127.0.0.1", 0), FailingReceiver)
@@ -272,11 +287,9 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
         live.metrics["deliver"] = [f"127.0.0.1:{deliver_port}"]
         wait_until("deliver ready", lambda: http_ok(f"{deliver_url}/readyz"), live, 60)
 
+        # the demo profile, in its compose order: receiver (makes its secret), then subscribe
         receiver_port = free_port()
-        _, secret = create_subscription(deliver_url, TOKEN, f"http://127.0.0.1:{receiver_port}/")
-        create_subscription(deliver_url, TOKEN, f"http://127.0.0.1:{failing.server_port}/hook")
-        secret_file = tmp / "webhook-secret"
-        secret_file.write_text(secret, encoding="utf-8")
+        secret_file = tmp / "webhook" / "secret"
         receive = with_values(
             commands["receiver"],
             {
@@ -285,7 +298,22 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
                 "--secret-file": str(secret_file),
             },
         )
+        assert "--create-secret" in receive
         start("receiver", receive, {})
+        receiver_url = f"http://127.0.0.1:{receiver_port}"
+        wait_until("receiver up", lambda: http_ok(f"{receiver_url}/healthz"), live, 30)
+        assert secret_file.stat().st_mode & 0o777 == 0o600
+        subscribe = commands["demo-subscribe"]
+        compose_port = commands["receiver"][commands["receiver"].index("--port") + 1]
+        assert subscribe[1] == f"http://receiver:{compose_port}/"
+        subscribe = with_values(
+            [subscribe[0], f"{receiver_url}/", *subscribe[2:]],
+            {"--api": deliver_url, "--secret-file": str(secret_file)},
+        )
+        assert run_once("demo-subscribe", subscribe, env).startswith("subscribed\t")
+        again = run_once("demo-subscribe", subscribe, env)  # a second `up`: a no-op
+        assert again.startswith("already subscribed\t"), again
+        create_subscription(deliver_url, TOKEN, f"http://127.0.0.1:{failing.server_port}/hook")
 
         for job in ("extract", "alert"):
             for index in range(replicas if job == "extract" else 1):
@@ -348,7 +376,7 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
         first, rest = story_waves()
         marks = (0.0, 0.0, 0.0)
         for number, wave in enumerate((first, rest), start=1):
-            push_articles(ingest_url, wave)
+            push_wave(commands["demo-push"], ingest_url, wave, env)
             push_bad_input(ingest_url, settings)
             wait_until(
                 f"wave {number}: alerts fired, delivered and dead-lettered beyond {marks}",
@@ -385,6 +413,12 @@ def live(broker: EmbeddedBroker, tmp_path_factory: pytest.TempPathFactory) -> It
         failing.shutdown()
 
 
+def concrete(expr: str) -> str:
+    """A panel query as Grafana sends it with "All" selected (Prometheus knows no variables)."""
+    generate = load_module(GRAFANA_DIR / "generate.py", "grafana_generate")
+    return str(generate.concrete(expr))
+
+
 def panels() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     found = []
     for path in sorted((GRAFANA_DIR / "dashboards").glob("*.json")):
@@ -411,7 +445,7 @@ def test_every_dashboard_query_returns_series(live: Live) -> None:
     def problems() -> list[str]:
         out = []
         for uid, panel, target in panels():
-            answer = instant(live, target["expr"])
+            answer = instant(live, concrete(target["expr"]))
             if answer.get("status") != "success":
                 out.append(f"{uid} / {panel['title']}: error {answer.get('error')}")
             elif not answer["data"]["result"]:
@@ -478,7 +512,7 @@ def test_dashboards_render_from_the_run(live: Live, tmp_path: Path) -> None:
                 resp = httpx.get(
                     f"{live.prometheus}/api/v1/query_range",
                     params={
-                        "query": target["expr"],
+                        "query": concrete(target["expr"]),
                         "start": live.started_at,
                         "end": end,
                         "step": "1s",
@@ -493,3 +527,26 @@ def test_dashboards_render_from_the_run(live: Live, tmp_path: Path) -> None:
         )
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert png.stat().st_size > 20_000
+
+
+def test_the_demo_receiver_accepted_signed_deliveries_and_rejected_none(live: Live) -> None:
+    """The secret handshake: deliver signs with the secret `subscribe` sent, which is the one
+    the receiver wrote; a mismatch would show as 401s (rejected webhooks) in its log."""
+    receiver = next(p for p in live.processes if p.name == "receiver")
+    log = receiver.log_path.read_text(encoding="utf-8")
+    assert "rejected webhook" not in log, log[-2000:]
+    assert "wrote a new webhook secret" in log
+
+
+def test_every_service_log_line_is_json(live: Live) -> None:
+    """CLAIMWATCH_LOG_JSON=true as compose sets it; the receiver's output is its display (the
+    rendered alerts), not a log."""
+    for proc in live.processes:
+        if proc.name == "receiver":
+            continue
+        for number, line in enumerate(proc.log_path.read_text().splitlines(), start=1):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                raise AssertionError(f"{proc.name}:{number} is not JSON: {line[:200]!r}") from None
+            assert "event" in record and "level" in record, (proc.name, number, record)
