@@ -32,7 +32,7 @@ from claimwatch.broker import free_port
 
 ALERTMANAGER_CONFIG = ALERTMANAGER_DIR / "alertmanager.yml"
 SINK = ALERTMANAGER_DIR / "alert_sink.py"
-JOBS = ("ingest", "extract", "alert", "deliver")
+JOBS = ("ingest", "extract", "alert", "deliver", "web")
 DEADLINE_S = 60.0
 SHORT_FOR = "20s"  # longer than a fresh Prometheus takes to scrape every target
 
