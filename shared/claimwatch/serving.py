@@ -15,6 +15,8 @@ from collections.abc import Generator
 
 import uvicorn
 
+from claimwatch.lifecycle import DEFAULT_SHUTDOWN_GRACE_S, ShutdownWatchdog
+
 
 class QuietServer(uvicorn.Server):
     """A uvicorn server that leaves signal handling to its caller."""
@@ -24,11 +26,19 @@ class QuietServer(uvicorn.Server):
         yield
 
 
-def install_stop_handlers(stop: asyncio.Event) -> None:
-    """SIGINT/SIGTERM set ``stop`` (main thread only; a second signal is handled the same)."""
+def install_stop_handlers(stop: asyncio.Event, grace_s: float = DEFAULT_SHUTDOWN_GRACE_S) -> None:
+    """SIGINT/SIGTERM set ``stop`` (main thread only; a second signal is handled the same) and
+    arm a watchdog that ends the process ``grace_s`` later if stopping hangs (a broker gone,
+    a client that never finishes: ``claimwatch.lifecycle``)."""
     loop = asyncio.get_running_loop()
+    watchdog = ShutdownWatchdog(grace_s)
+
+    def on_signal(signum: int) -> None:
+        watchdog.arm(signum)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, on_signal, sig)
 
 
 def make_server(app: object, host: str, port: int) -> QuietServer:

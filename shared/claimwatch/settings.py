@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         description="Log one JSON object per line, aiokafka, faust and uvicorn lines included "
         "(for production).",
     )
+    shutdown_grace_s: float = Field(
+        10.0,
+        gt=0,
+        description="Longest a service takes to stop after SIGTERM/SIGINT, broker or not; "
+        "then it exits at once (uncommitted records are read again by the next worker).",
+    )
     lag_interval_s: float = Field(
         5.0, gt=0, description="Seconds between measurements of claimwatch_consumer_lag."
     )

@@ -17,33 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
+from process_support import children_of, wait_gone
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def children_of(pid: int) -> dict[int, str]:
-    """Live (non-zombie) children of ``pid``: {pid: command line}."""
-    found: dict[int, str] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[-1].split()
-        if fields[0] != "Z" and int(fields[1]) == pid:
-            found[int(entry.name)] = cmdline
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
-    except OSError:
-        return False
-    return fields[0] != "Z"
 
 
 def start_replay(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], Path]:
@@ -70,13 +46,6 @@ def wait_for_workers(proc: subprocess.Popen[bytes]) -> dict[int, str]:
         assert proc.poll() is None, "replay ended early"
         time.sleep(0.1)
     raise AssertionError("replay did not start its workers")
-
-
-def wait_gone(pids: list[int], timeout_s: float = 30) -> list[int]:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and any(alive(p) for p in pids):
-        time.sleep(0.1)
-    return [p for p in pids if alive(p)]
 
 
 def test_a_stalled_pipeline_reports_each_article_not_processed_and_exits_1(

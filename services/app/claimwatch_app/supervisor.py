@@ -3,17 +3,26 @@
 Starts the broker, the services (the same commands docker-compose runs), the story pages
 (``claimwatch web``, whose URL it prints and puts in every webhook) and a local webhook
 receiver subscribed to every alert; then replays the sample folders through the pipeline so a
-newcomer sees alerts within a minute. Ctrl-C (or SIGTERM) stops every child it started, in
-reverse order, each by pid with a timeout — no orphans.
+newcomer sees alerts within a minute.
+
+No orphans, whatever happens to it: Ctrl-C, SIGTERM or SIGHUP stops every service at once
+(each within its grace period) and the broker last — the children run in their own sessions,
+so a terminal's Ctrl-C reaches only this process, which decides the order — and a closed
+output (``| tee`` stopped by the same Ctrl-C) does not interrupt that. If this process is
+killed outright, every child gets SIGTERM from the kernel (``claimwatch.lifecycle``). A child
+that crashes is restarted after a backoff (1, 2, 4 … 30 s), and said so; the broker's death
+ends the run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import socket
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -23,9 +32,12 @@ from rich.console import Console
 from claimwatch.broker import BrokerError, EmbeddedBroker, free_port
 from claimwatch.kafka import ensure_topics
 from claimwatch.settings import Settings
-from claimwatch_app.processes import ServiceProcess
+from claimwatch_app.processes import ServiceProcess, stop_all
 
 console = Console(stderr=True)
+
+MAX_RESTART_DELAY_S = 30
+STABLE_AFTER_S = 60.0  # a child up this long has recovered: its next crash restarts at once
 
 # (name, command, default metrics port): the same commands docker-compose runs
 SERVICES: tuple[tuple[str, tuple[str, ...], int], ...] = (
@@ -69,22 +81,24 @@ def run_all(samples: list[Path], port: int) -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    # SIGHUP: the terminal went away; SIGPIPE stays ignored (Python's default), so a closed
+    # output pipe (`| tee` stopped by the same Ctrl-C) fails a write, which `say` absorbs
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
 
     base = Settings()
     run_dir = base.data_dir / "run"
     logs = run_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     if port and not _port_free(port):
-        console.print(f"port {port} is busy; using a free port for the broker")
+        say(f"port {port} is busy; using a free port for the broker")
         port = 0
     children: list[ServiceProcess] = []
     started = time.monotonic()
     try:
         broker = EmbeddedBroker(port=port or None, log_file=logs / "broker.log").start()
     except BrokerError as exc:
-        console.print(f"[red]broker failed:[/red] {exc}")
+        say(f"[red]broker failed:[/red] {exc}")
         return 1
     try:
         web_port = _port_or_free(base.web_port)
@@ -96,7 +110,7 @@ def run_all(samples: list[Path], port: int) -> int:
             web_base_url=base.web_base_url or web_url,
         )
         asyncio.run(ensure_topics(settings.bootstrap, settings.topics.specs()))
-        console.print(f"[green]broker[/green] {broker.bootstrap} (memory storage)")
+        say(f"[green]broker[/green] {broker.bootstrap} (memory storage)")
         env = settings.as_env()
         _start_web(settings, env, logs, children, web_url)
         # delivery and its subscriber first, so no alert is fired before anyone listens
@@ -109,33 +123,75 @@ def run_all(samples: list[Path], port: int) -> int:
                 extra += ["--port", str(_port_or_free(settings.ingest_port))]
             child = ServiceProcess(name, extra, {**env, **_metrics_env(metrics_port)}, logs)
             children.append(child.start())
-            console.print(
+            say(
                 f"[green]{name}[/green] pid {child.pid}, metrics http://127.0.0.1:{metrics_port}/metrics"
             )
-        console.print(f"logs in {logs}")
+        say(f"logs in {logs}")
         if samples:
-            console.print(f"ingest watches {', '.join(map(str, samples))}: sample stories flow now")
+            say(f"ingest watches {', '.join(map(str, samples))}: sample stories flow now")
         elapsed = time.monotonic() - started
-        console.print(f"ready in {elapsed:.1f} s — alerts appear below; Ctrl-C stops everything")
-        console.print(f"[bold]story pages: {web_url}/[/bold]")
-        while not stop.wait(0.5):
-            for child in children:
-                if not child.alive():
-                    console.print(
-                        f"[red]{child.name} exited with code {child.exit_code()}[/red]; "
-                        f"last lines:\n{child.log_tail(15)}"
-                    )
-                    return 1
-        return 0
+        say(f"ready in {elapsed:.1f} s — alerts appear below; Ctrl-C stops everything")
+        say(f"[bold]story pages: {web_url}/[/bold]")
+        return _supervise(broker, children, stop)
     except Exception as exc:  # a clear line, not a traceback, then stop what was started
-        console.print(f"[red]claimwatch run failed:[/red] {type(exc).__name__}: {exc}")
+        say(f"[red]claimwatch run failed:[/red] {type(exc).__name__}: {exc}")
         return 1
     finally:
-        console.print("stopping ...")
-        for child in reversed(children):
-            child.stop()
-        broker.stop()
-        console.print("stopped")
+        say("stopping ...")
+        stop_all(children)  # every service at once, within its grace period ...
+        broker.stop()  # ... and the broker last, so they could still commit and leave
+        say("stopped")
+
+
+def restart_delay_s(failures: int) -> float:
+    """Backoff before restarting a child that failed ``failures`` times in a row: 1, 2, 4 …
+    30 s, so a child that cannot start does not spin."""
+    return float(min(2 ** max(failures - 1, 0), MAX_RESTART_DELAY_S))
+
+
+@dataclass
+class _Restarts:
+    failures: int = 0
+    due: float | None = None
+
+
+def _supervise(
+    broker: EmbeddedBroker, children: list[ServiceProcess], stop: threading.Event
+) -> int:
+    """Watch the children until ``stop``: a crashed one is restarted after a backoff (and
+    said so); the broker's death ends the run (its memory storage went with it)."""
+    restarts = {child.name: _Restarts() for child in children}
+    while not stop.wait(0.5):
+        if not broker.alive():
+            say(f"[red]the broker exited (code {broker.exit_code()}); stopping[/red]")
+            return 1
+        now = time.monotonic()
+        for child in children:
+            state = restarts[child.name]
+            if child.alive():
+                if state.failures and now - child.started_at > STABLE_AFTER_S:
+                    state.failures = 0
+                continue
+            if state.due is None:
+                state.failures += 1
+                state.due = now + restart_delay_s(state.failures)
+                say(
+                    f"[red]{child.name} exited with code {child.exit_code()}[/red] after "
+                    f"{now - child.started_at:.1f} s; restarting in "
+                    f"{state.due - now:.0f} s (restart {child.starts}); last lines:\n"
+                    f"{child.log_tail(15)}"
+                )
+            elif now >= state.due:
+                state.due = None
+                child.start()
+                say(f"[yellow]{child.name}[/yellow] restarted, pid {child.pid}")
+    return 0
+
+
+def say(message: str) -> None:
+    """Print a status line; a closed output (the pipe's reader stopped) is not an error."""
+    with contextlib.suppress(OSError, ValueError):  # BrokenPipeError; a closed file
+        console.print(message)
 
 
 def _start_web(
@@ -157,7 +213,7 @@ def _start_web(
     web = ServiceProcess("web", ["web"], env, logs).start()
     children.append(web)
     _wait_http(f"{url}/healthz", web)
-    console.print(f"[green]web[/green] pid {web.pid}, story pages {url}/ (metrics {url}/metrics)")
+    say(f"[green]web[/green] pid {web.pid}, story pages {url}/ (metrics {url}/metrics)")
 
 
 def _start_delivery(
@@ -179,7 +235,7 @@ def _start_delivery(
     }
     deliver = ServiceProcess("deliver", ["deliver"], deliver_env, logs).start()
     children.append(deliver)
-    console.print(
+    say(
         f"[green]deliver[/green] pid {deliver.pid}, "
         f"subscriptions API http://127.0.0.1:{api_port}/docs, "
         f"metrics http://127.0.0.1:{api_port}/metrics"
@@ -200,6 +256,4 @@ def _start_delivery(
     )
     receiver.log_path = Path("/dev/stdout")  # the receiver prints alerts to this terminal
     children.append(receiver.start())
-    console.print(
-        f"[green]receiver[/green] pid {receiver.pid} on :{receiver_port}, subscription {sub_id}"
-    )
+    say(f"[green]receiver[/green] pid {receiver.pid} on :{receiver_port}, subscription {sub_id}")

@@ -8,7 +8,6 @@ its own) and also on the API at ``/metrics``.
 from __future__ import annotations
 
 import asyncio
-import signal
 from pathlib import Path
 
 import typer
@@ -54,15 +53,14 @@ async def _run(
     settings: object, watch: list[Path], feed: list[str], port: int | None, api: bool, mport: int
 ) -> None:
     from claimwatch.logging import get_logger
+    from claimwatch.serving import install_stop_handlers
     from claimwatch.settings import Settings
     from claimwatch_ingest.service import IngestService
 
     assert isinstance(settings, Settings)
     log = get_logger("claimwatch_ingest")
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    install_stop_handlers(stop, settings.shutdown_grace_s)
     service = IngestService(settings, watch_dirs=watch, feeds=feed, api_port=port, api=api)
     async with service:
         log.info("ingest_ready", api_port=service.api_port, metrics_port=mport)

@@ -119,7 +119,7 @@ async def serve(
     """Run until ``stop`` (SIGINT/SIGTERM when not given); 1 when the follower failed."""
     if stop is None:
         stop = asyncio.Event()
-        install_stop_handlers(stop)
+        install_stop_handlers(stop, settings.shutdown_grace_s)
     service = WebService(settings)
     await service.start()
     bound = settings.web_port if port is None else port
