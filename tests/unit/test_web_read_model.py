@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from web_records import (
     STORY,
     T0,
@@ -24,7 +25,7 @@ from web_records import (
 )
 
 from claimwatch_web import queries
-from claimwatch_web.database import make_engine, migrate
+from claimwatch_web.database import alembic_config, make_engine, migrate
 from claimwatch_web.schema import ALERTS, ARTICLES, CLAIMS, PLACEMENTS, Base
 from claimwatch_web.store import ReadModelWriter
 
@@ -46,6 +47,28 @@ def test_migrations_build_exactly_the_declared_schema_and_rerun_as_no_ops(engine
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_an_older_database_is_upgraded_with_its_rows_kept(tmp_path: Path) -> None:
+    old = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = alembic_config()
+    with old.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    with old.begin() as conn:
+        body = contradiction().model_dump_json()
+        conn.execute(
+            text(
+                "INSERT INTO alerts (id, version, kind, rule, severity, title, story, "
+                "independent_sources, explanation, fired_at, body) VALUES ('ct-1', 1, "
+                "'contradiction', 'r', 'high', 't', :story, 2, 'e', :at, :body)"
+            ),
+            {"story": STORY, "at": T0, "body": body},
+        )
+    migrate(old)
+    with old.connect() as conn:
+        assert conn.execute(select(ALERTS.c.id, ALERTS.c.read_at)).all() == [("ct-1", None)]
+        assert queries.story_page(conn, STORY) is not None
 
 
 def test_a_replayed_stream_changes_nothing(engine: Engine) -> None:

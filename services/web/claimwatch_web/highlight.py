@@ -16,6 +16,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -85,7 +86,10 @@ def phrase_value(phrase: str) -> float | None:
     return total + (current or 0.0)
 
 
-def number_spans(sentence: str, low: float | None, high: float | None) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8192)  # copies and repeated wording: the same sentence, the same answer
+def number_spans(
+    sentence: str, low: float | None, high: float | None
+) -> tuple[tuple[int, int], ...]:
     """Spans of the number phrases that say the interval [low, high].
 
     First choice: a phrase equal to an end ("312" for [312, 312], "two dozen" for (24, ∞)).
@@ -99,7 +103,7 @@ def number_spans(sentence: str, low: float | None, high: float | None) -> list[t
     exact = [(s, e) for s, e, v in found if any(_same(v, t) for t in ends)]
     inside = [(s, e) for s, e, v in found if _inside(v, low, high)]
     chosen = exact or inside or [(s, e) for s, e, _ in found]
-    return [(_with_qualifier(sentence, s), e) for s, e in chosen]
+    return tuple((_with_qualifier(sentence, s), e) for s, e in chosen)
 
 
 def _same(a: float, b: float) -> bool:

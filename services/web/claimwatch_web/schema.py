@@ -120,6 +120,9 @@ class AlertRow(Base):
     explanation: Mapped[str] = mapped_column(Text)
     fired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     body: Mapped[str] = mapped_column(Text)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the read model wrote this version (null for rows older than migration 0002):
+    ``read_at - fired_at`` is how far the pages lagged behind the alert stage."""
 
 
 class OffsetRow(Base):

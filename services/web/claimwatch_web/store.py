@@ -10,6 +10,7 @@ offsets read are written in the same transaction, so a crash between the two can
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select
@@ -175,6 +176,7 @@ class ReadModelWriter:
             "explanation": alert.explanation,
             "fired_at": utc(alert.fired_at),
             "body": alert.model_dump_json(),
+            "read_at": datetime.now(UTC),
         }
         conn.execute(self._insert(ALERTS).values(row).on_conflict_do_nothing())
 
