@@ -126,15 +126,20 @@ async def serve(
     failed: BaseException | None = None
 
     async def watch_follower() -> None:
+        """Stop when the follower fails; on stop, end the live streams first, since uvicorn
+        waits for open responses and a browser following /events never ends its own."""
         nonlocal failed
-        while not stop.is_set():
-            failed = service.failed
-            if failed is not None:
-                log.error("web_follower_failed", error=repr(failed))
-                stop.set()
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 1.0)
+        try:
+            while not stop.is_set():
+                failed = service.failed
+                if failed is not None:
+                    log.error("web_follower_failed", error=repr(failed))
+                    stop.set()
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 1.0)
+        finally:
+            service.hub.close()
 
     watcher = asyncio.create_task(watch_follower())
     try:
