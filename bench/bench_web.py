@@ -308,7 +308,7 @@ def render_bench(url: str, n_articles: int, requests: int) -> dict[str, Any]:
 
 
 def lag_bench(step_s: float, capacity_s: float) -> dict[str, Any]:
-    from bench_pipeline import Feed, capacity, push_at_rate, warm_up
+    from bench_pipeline import Feed, capacity, latency_step, warm_up
     from harness import Pipeline
     from sqlalchemy import select
 
@@ -323,11 +323,10 @@ def lag_bench(step_s: float, capacity_s: float) -> dict[str, Any]:
             feed = Feed(seed=19)
             warm_up(pipe, feed, 8, 180)
             cap = capacity(pipe, feed, capacity_s)
-            rate = 0.5 * cap["per_s"]
+            rate = 0.5 * cap["articles_per_s"]
             step_started = datetime.now(UTC)
-            items = feed.take(max(1, int(rate * step_s)))
-            asyncio.run(push_at_rate(pipe.ingest_url, items, rate))
-            time.sleep(10)  # let the last alerts reach the read model
+            step = latency_step(pipe, feed, rate, step_s, sample_rss=False)
+            time.sleep(5)  # every webhook arrived; give the read model its last batch
             assert pipe.settings is not None
             engine = make_engine(f"sqlite:///{(pipe.settings.data_dir / 'web.sqlite3').resolve()}")
             with engine.connect() as conn:
@@ -339,10 +338,13 @@ def lag_bench(step_s: float, capacity_s: float) -> dict[str, Any]:
             engine.dispose()
             lags = [(utc(r.read_at) - utc(r.fired_at)).total_seconds() for r in rows if r.read_at]
             return {
-                "capacity_per_s": cap["per_s"],
-                "rate_per_s": round(rate, 2),
-                "pushed": len(items),
-                "lag_s": percentiles(lags),
+                "capacity_articles_per_s": cap["articles_per_s"],
+                "offered_articles_per_s": round(rate, 2),
+                "articles": step["articles"],
+                "webhooks_arrived": step["arrived"],
+                "ingest_to_webhook_s": step["latency_s"],
+                "alert_versions_in_read_model": len(lags),
+                "read_model_lag_behind_alert_s": percentiles(lags),
             }
         finally:
             pipe.stop()

@@ -103,6 +103,12 @@ def main() -> None:
         *(["--capacity-s", "12", "--step-s", "8"] if quick else []),
         timeout_s=1500,
     )
+    raw["web"] = run(
+        "bench_web.py",
+        "--lag",
+        *(["--requests", "20", "--capacity-s", "12", "--step-s", "20"] if quick else []),
+        timeout_s=1500,
+    )
     pipe = raw["pipeline"]
     steps = pipe["latency_steps"]
     results.update(
@@ -123,6 +129,14 @@ def main() -> None:
             },
             "peak_rss_mb": next(s["peak_rss_mb"] for s in steps if s["load_share"] == 1.0),
             "run_start_to_first_alert_s": raw["run"]["first_alert_s"],
+            "web": {
+                "story_page_p95_s": {
+                    db: figures["story"]["p95"] for db, figures in raw["web"]["render"].items()
+                },
+                "read_model_lag_behind_alert_p95_s_at_50%": raw["web"][
+                    "lag_behind_alerts_at_50pct"
+                ]["read_model_lag_behind_alert_s"]["p95"],
+            },
             "targets": {
                 "extract_ratio": {"target": ">= 0.85", "met": raw["extract"]["ratio"] >= 0.85},
                 "ingest_ratio": {"target": ">= 0.5", "met": raw["push"]["ingest_ratio"] >= 0.5},
