@@ -265,6 +265,7 @@ def test_auth_required(
         ("http://localhost:9999/hook", "loopback"),
         ("http://nowhere.test/hook", "unresolvable"),
         ("gopher://hooks.example.org/", "invalid_url"),
+        ("http://ops:hunter2@93.184.216.34/hook", "invalid_url"),  # no credentials in URLs
     ],
 )
 def test_ssrf_targets_refused_at_creation(api: RunningService, url: str, reason: str) -> None:

@@ -169,6 +169,11 @@ BAD_INPUTS = [
                                   "params": {"source": "x", "published_at": "2999-01-01"},
                                   "headers": {"Content-Type": "text/plain"}}, 422,
      "invalid_field"),
+    ("javascript: URL", {"json": {"source": "x", "text": "Text.", "url": "javascript:alert(1)"}},
+     422, "invalid_field"),
+    ("URL with a password", {"json": {"source": "x", "text": "Text.",
+                                      "url": "https://ed:secret@news.example/a"}}, 422,
+     "invalid_field"),
     ("HTML with only scripts", {"json": {"source": "x", "content_type": "text/html",
                                          "text": "<script>track()</script><style>p{}</style>"}},
      422, "empty_text"),
@@ -213,6 +218,10 @@ async def test_bad_inputs_get_a_clear_4xx_are_counted_and_lose_nothing(settings:
             assert refused.status_code == 422
             assert refused.json()["errors"][0]["where"] == "articles[1].published_at"
             assert "after now" in refused.json()["errors"][0]["message"]
+            # so does a URL that is not plain http(s)
+            bad_url = dict(good, url="javascript:alert(1)")
+            refused = await client.post("/articles/batch", json={"articles": [bad_url]})
+            assert refused.json()["errors"][0]["where"] == "articles[0].url"
             too_many = {"articles": [good] * (settings.ingest_max_batch + 1)}
             assert (await client.post("/articles/batch", json=too_many)).status_code == 422
             assert (await client.get("/readyz")).status_code == 200

@@ -72,7 +72,14 @@ async def test_public_target_pinned_to_resolved_address() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["ftp://hooks.example/", "file:///etc/passwd", "http:///nohost", "not a url", "http://a b/"],
+    [
+        "ftp://hooks.example/",
+        "file:///etc/passwd",
+        "http:///nohost",
+        "not a url",
+        "http://a b/",
+        "https://user:pw@hooks.example/in",
+    ],
 )
 async def test_invalid_urls_refused(url: str) -> None:
     with pytest.raises(TargetRefused) as info:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from claimwatch.logging import get_logger
 from claimwatch.models import Subscription, SubscriptionFilters
 from claimwatch.settings import Settings
+from claimwatch.urls import MAX_URL_LENGTH, without_credentials
 from claimwatch_deliver.signing import (
     MAX_SECRET_BYTES,
     SECRET_PATTERN,
@@ -33,7 +34,6 @@ from claimwatch_deliver.signing import (
     new_secret,
 )
 from claimwatch_deliver.ssrf import (
-    MAX_URL_LENGTH,
     AllowList,
     Resolver,
     TargetRefused,
@@ -70,7 +70,9 @@ class SubscriptionCreate(BaseModel):
 
 
 class SubscriptionView(BaseModel):
-    """A subscription as the API shows it: never with its secret."""
+    """A subscription as the API shows it: never with its secret, nor with credentials in
+    its URL (refused since; a subscription stored before keeps working but is shown
+    without them)."""
 
     id: str
     url: str
@@ -82,7 +84,8 @@ class SubscriptionView(BaseModel):
 
     @classmethod
     def of(cls, sub: Subscription) -> SubscriptionView:
-        return cls(**sub.model_dump(exclude={"secret", "schema_version"}))
+        shown = sub.model_dump(exclude={"secret", "schema_version"})
+        return cls(**{**shown, "url": without_credentials(sub.url)})
 
 
 class SubscriptionCreated(SubscriptionView):

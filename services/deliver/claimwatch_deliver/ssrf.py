@@ -16,11 +16,12 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from claimwatch.urls import MAX_URL_LENGTH, http_url_problem
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
-MAX_URL_LENGTH = 2048
 
 # Cloud instance-metadata endpoints, named so the refusal reason says what was hit.
 METADATA_ADDRESSES = frozenset(
@@ -104,22 +105,13 @@ async def system_resolver(host: str, port: int) -> list[str]:
 
 def parse_target(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an http(s) URL, or ``TargetRefused('invalid_url')``."""
-    if len(url) > MAX_URL_LENGTH:
-        raise TargetRefused("invalid_url", f"URL longer than {MAX_URL_LENGTH} characters")
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise TargetRefused("invalid_url", f"cannot parse URL: {exc}") from None
+    problem = http_url_problem(url, MAX_URL_LENGTH)
+    if problem is not None:
+        raise TargetRefused("invalid_url", f"URL {problem}")
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise TargetRefused("invalid_url", "scheme must be http or https")
     host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise TargetRefused("invalid_url", "URL has no host")
-    if any(ch.isspace() for ch in url):
-        raise TargetRefused("invalid_url", "URL contains whitespace")
-    return scheme, host, port or (443 if scheme == "https" else 80)
+    return scheme, host, parts.port or (443 if scheme == "https" else 80)
 
 
 async def check_target(

@@ -19,6 +19,7 @@ from claimwatch.kafka import EventProducer, encode
 from claimwatch.metrics import RECORDS_IN, RECORDS_OUT
 from claimwatch.models import Article, DuplicateKind, SourceKind
 from claimwatch.settings import Settings
+from claimwatch.urls import http_url_problem
 from claimwatch_ingest.dedup import DuplicateIndex
 from claimwatch_ingest.files import RawArticle, looks_binary
 from claimwatch_ingest.identity import article_id
@@ -76,6 +77,10 @@ def build_article(
         )
     if any(unicodedata.category(ch).startswith("C") for ch in source):
         raise RejectedArticle("invalid_field", "source contains control characters")
+    if raw.url is not None:
+        problem = http_url_problem(raw.url)
+        if problem is not None:
+            raise RejectedArticle("invalid_field", f"url {problem}", "url")
     if dates is not None and raw.published_at is not None:
         problem = dates.problem(raw.published_at)
         if problem is not None:
