@@ -136,6 +136,56 @@ class Interval(Event):
     unit: str
 
 
+class FactTime(StrEnum):
+    """When the stated fact holds, relative to the event the article reports."""
+
+    CURRENT = "current"
+    BACKGROUND = "background"
+    """Another, earlier event or period ("the first since 1959, when two died")."""
+    EARLIER = "earlier"
+    """An earlier value of this very figure ("down to 21% from 35%", "initially five")."""
+
+
+class FactScope(StrEnum):
+    """Whether a count is the whole figure or a part of one."""
+
+    WHOLE = "whole"
+    PART = "part"
+    """A subset or an increment: "three of them", "including", "among the dead", "another 40"."""
+
+
+class FigureCue(StrEnum):
+    """Wording that says a figure moves ("rose to", "so far", "initially", "revised")."""
+
+    RISE = "rise"
+    FALL = "fall"
+    SO_FAR = "so_far"
+    INITIAL = "initial"
+    REVISED = "revised"
+
+
+class Fact(Event):
+    """What a numeric claim states, apart from its value: two claims are compared only when
+    their ``key`` is equal, their ``time`` is current and their ``scope`` whole."""
+
+    key: str = Field(description="Comparison key: counted/measured thing, qualifiers, frame.")
+    description: str = Field(description='Plain words: "people killed in the tram crash".')
+    question: str = Field(
+        description='What outlets disagree on: "how many people were killed in the tram crash".'
+    )
+    counted: str = Field(description="Counted class or measured dimension.")
+    qualifiers: list[str] = Field(
+        default_factory=list, description='What narrows the count: "serious", "american".'
+    )
+    frame: str | None = Field(default=None, description="Normalised predicate, e.g. killed.")
+    event: str | None = Field(default=None, description='The event it is about: "tram crash".')
+    time: FactTime = FactTime.CURRENT
+    anchor: str | None = Field(default=None, description='What set the time: "since 1959".')
+    scope: FactScope = FactScope.WHOLE
+    cue: FigureCue | None = None
+    headline: bool = Field(default=False, description="The number is in the headline.")
+
+
 class Claim(Event):
     id: str = Field(description="Stable within the article: article id + span.")
     type: ClaimType
@@ -160,6 +210,12 @@ class Claim(Event):
         default=None, description="For a change: which way the figure moved."
     )
     quote: str | None = Field(default=None, description="Quoted words, for quote claims.")
+    fact: Fact | None = Field(default=None, description="The fact a numeric claim states.")
+    precision: float | None = Field(
+        default=None,
+        description="Half a unit of the last stated digit (or the gap to a stated conversion), "
+        "in the value's unit: values this close state the same thing.",
+    )
 
 
 class ClaimsExtracted(Event):
@@ -190,6 +246,12 @@ class ClaimsExtracted(Event):
 class AlertKind(StrEnum):
     KEY_CLAIM = "key_claim"
     CONTRADICTION = "contradiction"
+    FIGURE_UPDATE = "figure_update"
+    """A figure that moved over time (a toll that rises); does not page unless subscribed."""
+
+
+OPT_IN_KINDS: frozenset[AlertKind] = frozenset({AlertKind.FIGURE_UPDATE})
+"""Kinds a subscription receives only when it names them in ``filters.kinds``."""
 
 
 class Severity(StrEnum):
@@ -224,6 +286,15 @@ class AlertSide(Event):
     sources: list[str]
 
 
+class TimelineEntry(Event):
+    """One value of a figure as it was reported, first seen at ``published_at``."""
+
+    value: Interval
+    sources: list[str]
+    published_at: datetime = Field(description="Earliest report (ingest time when unknown).")
+    text: str = Field(description="Evidence sentence of the first report.")
+
+
 class Alert(Event):
     """One notification; key on ``claimwatch.alerts`` is ``id``; every version is published."""
 
@@ -237,6 +308,12 @@ class Alert(Event):
     sources: list[str]
     claim: AlertClaim | None = None
     sides: list[AlertSide] | None = None
+    timeline: list[TimelineEntry] | None = Field(
+        default=None, description="figure_update: the values in the order they appeared."
+    )
+    fact: str | None = Field(
+        default=None, description='Plain words for the fact both sides state ("people killed").'
+    )
     story: str
     slot: str | None = None
     independent_sources: int = Field(ge=0)
@@ -276,7 +353,10 @@ class ArticleProcessed(Event):
 
 
 class SubscriptionFilters(Event):
-    kinds: list[AlertKind] = Field(default_factory=list, description="Empty = all kinds.")
+    kinds: list[AlertKind] = Field(
+        default_factory=list,
+        description="Empty = every kind that pages (all but figure_update, which is opt-in).",
+    )
     rules: list[str] = Field(default_factory=list, description="Empty = all rules.")
     min_severity: Severity = Severity.INFO
     entity_ids: list[str] = Field(default_factory=list, description="Empty = any entity.")

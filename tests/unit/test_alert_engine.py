@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from claimwatch.models import Attribution, Claim, ClaimsExtracted, ClaimType, Interval
+from claimwatch.models import Attribution, Claim, ClaimsExtracted, ClaimType, Fact, Interval
 from claimwatch_alert.config import load_config
 from claimwatch_alert.engine import apply_article
 from claimwatch_alert.rules import load_rules
@@ -21,16 +21,30 @@ def qty(
     slot: str = "quantity:country:commit",
     conf: float = 0.9,
     text: str | None = None,
+    start: int = 0,
+    headline: bool = False,
 ) -> Claim:
+    """A count claim; with ``headline`` it carries a fact that says it is in the headline."""
+    fact = None
+    if headline:
+        fact = Fact(
+            key=slot,
+            description="countries committed",
+            question="how many countries committed",
+            counted="country",
+            frame="commit",
+            headline=True,
+        )
     return Claim(
-        id=f"q{low}{high}{slot}",
+        id=f"q{low}{high}{slot}{start}",
         type=ClaimType.QUANTITY,
         text=text or f"{low}-{high} committed",
-        start=0,
-        end=10,
+        start=start,
+        end=start + 10,
         confidence=conf,
         value=Interval(low=low, high=high, unit="country"),
         slot=slot,
+        fact=fact,
     )
 
 
@@ -92,7 +106,7 @@ def test_contradiction_fires_once_then_versions_as_sides_grow() -> None:
     ]
     assert v2.independent_sources == 3
     assert v2.ingested_at == T0
-    assert "wire: 24 country" in v2.explanation
+    assert "wire: 24;" in v2.explanation
     assert state.articles["a3"].alerts == [f"{v2.id}:2"]
 
 
@@ -135,8 +149,12 @@ def test_overlapping_and_different_slots_and_low_confidence_never_fire() -> None
     assert sent == [[], [], [], [], []]
 
 
-def test_one_outlet_two_values_says_so() -> None:
-    _, sent = run([article("a1", "wire", [qty(24, 24), qty(26, 26, text="26 committed")])])
+def test_one_outlet_two_values_says_so_only_when_its_headline_disagrees_with_its_body() -> None:
+    body_only = [qty(24, 24, start=40), qty(26, 26, text="26 committed", start=90)]
+    _, sent = run([article("a1", "wire", body_only)])
+    assert sent == [[]]  # two numbers in one article are most often two facts
+    headline = [qty(24, 24, start=0, headline=True), qty(26, 26, text="26 committed", start=90)]
+    _, sent = run([article("a1", "wire", headline)])
     (alert,) = sent[0]
     assert "contradicts itself" in alert.title and "self-contradiction" in alert.explanation
 

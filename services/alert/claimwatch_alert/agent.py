@@ -40,7 +40,8 @@ from claimwatch.metrics import (
 from claimwatch.models import ArticleProcessed, ClaimsExtracted
 from claimwatch.settings import Settings
 from claimwatch_alert.config import DetectionConfig, load_config
-from claimwatch_alert.engine import CONTRADICTION_RULE, apply_article
+from claimwatch_alert.engine import apply_article
+from claimwatch_alert.figure_alerts import CONTRADICTION_RULE, FIGURE_UPDATE_RULE
 from claimwatch_alert.index import ArticleRef, article_time, place
 from claimwatch_alert.messages import StoryAssigned
 from claimwatch_alert.metrics import (
@@ -88,7 +89,7 @@ def build_app(
 ) -> faust.App:
     rules = rules if rules is not None else load_rules(Path(p) for p in settings.rules_dirs)
     config = config or load_config()
-    init_alert_metrics((r.id for r in rules), CONTRADICTION_RULE)
+    init_alert_metrics((r.id for r in rules), CONTRADICTION_RULE, FIGURE_UPDATE_RULE)
     app = make_app(STAGE, settings)
     producer = faust_producer(app, STAGE)
     topics = settings.topics

@@ -54,11 +54,38 @@ class ContradictionParams(BaseModel):
         return bool(slot) and not any(fnmatch.fnmatchcase(slot or "", p) for p in self.ignore_slots)
 
 
+class FigureParams(BaseModel):
+    """Which facts are worth an alert, and when a changed value is an update."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    salient: list[str] = Field(
+        default_factory=lambda: ["*"],
+        description="fnmatch patterns of fact kinds (`quantity:person:killed`) that may alert.",
+    )
+    cumulative: list[str] = Field(
+        default_factory=list,
+        description="Fact kinds that only grow as news comes in: a higher later value is an "
+        "update, not a disagreement.",
+    )
+    same_time_window_h: float = Field(
+        2.0, ge=0, description="Reports this close in time that disagree are a contradiction."
+    )
+    update_severity: Severity = Field(Severity.INFO, description="Severity of figure updates.")
+    max_spread: float = Field(
+        2.0,
+        gt=1,
+        description="A value whose high end is more than this times its low end (dozens, "
+        "hundreds, up to N) is too vague to disagree with anything or to mark a step.",
+    )
+
+
 class DetectionConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     stories: StoryParams = Field(default_factory=StoryParams)
     contradictions: ContradictionParams = Field(default_factory=ContradictionParams)
+    figures: FigureParams = Field(default_factory=FigureParams)
 
 
 def default_config_path() -> Path:

@@ -13,27 +13,28 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from claimwatch.display import format_interval
 from claimwatch.models import (
     Alert,
     AlertClaim,
     AlertKind,
-    AlertSide,
     Claim,
     ClaimsExtracted,
-    Interval,
 )
 from claimwatch_alert.config import DetectionConfig
-from claimwatch_alert.contradictions import Contradiction, Group, SlotClaim, detect_contradiction
+from claimwatch_alert.figure_alerts import figure_drafts
 from claimwatch_alert.rules import Rule
 from claimwatch_alert.state import SentAlert, StoredArticle, StoredClaim, StoryState
 
-CONTRADICTION_RULE = "contradiction"
 MAX_ALERT_ENTITIES = 32
+ID_PREFIX = {
+    AlertKind.KEY_CLAIM: "kc",
+    AlertKind.CONTRADICTION: "ct",
+    AlertKind.FIGURE_UPDATE: "fu",
+}
 
 
 def alert_id(kind: str, story: str, key: str) -> str:
-    prefix = "kc" if kind == AlertKind.KEY_CLAIM else "ct"
+    prefix = ID_PREFIX[AlertKind(kind)]
     return f"{prefix}-" + hashlib.sha256(f"{story}\x00{key}".encode()).hexdigest()[:20]
 
 
@@ -110,79 +111,33 @@ def key_claim_drafts(state: StoryState, rules: list[Rule], now: datetime) -> lis
     return drafts
 
 
-def _side(group: Group) -> AlertSide:
-    texts: list[str] = []
-    for claim in group.claims:
-        if claim.text not in texts:
-            texts.append(claim.text)
-    return AlertSide(
-        value=Interval(low=group.low, high=group.high, unit=group.unit),
-        text=texts[0],
-        texts=texts,
-        sources=group.sources,
-    )
-
-
-def _explain(slot: str, found: Contradiction) -> str:
-    parts = [f"{', '.join(g.origins)}: {format_interval(_side(g).value)}" for g in found.sides]
-    origins = {o for g in found.sides for o in g.origins}
-    line = f"On {slot}: " + "; ".join(parts) + f" ({len(origins)} independent outlets)."
-    if found.self_contradicting:
-        line += (
-            f" {', '.join(found.self_contradicting)} state(s) incompatible values "
-            "themselves (a self-contradiction)."
-        )
-    return line
-
-
-def contradiction_drafts(state: StoryState, config: DetectionConfig, now: datetime) -> list[Draft]:
-    by_slot: dict[str, list[SlotClaim]] = {}
-    for stored in state.claims:
-        claim = stored.claim
-        if claim.value is None or not config.contradictions.compares(claim.slot):
-            continue
-        by_slot.setdefault(claim.slot or "", []).append(
-            SlotClaim(
-                article_id=stored.article_id,
-                source=state.articles[stored.article_id].source,
-                origin=state.origin_of(stored.article_id),
-                value=claim.value,
-                confidence=claim.confidence,
-                text=claim.text,
-            )
-        )
+def figure_alerts(state: StoryState, config: DetectionConfig, now: datetime) -> list[Draft]:
+    """Contradiction and figure-update alerts (figure_alerts.py), with the story's fields."""
     drafts = []
-    for slot in sorted(by_slot):
-        found = detect_contradiction(by_slot[slot], config.contradictions.min_confidence)
-        if found is None:
-            continue
-        sides = [_side(g) for g in found.sides]
-        article_ids = {c.article_id for g in found.sides for c in g.claims}
-        origins = sorted({o for g in found.sides for o in g.origins})
+    for fig in figure_drafts(state, config):
+        article_ids = {r.article_id for r in fig.reports}
         ingested, entities = _articles_meta(state, article_ids)
-        values = " vs ".join(format_interval(s.value) for s in sides)
-        title = f"Outlets disagree on {slot}: {values}"
-        if found.self_contradicting and len(origins) == 1:
-            title = f"{origins[0]} contradicts itself on {slot}: {values}"
         alert = Alert(
-            id=alert_id(AlertKind.CONTRADICTION, state.story, slot),
+            id=alert_id(fig.kind, state.story, fig.key),
             version=1,
-            kind=AlertKind.CONTRADICTION,
-            rule=CONTRADICTION_RULE,
-            severity=config.contradictions.severity,
-            title=title,
-            sources=sorted({src for s in sides for src in s.sources}),
-            sides=sides,
+            kind=fig.kind,
+            rule=fig.rule,
+            severity=fig.severity,
+            title=fig.title,
+            sources=sorted({r.source for r in fig.reports}),
+            sides=fig.sides,
+            timeline=fig.timeline,
+            fact=fig.fact,
             story=state.story,
-            slot=slot,
-            independent_sources=len(origins),
-            explanation=_explain(slot, found),
+            slot=fig.slot,
+            independent_sources=len(fig.origins),
+            explanation=fig.explanation,
             entity_ids=entities,
             article_ids=sorted(article_ids),
             ingested_at=ingested,
             fired_at=now,
         )
-        drafts.append(Draft(alert, [len(g.origins) for g in found.sides]))
+        drafts.append(Draft(alert, fig.fingerprint))
     return drafts
 
 
@@ -204,6 +159,7 @@ def apply_article(
     state = state.model_copy(deep=True)
     state.articles[event.article_id] = StoredArticle(
         source=event.source,
+        published_at=event.published_at,
         duplicate_of=event.duplicate_of,
         origin=origin,
         ingested_at=event.ingested_at,
@@ -212,7 +168,7 @@ def apply_article(
     state.claims.extend(
         StoredClaim(article_id=event.article_id, claim=c) for c in event.claims if _keeps(c, rules)
     )
-    drafts = key_claim_drafts(state, rules, now) + contradiction_drafts(state, config, now)
+    drafts = key_claim_drafts(state, rules, now) + figure_alerts(state, config, now)
     out: list[Alert] = []
     for draft in drafts:
         previous = state.sent.get(draft.alert.id)

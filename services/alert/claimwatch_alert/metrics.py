@@ -32,11 +32,12 @@ STORIES_CREATED = Counter(
 )
 
 
-def init_alert_metrics(rule_ids: Iterable[str], contradiction_rule: str) -> None:
+def init_alert_metrics(rule_ids: Iterable[str], contradiction_rule: str, update_rule: str) -> None:
     """Create known series up front so dashboards see zeros, not gaps."""
     for rule in rule_ids:
         ALERTS_FIRED.labels(AlertKind.KEY_CLAIM.value, rule)
     ALERTS_FIRED.labels(AlertKind.CONTRADICTION.value, contradiction_rule)
+    ALERTS_FIRED.labels(AlertKind.FIGURE_UPDATE.value, update_rule)
     for kind in AlertKind:
         ALERT_SOURCES.labels(kind.value)
         END_TO_END_SECONDS.labels(kind.value)

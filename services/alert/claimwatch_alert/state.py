@@ -24,6 +24,7 @@ class StoredArticle(BaseModel):
         default=None, description="Outlet of the original, resolved by the story index."
     )
     ingested_at: datetime
+    published_at: datetime | None = None
     entity_ids: list[str] = Field(default_factory=list)
     alerts: list[str] = Field(default_factory=list, description="`id:version` it caused.")
 

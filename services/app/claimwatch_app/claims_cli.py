@@ -59,6 +59,8 @@ def claims(
                     "start": c.start,
                     "end": c.end,
                     "confidence": c.confidence,
+                    "precision": c.precision,
+                    "fact": c.fact.model_dump(mode="json") if c.fact else None,
                 }
                 typer.echo(json.dumps(row, ensure_ascii=False))
         return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from claimwatch.models import Attribution, Claim, ClaimType, Interval, ValueKind
+from claimwatch.models import Attribution, Claim, ClaimType, FactScope, Interval, ValueKind
 from claimwatch_extract.attribution import (
     Actor,
     Speaker,
@@ -24,11 +24,14 @@ from claimwatch_extract.attribution import (
 from claimwatch_extract.bounds import inherit_conversion_bounds, prepositional_bounds
 from claimwatch_extract.changes import value_kind
 from claimwatch_extract.entities import EntityIndex
+from claimwatch_extract.fact_lexicon import load_fact_lexicon
+from claimwatch_extract.facts import NumberSite, article_context, describe
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.measurements import extract_measurement
 from claimwatch_extract.money import extract_money
 from claimwatch_extract.numbers import NumberMatch, scan_numbers
 from claimwatch_extract.ordinals import extract_ordinals
+from claimwatch_extract.precision import is_conversion, stated_precision
 from claimwatch_extract.quantities import extract_quantity
 from claimwatch_extract.quotes import find_quotes
 from claimwatch_extract.slots import change_slot, money_slot
@@ -51,11 +54,21 @@ def actor_class(actor: Actor | None, lex: Lexicon) -> str:
 
 
 class _Builder:
-    def __init__(self, doc: Doc, article_id: str, ents: EntityIndex, lex: Lexicon) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        article_id: str,
+        ents: EntityIndex,
+        lex: Lexicon,
+        title: str | None,
+        published: tuple[int, int] | None,
+    ) -> None:
         self.doc, self.article_id, self.ents, self.lex = doc, article_id, ents, lex
         self.text = doc.text  # once: Doc.text is rebuilt from every token on each access
         self.spans = quote_spans(self.text)
         self.datelines = dateline_spans(self.text, lex)
+        self.flex = load_fact_lexicon()
+        self.ctx = article_context(doc, title, published)
         self.claims: list[Claim] = []
 
     def add(
@@ -94,6 +107,7 @@ class _Builder:
         # token indexes into the doc, not the sentence
         found = [rel.shifted(sent.start) for rel in scan_numbers(words, lex, tags)]
         matches = inherit_conversion_bounds(prepositional_bounds(found, sent, lex), sent)
+        last: tuple[int, int] | None = None  # the last measurement: (literal end, claim index)
         for m in matches:
             cash = extract_money(m, sent, lex, matches)
             if cash is not None:
@@ -119,7 +133,11 @@ class _Builder:
                     meas.slot,
                     meas.confidence,
                     counted=False,
+                    factor=meas.factor,
                 )
+                if last is not None and is_conversion(self.doc, last[0], m.start):
+                    self._same_statement(last[1], len(self.claims) - 1)
+                last = (m.num_end, len(self.claims) - 1)
                 continue
             q = extract_quantity(m, sent, lex, prev_class)
             if q is not None:
@@ -133,9 +151,11 @@ class _Builder:
                     q.slot,
                     q.confidence,
                     counted=True,
+                    noun=q.noun,
                 )
         for o in extract_ordinals(sent, lex):
             value = Interval(low=o.value, high=o.value, unit=o.unit)
+            site = NumberSite(o.first.i, o.first.i + 1)
             self.add(
                 ClaimType.ORDINAL_PERIOD,
                 sent,
@@ -144,6 +164,7 @@ class _Builder:
                 o.confidence,
                 value=value,
                 slot=o.slot,
+                fact=describe(ClaimType.ORDINAL_PERIOD, o.slot, sent, site, self.ctx, self.flex),
             )
         for hit in find_threats(sent, lex):
             agent = speech_noun_agent(hit.trigger, lex)  # "a warning from X that ..."
@@ -190,10 +211,19 @@ class _Builder:
         slot: str,
         confidence: float,
         counted: bool,
+        noun: Token | None = None,
+        factor: float = 1.0,
     ) -> None:
-        """One numeric claim, marked as a level or a change (a change gets its own slot)."""
+        """One numeric claim, marked as a level or a change (a change gets its own slot),
+        with the fact it states (facts.py) and, for a real value, its stated precision."""
         first, low, high, unit = value
         kind, direction = value_kind(m, sent, self.lex, counted)
+        site = NumberSite(m.num_start, m.num_end, noun)
+        fact = describe(type_, slot, sent, site, self.ctx, self.flex)
+        if kind is ValueKind.CHANGE:  # "rose by 12,000": an increment, never the figure
+            key = f"{fact.key}|change" if "|" not in fact.key else f"{fact.key},change"
+            fact = fact.model_copy(update={"scope": FactScope.PART, "key": key})
+        literal = self.doc[m.num_start : m.num_end]
         self.add(
             type_,
             sent,
@@ -204,6 +234,23 @@ class _Builder:
             slot=change_slot(slot) if kind is ValueKind.CHANGE else slot,
             value_kind=kind,
             direction=direction,
+            fact=fact,
+            precision=None if counted else stated_precision(literal, factor),
+        )
+
+    def _same_statement(self, first: int, second: int) -> None:
+        """A bracketed conversion ("25 kilometres (15 miles)") restates the number before
+        it: both claims state one fact, each with a precision that covers the other, so the
+        rounding of a conversion never reads as a second, different value."""
+        a, b = self.claims[first], self.claims[second]
+        if a.value is None or b.value is None or a.value.unit != b.value.unit:
+            return
+        pairs = [(a.value.low, b.value.low), (a.value.high, b.value.high)]
+        gap = max((abs(x - y) for x, y in pairs if x is not None and y is not None), default=0.0)
+        wide = round(gap + max(a.precision or 0.0, b.precision or 0.0), 6)
+        self.claims[first] = a.model_copy(update={"precision": max(a.precision or 0.0, wide)})
+        self.claims[second] = b.model_copy(
+            update={"precision": max(b.precision or 0.0, wide), "fact": a.fact}
         )
 
     def _quoted(self, tok: Token) -> bool:
@@ -231,9 +278,19 @@ class _Builder:
             )
 
 
-def extract_claims(doc: Doc, article_id: str, ents: EntityIndex, lex: Lexicon) -> list[Claim]:
-    """All claims of one parsed article, in text order (quotes after per-sentence claims)."""
-    b = _Builder(doc, article_id, ents, lex)
+def extract_claims(
+    doc: Doc,
+    article_id: str,
+    ents: EntityIndex,
+    lex: Lexicon,
+    title: str | None = None,
+    published: tuple[int, int] | None = None,
+) -> list[Claim]:
+    """All claims of one parsed article, in text order (quotes after per-sentence claims).
+
+    ``title`` and ``published`` (year, month) place each numeric claim's fact: in the
+    headline or not, this event or an earlier one (see facts.py)."""
+    b = _Builder(doc, article_id, ents, lex, title, published)
     for sent in doc.sents:
         b.sentence(sent)
     b.quotes()

@@ -27,6 +27,7 @@ class Measurement:
     unit: str
     slot: str
     confidence: float
+    factor: float = 1.0  # stated unit -> canonical unit (miles -> km: 1.609344)
 
 
 def _unit_after(sent: Span, i: int, lex: Lexicon) -> tuple[str, int] | None:
@@ -193,7 +194,7 @@ def extract_measurement(
     # A duration is measured, never paged: "for 10 hours" is seldom the fact a story is about
     # and outlets round durations freely.
     conf = DURATION_CONFIDENCE if unit.kind == "duration" else 0.85
-    return Measurement(first, low, high, unit.unit, measurement_slot(dim), conf)
+    return Measurement(first, low, high, unit.unit, measurement_slot(dim), conf, unit.factor)
 
 
 DURATION_CONFIDENCE = 0.5

@@ -17,15 +17,17 @@ from claimwatch.models import Article, ClaimsExtracted, EntitiesExtracted
 from claimwatch_extract.core import extract_claims
 from claimwatch_extract.entities import canonicalise, load_gazetteer
 from claimwatch_extract.lexicon import load_lexicon
+from claimwatch_extract.paragraphs import add_paragraph_breaks
 
 
 @lru_cache(maxsize=2)
 def load_nlp(model_name: str) -> Language:
     """Load an *installed* spaCy pipeline package once per process (never downloads).
 
-    Raises ``OSError`` with spaCy's message when the package is not installed.
+    Raises ``OSError`` with spaCy's message when the package is not installed. Paragraph
+    breaks end sentences (paragraphs.py).
     """
-    return spacy.load(model_name)
+    return add_paragraph_breaks(spacy.load(model_name))
 
 
 def extract_batch(
@@ -39,7 +41,9 @@ def extract_batch(
     for article, doc in zip(articles, docs, strict=True):
         index = canonicalise(doc, gaz, lex)
         entities = index.entities()
-        claims = extract_claims(doc, article.id, index, lex)
+        at = article.published_at
+        published = (at.year, at.month) if at else None
+        claims = extract_claims(doc, article.id, index, lex, article.title, published)
         out.append(
             (
                 EntitiesExtracted(article_id=article.id, source=article.source, entities=entities),

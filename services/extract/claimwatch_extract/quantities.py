@@ -29,6 +29,7 @@ class Quantity:
     frame: str | None
     slot: str
     confidence: float
+    noun: Token | None = None  # the counted noun, when there is one (for facts.py)
 
 
 def _is_people_name(tok: Token) -> bool:
@@ -243,6 +244,9 @@ def extract_quantity(
         tally = _tally(last, lex)
         if tally is not None:
             return _make(match, sent, lex, tally[1], tally[0], 0.8)
+        own = _own_frame(last, lex)
+        if own is not None and own in lex.frame_default_class:  # a headline's "Five dead"
+            return _make(match, sent, lex, lex.frame_default_class[own], own, 0.8)
         bare = prev_class is not None and _bare_follow_up(match, sent)
         if not bare and (
             last.head.pos_ == "PROPN"
@@ -265,8 +269,8 @@ def extract_quantity(
     if frame is None and group is not None:
         frame = f"size:{group.lemma_.lower()}"
     if frame is None:
-        return _make(match, sent, lex, cls, None, 0.4)
-    return _make(match, sent, lex, cls, frame, 0.9 if known else 0.7)
+        return _make(match, sent, lex, cls, None, 0.4, noun)
+    return _make(match, sent, lex, cls, frame, 0.9 if known else 0.7, noun)
 
 
 def _one_counts(one: Token, sent: Span) -> bool:
@@ -308,6 +312,13 @@ def _bare_follow_up(match: NumberMatch, sent: Span) -> bool:
     return prev is not None and prev.lower_ in ("with", "than", "from", "versus", "vs", "vs.", "to")
 
 
+def _own_frame(num: Token, lex: Lexicon) -> str | None:
+    """A bare number with its own predicate adjective, as headlines put it: "Five dead",
+    "27 hurt"."""
+    own = {w for c in num.children if c.dep_ in ("amod", "acomp") for w in (c.lemma_, c.lower_)}
+    return match_frame(own, lex) if own else None
+
+
 def _tally(num: Token, lex: Lexicon) -> tuple[str, str] | None:
     """ "the death toll rose to 212" / "put the toll at 312": the number values a tally noun."""
     if num.dep_ == "quantmod" and num.head.like_num:
@@ -339,10 +350,17 @@ def _tally_keys(noun: Token) -> list[str]:
 
 
 def _make(
-    match: NumberMatch, sent: Span, lex: Lexicon, cls: str, frame: str | None, conf: float
+    match: NumberMatch,
+    sent: Span,
+    lex: Lexicon,
+    cls: str,
+    frame: str | None,
+    conf: float,
+    noun: Token | None = None,
 ) -> Quantity:
     low, high = match.interval(lex, counted=True)
     per = rate_period(sent, match.num_end, lex)
     if per is not None:  # "8,000 victims a day" is a rate, not a count
         cls = f"{cls}/{per}"
-    return Quantity(sent.doc[match.start], low, high, cls, frame, quantity_slot(cls, frame), conf)
+    slot = quantity_slot(cls, frame)
+    return Quantity(sent.doc[match.start], low, high, cls, frame, slot, conf, noun)

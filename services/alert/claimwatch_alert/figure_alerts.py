@@ -1,0 +1,325 @@
+"""Figure alerts of a story: ``contradiction`` when outlets disagree on a fact, and
+``figure_update`` when a fact's value moved over time (see figures.py for the rule).
+
+Which claims take part: a numeric claim whose fact is of this event (time ``current``), the
+whole figure (scope ``whole``), salient (``figures.salient`` in detection.yaml: casualties,
+participants, magnitudes, amounts ... not a box score or a distance in a travel paragraph)
+and confident. Claims meet on their fact key, so "103 passengers" and "4 seriously injured"
+never do. Titles and explanations use the fact's plain words and outlets' names.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from claimwatch.models import (
+    AlertKind,
+    AlertSide,
+    Claim,
+    FactScope,
+    FactTime,
+    Interval,
+    Severity,
+    TimelineEntry,
+)
+from claimwatch_alert.config import DetectionConfig
+from claimwatch_alert.figures import Finding, Report, Step, assess, consistent_sides
+from claimwatch_alert.state import StoredArticle, StoredClaim, StoryState
+
+CONTRADICTION_RULE = "contradiction"
+PERIODS = frozenset({"day", "week", "month", "year"})
+FIGURE_UPDATE_RULE = "figure_update"
+
+
+@dataclass(frozen=True)
+class FigureDraft:
+    """A figure alert's content as the story stands now (the engine adds ids and story
+    fields); ``fingerprint`` (origins per side or step) decides when a new version is sent."""
+
+    kind: AlertKind
+    rule: str
+    severity: Severity
+    key: str
+    title: str
+    fact: str
+    explanation: str
+    reports: tuple[Report, ...]
+    origins: list[str]
+    fingerprint: list[int]
+    slot: str | None
+    sides: list[AlertSide] | None = None
+    timeline: list[TimelineEntry] | None = None
+
+
+@dataclass(frozen=True)
+class FactClaims:
+    """The comparable claims of one fact in a story."""
+
+    key: str
+    claims: tuple[StoredClaim, ...]
+
+    @property
+    def first(self) -> Claim:
+        return self.claims[0].claim
+
+
+def fact_key(claim: Claim) -> str:
+    return claim.fact.key if claim.fact is not None else claim.slot or ""
+
+
+def _base(key: str) -> str:
+    return key.split("|", 1)[0]
+
+
+def matches_any(key: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(_base(key), p) for p in patterns)
+
+
+def comparable(claim: Claim, config: DetectionConfig) -> bool:
+    """Does this claim take part in figure alerts at all (see the module docstring)?"""
+    params = config.contradictions
+    if claim.value is None or not params.compares(claim.slot):
+        return False
+    if claim.confidence < params.min_confidence:
+        return False
+    fact = claim.fact
+    if fact is not None and (fact.time != FactTime.CURRENT or fact.scope != FactScope.WHOLE):
+        return False
+    if too_vague(claim.value, config.figures.max_spread):
+        return False
+    return matches_any(fact_key(claim), config.figures.salient)
+
+
+def too_vague(value: Interval, max_spread: float) -> bool:
+    """ "dozens" [20, 199], "hundreds", "up to 45,000" [0, 45000]: no single figure."""
+    if value.low is None or value.high is None:
+        return False
+    return value.high > max_spread * max(value.low, 0) and value.high - value.low > 2
+
+
+def facts_of(state: StoryState, config: DetectionConfig) -> list[FactClaims]:
+    by_key: dict[str, list[StoredClaim]] = {}
+    for stored in state.claims:
+        if comparable(stored.claim, config):
+            by_key.setdefault(fact_key(stored.claim), []).append(stored)
+    return [FactClaims(k, tuple(v)) for k, v in sorted(by_key.items())]
+
+
+def published(article: StoredArticle) -> tuple[datetime, bool]:
+    """When an article was published (ingest time when unknown), and whether only the day
+    is known (a timestamp at exactly midnight UTC is how date-only feeds write it)."""
+    at = article.published_at or article.ingested_at
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    day_only = article.published_at is not None and at.astimezone(UTC).time() == time(0)
+    return at, day_only
+
+
+def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
+    out = []
+    for stored in fact.claims:
+        claim, article = stored.claim, state.articles[stored.article_id]
+        at, day_only = published(article)
+        assert claim.value is not None  # comparable() checked it
+        out.append(
+            Report(
+                article_id=stored.article_id,
+                source=article.source,
+                origin=state.origin_of(stored.article_id),
+                value=claim.value,
+                precision=claim.precision or 0.0,
+                published=at,
+                day_only=day_only,
+                position=claim.start,
+                headline=claim.fact.headline if claim.fact else False,
+                cue=claim.fact.cue if claim.fact else None,
+                text=claim.text,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _ordinal(n: float) -> str:
+    k = int(n)
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def plain_value(value: Interval) -> str:
+    """How a person reads a value: "7", "at least 5", "6.8", "58%", "25 km", "4th year"."""
+    low, high = value.low, value.high
+    if value.unit in PERIODS and low is not None and low == high:
+        return f"{_ordinal(low)} {value.unit}"
+    if low is not None and high is not None:
+        core = _num(low) if low == high else f"{_num(low)}-{_num(high)}"
+    elif low is not None:
+        core = f"at least {_num(low)}"
+    elif high is not None:
+        core = f"at most {_num(high)}"
+    else:
+        core = "any"
+    unit = value.unit
+    if unit == "percent":
+        return f"{core}%"
+    if unit in ("km", "m", "mm", "km/h", "hectare", "celsius"):
+        return f"{core} {unit}"
+    return core  # counts and magnitudes read best bare: "5 vs 7"
+
+
+def _describe(fact: FactClaims) -> tuple[str, str]:
+    """(plain words, question) for the fact: the most common wording among its claims,
+    preferring one that names the event."""
+    facts = [s.claim.fact for s in fact.claims if s.claim.fact is not None]
+    if not facts:
+        return fact.key, fact.key
+    named = [f for f in facts if f.event] or facts
+    words = Counter((f.description, f.question) for f in named).most_common(1)[0][0]
+    return words
+
+
+def _side_value(reports: Sequence[Report]) -> Interval:
+    """The stated value a side shares: the intersection of its reports' values (their hull
+    when only stated precision made them agree)."""
+    lows = [r.value.low for r in reports if r.value.low is not None]
+    highs = [r.value.high for r in reports if r.value.high is not None]
+    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+    if low is not None and high is not None and low > high:
+        low, high = min(lows), max(highs)
+    return Interval(low=low, high=high, unit=reports[0].value.unit)
+
+
+def _names(reports: Sequence[Report]) -> list[str]:
+    return sorted({r.source for r in reports})
+
+
+def _texts(reports: Sequence[Report]) -> list[str]:
+    seen: list[str] = []
+    for r in reports:
+        if r.text not in seen:
+            seen.append(r.text)
+    return seen
+
+
+def _shown_as(origin: str, reports: Sequence[Report]) -> str:
+    """An origin as a person knows it: the outlet's name, never an internal copy id."""
+    names = sorted({r.source for r in reports if r.origin == origin})
+    if origin in names or not names:
+        return origin
+    return names[0]
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def contradiction_draft(fact: FactClaims, found: Finding, severity: Severity) -> FigureDraft | None:
+    if not found.disagreeing:
+        return None
+    words, question = _describe(fact)
+    groups = consistent_sides(found.disagreeing)
+    sides = [
+        AlertSide(value=_side_value(g), text=g[0].text, texts=_texts(g), sources=_names(g))
+        for g in groups
+    ]
+    all_reports = [r for g in groups for r in g]
+    origins = sorted({r.origin for r in all_reports})
+    values = " vs ".join(plain_value(s.value) for s in sides)
+    if found.self_contradicting and len(origins) == 1:
+        title = f"{_shown_as(origins[0], all_reports)} contradicts itself on {question}: {values}"
+    else:
+        title = f"Outlets disagree on {question}: {values}"
+    parts = [f"{', '.join(s.sources)}: {plain_value(s.value)}" for s in sides]
+    why = (
+        f"Compared as one fact ({words}): each sentence states it as the current, whole "
+        f"figure of this event."
+    )
+    line = f"{why} " + "; ".join(parts) + f" ({len(origins)} independent outlets)."
+    if found.went_down:
+        line += " A later report gives a lower figure without saying it was revised."
+    if found.self_contradicting:
+        shown = ", ".join(_shown_as(o, all_reports) for o in found.self_contradicting)
+        line += f" {shown} state(s) incompatible values themselves (a self-contradiction)."
+    return FigureDraft(
+        kind=AlertKind.CONTRADICTION,
+        rule=CONTRADICTION_RULE,
+        severity=severity,
+        key=fact.key,
+        title=title,
+        fact=words,
+        explanation=line,
+        reports=tuple(all_reports),
+        origins=origins,
+        fingerprint=[len({r.origin for r in g}) for g in groups],
+        slot=fact.first.slot,
+        sides=sides,
+    )
+
+
+def update_draft(fact: FactClaims, found: Finding, severity: Severity) -> FigureDraft | None:
+    if len(found.timeline) < 2:
+        return None
+    words, question = _describe(fact)
+    entries = [_entry(step) for step in found.timeline]
+    all_reports = [r for step in found.timeline for r in step.reports]
+    origins = sorted({r.origin for r in all_reports})
+    path = " → ".join(plain_value(e.value) for e in entries)
+    title = f"Update on {question}: {path}"
+    steps = "; ".join(
+        f"{e.published_at:%Y-%m-%d %H:%M} {', '.join(e.sources)}: {plain_value(e.value)}"
+        for e in entries
+    )
+    line = (
+        f"The figure for {words} moved as the story developed ({steps}); reports at "
+        f"different times or with wording such as 'rose to' are read as updates, not as "
+        f"outlets disagreeing."
+    )
+    return FigureDraft(
+        kind=AlertKind.FIGURE_UPDATE,
+        rule=FIGURE_UPDATE_RULE,
+        severity=severity,
+        key=fact.key,
+        title=title,
+        fact=words,
+        explanation=line,
+        reports=tuple(all_reports),
+        origins=origins,
+        fingerprint=[len({r.origin for r in step.reports}) for step in found.timeline],
+        slot=fact.first.slot,
+        timeline=entries,
+    )
+
+
+def _entry(step: Step) -> TimelineEntry:
+    reports = step.reports
+    return TimelineEntry(
+        value=_side_value(reports),
+        sources=_names(reports),
+        published_at=min(r.published for r in reports),
+        text=reports[0].text,
+    )
+
+
+def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraft]:
+    """Every contradiction and figure-update alert the story supports now."""
+    params = config.figures
+    window = timedelta(hours=params.same_time_window_h)
+    drafts: list[FigureDraft] = []
+    for fact in facts_of(state, config):
+        cumulative = matches_any(fact.key, params.cumulative)
+        found = assess(reports_of(state, fact), window, cumulative)
+        for draft in (
+            contradiction_draft(fact, found, config.contradictions.severity),
+            update_draft(fact, found, params.update_severity),
+        ):
+            if draft is not None:
+                drafts.append(draft)
+    return drafts

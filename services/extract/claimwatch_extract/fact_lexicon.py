@@ -1,0 +1,92 @@
+"""The fact-identity lexicon (``data/facts.yaml``) as validated data.
+
+Why a file of its own: the words that tell one fact from another (roles, severity, part-of
+markers, time anchors, event nouns) and the plain words alerts use to name a fact are a
+different concern from the words that find numbers and claims (``lexicon.yaml``), and are
+tuned separately. Loaded once per process and pre-indexed for O(1) per-token lookups.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property, lru_cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from claimwatch.models import FigureCue
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scope(_Model):
+    subset_preps: list[str]
+    member_preps: list[str]
+    part_of_objects: list[str]
+    increment_words: list[str]
+    whole_words: list[str]
+    part_places: list[str]
+    total_words: list[str]
+
+
+class Background(_Model):
+    date_words: list[str]
+    event_modifiers: list[str]
+
+
+class FrameWords(_Model):
+    words: str
+    question: str
+
+
+class FactLexicon(_Model):
+    generic_nouns: list[str]
+    roles: list[str]
+    severity: dict[str, list[str]]
+    scope: Scope
+    cues: dict[FigureCue, list[str]]
+    background: Background
+    event_nouns: list[str]
+    dimension_words: dict[str, str]
+    plurals: dict[str, str]
+    frames: dict[str, FrameWords]
+    dimensions: dict[str, str]
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+    @cached_property
+    def severity_of(self) -> dict[str, str]:
+        """Word or phrase -> severity qualifier ("critically" -> "serious")."""
+        return {w: q for q, words in self.severity.items() for w in words}
+
+    @cached_property
+    def cue_words(self) -> dict[str, FigureCue]:
+        """Single-word cues (lemma or lower-case form) -> cue."""
+        return {w: c for c, words in self.cues.items() for w in words if " " not in w}
+
+    @cached_property
+    def cue_phrases(self) -> list[tuple[str, FigureCue]]:
+        """Multi-word cues, longest first, matched on the clause's lower-case words."""
+        found = [(w, c) for c, words in self.cues.items() for w in words if " " in w]
+        return sorted(found, key=lambda p: -len(p[0]))
+
+    @cached_property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(self.roles)
+
+    @cached_property
+    def generic_set(self) -> frozenset[str]:
+        return frozenset(self.generic_nouns)
+
+    @cached_property
+    def event_set(self) -> frozenset[str]:
+        return frozenset(self.event_nouns)
+
+
+@lru_cache(maxsize=2)
+def load_fact_lexicon(name: str = "facts.yaml") -> FactLexicon:
+    """Load and validate a fact lexicon shipped in ``claimwatch_extract/data``."""
+    text = resources.files("claimwatch_extract").joinpath("data", name).read_text("utf-8")
+    return FactLexicon.model_validate(yaml.safe_load(text))

@@ -1,0 +1,564 @@
+"""Fact identity: what a numeric claim states, beyond its value.
+
+Why: two numbers are only in conflict when they state the same fact of the same event.
+"103 passengers" and "four seriously injured" share a unit; "two died in 1959" and "seven
+died on Wednesday" share a frame; "20 of those injured" and "more than 50 injured" share
+both. The slot key (class and frame, see slots.py) is the coarse part of a fact; this module
+adds what tells such claims apart, read from the parse around the number:
+
+* qualifiers of the count: a role ("passengers"), a nationality ("Americans"), a severity
+  ("seriously injured");
+* time: ``background`` when the clause is anchored in another period ("since 1959, when
+  ...", "the 2015 attacks, which killed ..."), ``earlier`` for an earlier value of the same
+  figure ("down to 21% from 35%", "initially five");
+* scope: ``part`` for a subset or an increment ("among the dead", "including", "20 of those
+  injured", "another 40", "five more");
+* the wording that says a figure moves ("rose to", "so far", "initially", "revised");
+* the event it is about ("killed in the tram crash") and the plain words that name it.
+
+Pure: spaCy tokens in, a ``Fact`` out. Vocabulary lives in ``data/facts.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from spacy.tokens import Doc, Span, Token
+
+from claimwatch.models import ClaimType, Fact, FactScope, FactTime, FigureCue
+from claimwatch_extract.fact_lexicon import FactLexicon
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_DECADE = re.compile(r"\b(1[89]\d0|20\d0)s\b")
+_CLAUSE_POS = ("VERB", "AUX")
+_CUE_WINDOW = 12
+_DIM_BEFORE = 5
+_DIM_AFTER = 6
+_REFINABLE = frozenset({"distance", "water_level", "speed"})
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """What the whole article says about every claim's time and place in it."""
+
+    year: int | None
+    """The article's year: published, else the latest year its text names."""
+    month: int | None
+    """The article's month, when it was published with a date."""
+    headline_end: int
+    """Character offset where the headline ends in the text (0 = no headline)."""
+
+
+def article_context(
+    doc: Doc, title: str | None, published: tuple[int, int] | None
+) -> ArticleContext:
+    """The year and month claims are measured against, and where the headline is."""
+    year, month = published if published else (None, None)
+    if year is None:
+        years = [int(y) for e in doc.ents if e.label_ == "DATE" for y in _YEAR.findall(e.text)]
+        year = max(years) if years else None
+    headline_end = 0
+    if title:
+        stripped = doc.text.lstrip()
+        if stripped.startswith(title.strip()):
+            headline_end = len(doc.text) - len(stripped) + len(title.strip())
+    return ArticleContext(year=year, month=month, headline_end=headline_end)
+
+
+@dataclass(frozen=True)
+class NumberSite:
+    """Where a claim's number sits: doc token range of the literal, and the counted noun."""
+
+    start: int
+    end: int
+    noun: Token | None = None
+
+
+def describe(
+    kind: ClaimType,
+    slot: str,
+    sent: Span,
+    site: NumberSite,
+    ctx: ArticleContext,
+    flex: FactLexicon,
+) -> Fact:
+    """The fact a numeric claim states (see the module docstring)."""
+    doc = sent.doc
+    num = doc[site.end - 1]
+    verb = clause_verb(num)
+    parts = slot.split(":")
+    frame: str | None = None
+    qualifiers: list[str] = []
+    if kind == ClaimType.QUANTITY:
+        counted, frame = parts[1], (parts[2] if len(parts) > 2 else None)
+        qualifiers = _qualifiers(site.noun, verb, counted, flex)
+    elif kind == ClaimType.MEASUREMENT:  # "measurement:<dimension>[:<subject>]"
+        counted = _dimension(parts[1], sent, site, flex)
+        frame = parts[2] if len(parts) > 2 else None
+        qualifiers = _accumulated(sent, site, flex)
+    else:  # ordinal period: "ordinal_period:<subject>:<unit>"
+        counted, frame = parts[1], parts[2] if len(parts) > 2 else None
+    time, anchor = _time(num, site, sent, ctx, flex)
+    cue = _cue(num, verb, sent, flex)
+    if cue == FigureCue.INITIAL and time == FactTime.CURRENT:
+        time, anchor = FactTime.EARLIER, anchor or "initially"
+    scope = _scope(sent, site, verb, frame, flex)
+    event = _event(num, site.noun, flex)
+    if frame == "unknown":
+        frame = None
+    key = ":".join(p for p in (kind.value, counted, frame) if p)
+    if qualifiers:
+        key += "|" + ",".join(sorted(qualifiers))
+    words = _words(kind, counted, frame, qualifiers, event, flex)
+    return Fact(
+        key=key,
+        description=words,
+        question=_question(kind, counted, frame, qualifiers, event, words, flex),
+        counted=counted,
+        qualifiers=sorted(qualifiers),
+        frame=frame,
+        event=event,
+        time=time,
+        anchor=anchor,
+        scope=scope,
+        cue=cue,
+        headline=doc[site.start].idx < ctx.headline_end,
+    )
+
+
+# --------------------------------------------------------------------------- the parse
+
+
+def clause_verb(tok: Token) -> Token:
+    """The verb of the clause a token is in (the sentence root when there is none)."""
+    cur = tok
+    for _ in range(12):
+        if cur.pos_ in _CLAUSE_POS:
+            return cur
+        if cur.head.i == cur.i:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _ancestors(tok: Token) -> list[Token]:
+    out: list[Token] = []
+    cur = tok
+    while cur.head.i != cur.i and len(out) < 16:
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
+def _ent_text(tok: Token) -> str:
+    """The text of the named entity a token is part of (its own text when none)."""
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent.text
+    return tok.text
+
+
+# --------------------------------------------------------------------------- qualifiers
+
+
+def _qualifiers(noun: Token | None, verb: Token, counted: str, flex: FactLexicon) -> list[str]:
+    found: set[str] = set()
+    if noun is not None:
+        lemma = noun.lemma_.lower()
+        if lemma in flex.role_set and lemma not in flex.generic_set:
+            found.add(lemma)
+        if noun.ent_type_ == "NORP":
+            found.add(lemma)
+        for c in noun.children:
+            if c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ == "NORP":
+                found.add(c.lemma_.lower())
+            if c.dep_ in ("amod", "compound") and c.lemma_.lower() in flex.role_set:
+                found.add(c.lemma_.lower())
+        found.discard(counted)
+    severity = _severity(noun, verb, flex)
+    if severity:
+        found.add(severity)
+    return sorted(found)
+
+
+def _accumulated(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
+    """ "bringing the total since Saturday to 62 inches": a running total over a period is
+    not the amount of one day ("34 inches on Monday")."""
+    doc = sent.doc
+    lo, hi = max(sent.start, site.start - 8), min(sent.end, site.end + 4)
+    words = {t.lower_ for t in doc[lo:hi]}
+    return ["total"] if words & set(flex.scope.total_words) else []
+
+
+def _severity(noun: Token | None, verb: Token, flex: FactLexicon) -> str | None:
+    """ "four seriously injured", "eight with life-threatening injuries", "in critical
+    condition": the words next to the noun or verb, or in their with/in phrase."""
+    near: list[Token] = []
+    for head in (noun, verb):
+        if head is None:
+            continue
+        for c in head.children:
+            if c.dep_ in ("amod", "advmod", "acomp"):
+                near.append(c)
+            if c.dep_ == "prep" and c.lower_ in ("with", "in"):
+                for obj in c.children:
+                    near.extend(x for x in obj.children if x.dep_ in ("amod", "compound"))
+            if c.dep_ == "dobj":  # "have serious injuries"
+                near.extend(x for x in c.children if x.dep_ in ("amod", "compound"))
+    for tok in near:
+        words = " ".join(t.lower_ for t in tok.subtree)
+        for text in (words, words.replace(" - ", "-"), words.replace(" - ", " "), tok.lower_):
+            if text in flex.severity_of:
+                return flex.severity_of[text]
+    return None
+
+
+# --------------------------------------------------------------------------- time
+
+
+def _is_background_date(tok: Token, ctx: ArticleContext, flex: FactLexicon) -> str | None:
+    """The date text when ``tok`` is part of a date in another period, else None."""
+    if tok.ent_type_ != "DATE" and not (tok.like_num and _YEAR.fullmatch(tok.text)):
+        return None
+    text = _ent_text(tok) if tok.ent_type_ == "DATE" else tok.text
+    low = text.lower()
+    if _DECADE.search(low):
+        return text
+    years = [int(y) for y in _YEAR.findall(low)]
+    if years and ctx.year is not None and all(y < ctx.year for y in years):
+        return text
+    words = set(re.findall(r"[a-z]+", low))
+    for marker in flex.background.date_words:
+        if (" " in marker and marker in low) or marker in words:
+            return text
+    # "the Nov. 13 attacks" in a July article: another event (months apart, not a day)
+    months = {_MONTHS[w] for w in words if w in _MONTHS}
+    here = ctx.month
+    if months and not years and here is not None and all(_apart(m, here) >= 2 for m in months):
+        return text
+    return None
+
+
+def _apart(month: int, other: int) -> int:
+    return min((month - other) % 12, (other - month) % 12)
+
+
+def _time(
+    num: Token, site: NumberSite, sent: Span, ctx: ArticleContext, flex: FactLexicon
+) -> tuple[FactTime, str | None]:
+    doc = sent.doc
+    # "down to 21% from 35%", "rose to 84 from 77": an earlier value of the same figure
+    start = doc[site.start]
+    before = doc[start.i - 1] if start.i > sent.start else None
+    if before is not None and before.lower_ == "from":
+        window = {t.lemma_.lower() for t in doc[max(sent.start, start.i - 8) : start.i]}
+        moves = flex.cues[FigureCue.RISE] + flex.cues[FigureCue.FALL] + ["up", "down"]
+        if window & set(moves):
+            return FactTime.EARLIER, "from"
+    path = [num, *_ancestors(num)]
+    on_path = {t.i for t in path}
+    for tok in path:
+        date = _is_background_date(tok, ctx, flex)
+        if date:
+            return FactTime.BACKGROUND, date
+    for tok in path[1:]:
+        for c in tok.children:
+            if c.i in on_path:
+                continue
+            date = _is_background_date(c, ctx, flex)
+            if date is None and c.dep_ == "parataxis":  # "That year, the agency said, ..."
+                for obj in c.children:
+                    date = date or _is_background_date(obj, ctx, flex)
+            if date is None and c.dep_ == "prep":
+                # "since 2009", "since the insurgency began in 2009": a period, not the event
+                objs = list(c.subtree)[1:] if c.lower_ == "since" else list(c.children)
+                for obj in objs:
+                    date = date or _is_background_date(obj, ctx, flex)
+            if (
+                date is None
+                and c.dep_ in ("amod", "nummod", "compound", "npadvmod")
+                and c.lower_ in flex.background.event_modifiers
+                and tok.lemma_ in flex.event_set
+            ):
+                date = f"{c.text} {tok.text}"
+            if date:
+                return FactTime.BACKGROUND, date
+    when = _when_clause_year(path)
+    if when:
+        return FactTime.BACKGROUND, when
+    return FactTime.CURRENT, None
+
+
+def _when_clause_year(path: list[Token]) -> str | None:
+    """ "since 1959, when two passengers died", "in 2004, when seven were killed": a clause
+    opened by "when" and hung on a year describes that year, whatever the article's date."""
+    for verb in path:
+        if verb.pos_ not in _CLAUSE_POS or verb.dep_ not in ("advcl", "relcl"):
+            continue
+        if not any(c.lower_ == "when" for c in verb.children):
+            continue
+        head = verb.head
+        near = [head, *head.children]
+        near += [obj for c in head.children if c.dep_ == "prep" for obj in c.children]
+        for tok in near:
+            if tok.i != verb.i and _YEAR.fullmatch(tok.text):
+                return tok.text
+    return None
+
+
+# --------------------------------------------------------------------------- cue
+
+
+def _cue(num: Token, verb: Token, sent: Span, flex: FactLexicon) -> FigureCue | None:
+    """Wording that says this figure moves or is provisional: a phrase in its clause ("so
+    far", "at first"), a verb on its path ("rose to", "was revised"), or an adverb or
+    adjective on it ("initially", "now", "the preliminary toll"). "Lower than the initial
+    estimate" is a comparison with another value, not a revision of this one."""
+    doc = sent.doc
+    lo, hi = max(sent.start, num.i - _CUE_WINDOW), min(sent.end, num.i + 4)
+    clause = [t for t in doc[lo:hi] if clause_verb(t).i == verb.i or t.i == verb.i]
+    text = " " + " ".join(t.lower_ for t in clause) + " "
+    for phrase, found in flex.cue_phrases:
+        if f" {phrase} " in text:
+            return found
+    path = [num, *_ancestors(num)][:8]
+    for tok in path:
+        said = flex.cue_words.get(tok.lemma_.lower())
+        if said is not None and tok.pos_ == "VERB":
+            return said
+        for c in tok.children:
+            if c.dep_ in ("advmod", "amod", "npadvmod"):
+                said = flex.cue_words.get(c.lower_) or flex.cue_words.get(c.lemma_.lower())
+                if said is not None and c.pos_ in ("ADV", "ADJ", "VERB"):
+                    return said
+    return None
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def _scope(
+    sent: Span, site: NumberSite, verb: Token, frame: str | None, flex: FactLexicon
+) -> FactScope:
+    doc = sent.doc
+    sc = flex.scope
+    after = doc[site.end] if site.end < sent.end else None
+    after2 = doc[site.end + 1] if site.end + 1 < sent.end else None
+    before = doc[site.start - 1] if site.start > sent.start else None
+    window = [t.lower_ for t in doc[max(sent.start, site.start - 3) : site.end + 4]]
+    if any(w in sc.whole_words for w in window):
+        return FactScope.WHOLE
+    # "20 of those injured", "three of the victims", "four of whom"
+    if (
+        after is not None
+        and after.lower_ == "of"
+        and after2 is not None
+        and (after2.lower_ in sc.part_of_objects or after2.dep_ == "poss")
+    ):
+        return FactScope.PART
+    # "of whom four were", "of which 12 are"
+    prev = [t.lower_ for t in doc[max(sent.start, site.start - 3) : site.start]]
+    if any(a == "of" and b in ("whom", "which") for a, b in pairwise(prev)):
+        return FactScope.PART
+    # "another 40", "40 others", "five more" (not "more than five")
+    if before is not None and before.lower_ in sc.increment_words and before.lower_ != "more":
+        return FactScope.PART
+    more_than = after2 is not None and after2.lower_ == "than"
+    if after is not None and after.lower_ in sc.increment_words and not more_than:
+        return FactScope.PART
+    noun = site.noun
+    if noun is not None and any(
+        c.dep_ == "amod" and c.lower_ in sc.increment_words for c in noun.children
+    ):
+        return FactScope.PART
+    # "84 killed, including 10 children": the object of "including" is the part
+    for tok in (noun, doc[site.end - 1]):
+        if (
+            tok is not None
+            and tok.dep_ in ("pobj", "dobj")
+            and tok.head.lemma_.lower() in sc.subset_preps
+        ):
+            return FactScope.PART
+    # "three Americans were among the 84 dead": the subject is the part, not the 84
+    inside = {t.i for t in doc[site.start : site.end]}
+    for c in verb.children:
+        if (
+            c.dep_ == "prep"
+            and c.lower_ in sc.member_preps
+            and not inside & {t.i for t in c.subtree}
+        ):
+            return FactScope.PART
+    # "20 were taken to St Mary's and 31 to the city hospital", "Royal Hospital said it was
+    # treating 20": one named hospital's count is a part of the injured
+    if frame in ("hospitalised", "injured") and _named_place(sent, flex):
+        return FactScope.PART
+    return FactScope.WHOLE
+
+
+def _named_place(sent: Span, flex: FactLexicon) -> bool:
+    """A named hospital (or clinic, school...) in the sentence: "St Mary's Hospital"."""
+    for tok in sent:
+        if tok.lemma_.lower() not in flex.scope.part_places:
+            continue
+        if tok.pos_ == "PROPN" or any(
+            c.pos_ == "PROPN" and c.dep_ in ("compound", "poss") for c in tok.children
+        ):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- event
+
+
+def _event(num: Token, noun: Token | None, flex: FactLexicon) -> str | None:
+    """The event noun phrase a figure is about: "killed in the crash", "the toll from the
+    quake", "the attack killed 84"."""
+    starts = [t for t in (noun, num) if t is not None]
+    for start in starts:
+        for tok in [start, *_ancestors(start)][:6]:
+            if tok.lemma_.lower() in flex.event_set and tok.pos_ in ("NOUN", "PROPN"):
+                return _phrase(tok)
+            for c in tok.children:
+                if c.dep_ in ("nsubj", "nsubjpass", "agent") and c.lemma_ in flex.event_set:
+                    return _phrase(c)
+                if c.dep_ == "prep" and c.lower_ in ("in", "after", "from", "during", "of", "by"):
+                    for obj in c.children:
+                        if obj.dep_ == "pobj" and obj.lemma_.lower() in flex.event_set:
+                            return _phrase(obj)
+    return None
+
+
+def _phrase(noun: Token) -> str:
+    """A noun with its compound and adjective modifiers: "tram crash", "truck attack"."""
+    mods = [
+        c
+        for c in noun.children
+        if c.dep_ in ("compound", "amod") and c.i < noun.i and c.ent_type_ not in ("DATE",)
+    ]
+    words = [t.lower_ if t.pos_ != "PROPN" else t.text for t in [*mods, noun]]
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------- dimension
+
+
+def _dimension(dim: str, sent: Span, site: NumberSite, flex: FactLexicon) -> str:
+    """Refine a default dimension from a word next to the number ("long", "speed limit")."""
+    if dim not in _REFINABLE:
+        return dim
+    doc = sent.doc
+    best: tuple[int, str] | None = None
+    lo, hi = max(sent.start, site.start - _DIM_BEFORE), min(sent.end, site.end + _DIM_AFTER)
+    for tok in doc[lo:hi]:
+        found = flex.dimension_words.get(tok.lower_) or flex.dimension_words.get(tok.lemma_)
+        if found is None:
+            continue
+        distance = site.start - tok.i if tok.i < site.start else tok.i - site.end
+        if best is None or distance < best[0]:
+            best = (distance, found)
+    if best is None:
+        return dim
+    refined = best[1]
+    if dim == "speed" and refined not in ("speed_limit", "top_speed"):
+        return dim
+    if dim != "speed" and refined in ("speed_limit", "top_speed"):
+        return dim
+    return refined
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _words(
+    kind: ClaimType,
+    counted: str,
+    frame: str | None,
+    qualifiers: list[str],
+    event: str | None,
+    flex: FactLexicon,
+) -> str:
+    """Plain words for the fact: "people killed in the tram crash", "magnitude"."""
+    where = f" in the {event}" if event else ""
+    if kind == ClaimType.MEASUREMENT:
+        of = f" of the {event}" if event else ""
+        if counted == "percent" and frame:  # "turnout", "vote share"
+            return f"{flex.dimensions.get(frame, frame.replace('_', ' '))}{of}"
+        return f"{flex.dimensions.get(counted, counted.replace('_', ' '))}{of}"
+    if kind == ClaimType.ORDINAL_PERIOD:
+        return f"{frame or 'period'} of the {counted.replace('_', ' ')}"
+    noun = _noun_words(counted, qualifiers, flex)
+    sev = [q for q in qualifiers if q in flex.severity]
+    words = flex.frames[frame].words if frame in flex.frames else (frame or "").replace("_", " ")
+    if sev:
+        words = f"{sev[0]} {words}".strip()
+    return f"{noun} {words}{where}".strip()
+
+
+def plural(word: str) -> str:
+    """English plural of a lexicon noun ("passenger" -> "passengers", "man" -> "men")."""
+    if word.endswith("man"):
+        return word[:-3] + "men"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def _noun_words(counted: str, qualifiers: list[str], flex: FactLexicon) -> str:
+    """ "people", "passengers" (a role names the count), "american people"."""
+    roles = [q for q in qualifiers if q in flex.role_set]
+    others = [q for q in qualifiers if q not in flex.severity and q not in flex.role_set]
+    if roles:
+        noun = plural(roles[-1])
+        others += roles[:-1]
+    else:
+        noun = flex.plurals.get(counted) or plural(counted.replace("_", " "))
+    return " ".join([*others, noun])
+
+
+def _question(
+    kind: ClaimType,
+    counted: str,
+    frame: str | None,
+    qualifiers: list[str],
+    event: str | None,
+    description: str,
+    flex: FactLexicon,
+) -> str:
+    """The fact as the object of "Outlets disagree on ...": "how many people were killed in
+    the tram crash", "the magnitude of the earthquake"."""
+    if kind == ClaimType.ORDINAL_PERIOD:  # "which year of the war it is"
+        return f"which {frame or 'period'} of the {counted.replace('_', ' ')} it is"
+    if kind != ClaimType.QUANTITY or frame not in flex.frames:
+        return f"the {description}"
+    noun = _noun_words(counted, qualifiers, flex)
+    sev = [q for q in qualifiers if q in flex.severity]
+    verb = flex.frames[frame].question
+    if sev:
+        first, _, rest = verb.partition(" ")
+        verb = f"{first} {sev[0]} {rest}".strip() if rest else f"{sev[0]} {verb}"
+    where = f" in the {event}" if event else ""
+    return f"how many {noun} {verb}{where}"
