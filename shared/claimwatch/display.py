@@ -41,3 +41,25 @@ def format_interval(value: Interval) -> str:
     else:
         core = "?"
     return f"{core} {unit}".strip()
+
+
+PERIOD_UNITS = frozenset({"day", "week", "month", "year"})
+BARE_UNITS = frozenset({"magnitude"})
+
+
+def _ordinal(n: float) -> str:
+    k = int(n)
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def format_figure(value: Interval, counted: bool) -> str:
+    """A figure as an alert title says it: a count bare ("7", "≥ 51"), since the fact already
+    names what is counted; a period as an ordinal ("4th year"); a magnitude bare ("6.8");
+    anything else as ``format_interval`` ("58 percent", "25 km")."""
+    low, high = value.low, value.high
+    if value.unit in PERIOD_UNITS and low is not None and low == high:
+        return f"{_ordinal(low)} {value.unit}"
+    if counted or value.unit in BARE_UNITS:
+        return format_interval(value.model_copy(update={"unit": ""}))
+    return format_interval(value)

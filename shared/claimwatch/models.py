@@ -179,6 +179,10 @@ class Fact(Event):
     )
     frame: str | None = Field(default=None, description="Normalised predicate, e.g. killed.")
     event: str | None = Field(default=None, description='The event it is about: "tram crash".')
+    event_kind: str | None = Field(
+        default=None,
+        description='Kind of that event ("accident", "attack"); two kinds are never compared.',
+    )
     time: FactTime = FactTime.CURRENT
     anchor: str | None = Field(default=None, description='What set the time: "since 1959".')
     scope: FactScope = FactScope.WHOLE

@@ -54,11 +54,17 @@ def test_replay_lines_carry_the_contract_fields(replay_lines: list[dict]) -> Non
             assert line[field] not in (None, "", []), field
         if line["kind"] == "key_claim":
             assert line["claim"]["text"] and line["claim"]["sources"]
-        else:
-            assert len(line["sides"]) >= 2
+        elif line["kind"] == "contradiction":
+            assert len(line["sides"]) >= 2 and line["fact"]
             for side in line["sides"]:
                 assert set(side["value"]) >= {"low", "high", "unit"}
                 assert side["sources"] and side["text"]
+        else:  # figure_update: the figure's values over time
+            assert line["kind"] == "figure_update" and line["fact"]
+            assert len(line["timeline"]) >= 2
+            for entry in line["timeline"]:
+                assert set(entry["value"]) >= {"low", "high", "unit"}
+                assert entry["sources"] and entry["text"] and entry["published_at"]
 
 
 def test_samples_meet_their_expectations(replay_lines: list[dict]) -> None:

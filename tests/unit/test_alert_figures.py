@@ -9,10 +9,12 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from claimwatch.models import FigureCue, Interval
-from claimwatch_alert.figures import Report, assess, consistent_sides, stated_by_article
+from claimwatch_alert.figures import Report, Rules, assess, consistent_sides, stated_by_article
 
 T0 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 WINDOW = timedelta(hours=2)
+GROWING = Rules(WINDOW, cumulative=True)
+FIXED = Rules(WINDOW, cumulative=False)
 
 
 def r(
@@ -27,7 +29,6 @@ def r(
     article: str | None = None,
     position: int = 0,
     headline: bool = False,
-    day_only: bool = False,
     origin: str | None = None,
 ) -> Report:
     high = low if high is ... else high
@@ -38,7 +39,6 @@ def r(
         value=Interval(low=low, high=high, unit=unit),
         precision=precision,
         published=T0 + timedelta(hours=hours),
-        day_only=day_only,
         position=position,
         headline=headline,
         cue=cue,
@@ -51,7 +51,7 @@ def values(reports: tuple[Report, ...]) -> list[list[float | None]]:
 
 
 def test_outlets_disagreeing_at_the_same_time_are_a_disagreement() -> None:
-    found = assess([r("a", 24), r("b", 26, hours=0.5), r("d", 26, hours=1)], WINDOW, False)
+    found = assess([r("a", 24), r("b", 26, hours=0.5), r("d", 26, hours=1)], FIXED)
     assert values(found.disagreeing) == [(24, 24), (26, 26)]
     assert found.self_contradicting == [] and found.timeline == ()
 
@@ -62,11 +62,11 @@ def test_overlapping_and_vague_values_never_disagree() -> None:
         [r("a", 300, None), r("b", 312)],  # at least 300 vs 312
         [r("a", 10, 11), r("b", 11)],  # nearly a dozen vs eleven
     ):
-        assert assess(pair, WINDOW, False).disagreeing == ()
+        assert assess(pair, FIXED).disagreeing == ()
 
 
 def test_a_vague_value_does_not_chain_two_conflicting_ones() -> None:
-    found = assess([r("a", 25, None), r("b", 26), r("d", 30)], WINDOW, False)
+    found = assess([r("a", 25, None), r("b", 26), r("d", 30)], FIXED)
     sides = consistent_sides(found.disagreeing)
     assert [sorted({x.source for x in s}) for s in sides] == [["b"], ["d"]]
 
@@ -83,17 +83,17 @@ def test_a_conversion_within_its_stated_precision_agrees() -> None:
     # 25 km with a bracketed "15 miles" (24.14 km) folded into its precision; 15 miles alone
     km = r("a", 25, unit="km", precision=1.66)
     miles = r("b", 24.14, unit="km", precision=0.8)
-    assert assess([km, miles], WINDOW, False).disagreeing == ()
+    assert assess([km, miles], FIXED).disagreeing == ()
     # a real difference of magnitudes stays one: 7.4 vs 6.8 stated to one decimal
     mags = [
         r("a", 7.4, unit="magnitude", precision=0.05),
         r("b", 6.8, unit="magnitude", precision=0.05),
     ]
-    assert len(assess(mags, WINDOW, False).disagreeing) == 2
+    assert len(assess(mags, FIXED).disagreeing) == 2
 
 
 def test_a_toll_that_rises_over_the_day_is_an_update_with_a_timeline() -> None:
-    found = assess([r("a", 60, None), r("b", 77, hours=5), r("d", 84, hours=9)], WINDOW, True)
+    found = assess([r("a", 60, None), r("b", 77, hours=5), r("d", 84, hours=9)], GROWING)
     assert found.disagreeing == ()
     assert [(s.reports[0].source, s.reports[0].value.low) for s in found.timeline] == [
         ("a", 60),
@@ -103,46 +103,56 @@ def test_a_toll_that_rises_over_the_day_is_an_update_with_a_timeline() -> None:
 
 
 def test_a_rise_within_the_window_is_a_disagreement_unless_worded_as_one() -> None:
-    plain = assess([r("a", 25), r("b", 27, hours=1.5)], WINDOW, True)
+    plain = assess([r("a", 25), r("b", 27, hours=1.5)], GROWING)
     assert values(plain.disagreeing) == [(25, 25), (27, 27)] and plain.timeline == ()
-    worded = assess([r("a", 25), r("b", 27, hours=1.5, cue=FigureCue.RISE)], WINDOW, True)
+    worded = assess([r("a", 25), r("b", 27, hours=1.5, cue=FigureCue.RISE)], GROWING)
     assert worded.disagreeing == () and len(worded.timeline) == 2
 
 
 def test_a_figure_that_goes_down_without_a_revision_is_a_disagreement() -> None:
-    found = assess([r("a", 32), r("a", 29, hours=30)], WINDOW, True)
+    found = assess([r("a", 32), r("a", 29, hours=30)], GROWING)
     assert found.went_down and found.self_contradicting == ["a"]
-    revised = assess([r("a", 32), r("b", 29, hours=30, cue=FigureCue.REVISED)], WINDOW, True)
+    revised = assess([r("a", 32), r("b", 29, hours=30, cue=FigureCue.REVISED)], GROWING)
     assert revised.disagreeing == () and len(revised.timeline) == 2
 
 
 def test_a_figure_that_cannot_only_grow_disagrees_whenever_it_changes() -> None:
-    found = assess(
-        [r("a", 7.4, unit="magnitude"), r("b", 6.8, hours=20, unit="magnitude")], WINDOW, False
-    )
+    found = assess([r("a", 7.4, unit="magnitude"), r("b", 6.8, hours=20, unit="magnitude")], FIXED)
     assert len(found.disagreeing) == 2 and found.timeline == ()
 
 
-def test_a_date_without_a_time_is_some_time_that_day() -> None:
-    early = r("a", 5, day_only=True)  # 2026-03-04, time unknown
-    later = r("b", 7, hours=14)  # same day, 23:00
-    assert len(assess([early, later], WINDOW, True).disagreeing) == 2
+def test_a_growing_figure_stated_more_precisely_later_is_an_update() -> None:
+    found = assess([r("a", 400, None), r("b", 500, None, hours=6), r("d", 527, hours=20)], GROWING)
+    assert found.disagreeing == ()
+    assert [s.reports[0].value.low for s in found.timeline] == [400, 500, 527]
+    # a vaguer restatement later is not news, and a fixed figure never "grows"
+    assert assess([r("a", 527), r("b", 500, None, hours=6)], GROWING).timeline == ()
+    assert assess([r("a", 400, None), r("b", 527, hours=20)], FIXED).timeline == ()
+
+
+def test_reports_about_two_kinds_of_event_are_never_compared() -> None:
+    riot = Report(**{**r("a", 3).__dict__, "event_kind": "conflict"})
+    strike = Report(**{**r("b", 40).__dict__, "event_kind": "attack"})
+    assert assess([riot, strike], FIXED).disagreeing == ()
 
 
 def test_an_article_states_a_figure_once() -> None:
     lead = r("a", 7, article="x", position=10)
     aside = r("a", 2, article="x", position=400)  # another fact the extractor could not tell apart
     agreeing = r("a", 7, None, article="x", position=200)
-    assert stated_by_article([aside, lead, agreeing]) == [lead, agreeing]
-    assert assess([lead, aside, agreeing], WINDOW, True).disagreeing == ()
+    assert stated_by_article([aside, lead, agreeing], GROWING) == [lead, agreeing]
+    assert assess([lead, aside, agreeing], GROWING).disagreeing == ()
 
 
 def test_a_headline_that_disagrees_with_its_body_is_the_outlet_contradicting_itself() -> None:
     head = r("a", 5, article="x", position=0, headline=True)
     body = r("a", 7, article="x", position=120)
-    found = assess([head, body], WINDOW, True)
+    found = assess([head, body], GROWING)
     assert values(found.disagreeing) == [(5, 5), (7, 7)] and found.self_contradicting == ["a"]
+    # a mention far down the article is more likely another fact than the lead's figure
+    deep = r("a", 7, article="x", position=5000)
+    assert assess([head, deep], GROWING).disagreeing == ()
 
 
 def test_different_units_are_not_compared() -> None:
-    assert assess([r("a", 24), r("b", 26, unit="troop")], WINDOW, False).disagreeing == ()
+    assert assess([r("a", 24), r("b", 26, unit="troop")], FIXED).disagreeing == ()

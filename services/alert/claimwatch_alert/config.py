@@ -59,14 +59,22 @@ class FigureParams(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    people: list[str] = Field(
+        default_factory=list, description="Counted classes that are people (person, troop...)."
+    )
+    people_frames: list[str] = Field(
+        default_factory=list,
+        description="What happening to people is worth an alert (killed, injured, missing...).",
+    )
     salient: list[str] = Field(
-        default_factory=lambda: ["*"],
-        description="fnmatch patterns of fact kinds (`quantity:person:killed`) that may alert.",
+        default_factory=list,
+        description="fnmatch patterns of other fact kinds that may alert "
+        "(`measurement:magnitude`, `quantity:country:commit`).",
     )
     cumulative: list[str] = Field(
         default_factory=list,
-        description="Fact kinds that only grow as news comes in: a higher later value is an "
-        "update, not a disagreement.",
+        description="Frames of figures that only grow as news comes in: a higher later value "
+        "is an update, not a disagreement.",
     )
     same_time_window_h: float = Field(
         2.0, ge=0, description="Reports this close in time that disagree are a contradiction."
@@ -77,6 +85,24 @@ class FigureParams(BaseModel):
         gt=1,
         description="A value whose high end is more than this times its low end (dozens, "
         "hundreds, up to N) is too vague to disagree with anything or to mark a step.",
+    )
+    max_sides: int = Field(
+        3,
+        ge=2,
+        description="More distinct values than this for one fact means several facts were "
+        "taken for one: no alert.",
+    )
+    max_ratio: float = Field(
+        10.0,
+        gt=1,
+        description="Values further apart than this factor are two facts (an incident and a "
+        "running total), not two reports of one: no alert.",
+    )
+    max_steps: int = Field(
+        8, ge=2, description="A timeline with more values than this is noise: no update alert."
+    )
+    lead_chars: int = Field(
+        1000, ge=0, description="A headline is held against a body mention this close to the top."
     )
 
 

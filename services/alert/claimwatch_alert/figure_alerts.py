@@ -11,11 +11,14 @@ never do. Titles and explanations use the fact's plain words and outlets' names.
 from __future__ import annotations
 
 import fnmatch
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
+from claimwatch.dates import aware
+from claimwatch.display import format_figure
 from claimwatch.models import (
     AlertKind,
     AlertSide,
@@ -26,12 +29,11 @@ from claimwatch.models import (
     Severity,
     TimelineEntry,
 )
-from claimwatch_alert.config import DetectionConfig
-from claimwatch_alert.figures import Finding, Report, Step, assess, consistent_sides
+from claimwatch_alert.config import DetectionConfig, FigureParams
+from claimwatch_alert.figures import Finding, Report, Rules, Step, assess, consistent_sides
 from claimwatch_alert.state import StoredArticle, StoredClaim, StoryState
 
 CONTRADICTION_RULE = "contradiction"
-PERIODS = frozenset({"day", "week", "month", "year"})
 FIGURE_UPDATE_RULE = "figure_update"
 
 
@@ -79,7 +81,17 @@ def matches_any(key: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(_base(key), p) for p in patterns)
 
 
-def comparable(claim: Claim, config: DetectionConfig) -> bool:
+def salient(claim: Claim, params: FigureParams) -> bool:
+    """Is the fact worth an alert: something that happened to people, or a salient kind?"""
+    key = _base(fact_key(claim))
+    parts = key.split(":")
+    people = len(parts) >= 3 and parts[1] in params.people and parts[2] in params.people_frames
+    if parts[0] == "quantity" and people:
+        return True
+    return matches_any(key, params.salient)
+
+
+def takes_part(claim: Claim, config: DetectionConfig) -> bool:
     """Does this claim take part in figure alerts at all (see the module docstring)?"""
     params = config.contradictions
     if claim.value is None or not params.compares(claim.slot):
@@ -91,7 +103,7 @@ def comparable(claim: Claim, config: DetectionConfig) -> bool:
         return False
     if too_vague(claim.value, config.figures.max_spread):
         return False
-    return matches_any(fact_key(claim), config.figures.salient)
+    return salient(claim, config.figures)
 
 
 def too_vague(value: Interval, max_spread: float) -> bool:
@@ -104,26 +116,23 @@ def too_vague(value: Interval, max_spread: float) -> bool:
 def facts_of(state: StoryState, config: DetectionConfig) -> list[FactClaims]:
     by_key: dict[str, list[StoredClaim]] = {}
     for stored in state.claims:
-        if comparable(stored.claim, config):
+        if takes_part(stored.claim, config):
             by_key.setdefault(fact_key(stored.claim), []).append(stored)
     return [FactClaims(k, tuple(v)) for k, v in sorted(by_key.items())]
 
 
-def published(article: StoredArticle) -> tuple[datetime, bool]:
-    """When an article was published (ingest time when unknown), and whether only the day
-    is known (a timestamp at exactly midnight UTC is how date-only feeds write it)."""
-    at = article.published_at or article.ingested_at
-    at = at if at.tzinfo else at.replace(tzinfo=UTC)
-    day_only = article.published_at is not None and at.astimezone(UTC).time() == time(0)
-    return at, day_only
+def published(article: StoredArticle) -> datetime:
+    """When an article was published (ingest time when unknown); a date without a time is
+    read as that day's midnight UTC, as date-only feeds write it."""
+    return aware(article.published_at or article.ingested_at)
 
 
 def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
     out = []
     for stored in fact.claims:
         claim, article = stored.claim, state.articles[stored.article_id]
-        at, day_only = published(article)
-        assert claim.value is not None  # comparable() checked it
+        at = published(article)
+        assert claim.value is not None  # takes_part() checked it
         out.append(
             Report(
                 article_id=stored.article_id,
@@ -132,11 +141,11 @@ def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
                 value=claim.value,
                 precision=claim.precision or 0.0,
                 published=at,
-                day_only=day_only,
                 position=claim.start,
                 headline=claim.fact.headline if claim.fact else False,
                 cue=claim.fact.cue if claim.fact else None,
                 text=claim.text,
+                event_kind=claim.fact.event_kind if claim.fact else None,
             )
         )
     return out
@@ -145,35 +154,9 @@ def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
 # --------------------------------------------------------------------------- words
 
 
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
-def _ordinal(n: float) -> str:
-    k = int(n)
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
-
-
-def plain_value(value: Interval) -> str:
-    """How a person reads a value: "7", "at least 5", "6.8", "58%", "25 km", "4th year"."""
-    low, high = value.low, value.high
-    if value.unit in PERIODS and low is not None and low == high:
-        return f"{_ordinal(low)} {value.unit}"
-    if low is not None and high is not None:
-        core = _num(low) if low == high else f"{_num(low)}-{_num(high)}"
-    elif low is not None:
-        core = f"at least {_num(low)}"
-    elif high is not None:
-        core = f"at most {_num(high)}"
-    else:
-        core = "any"
-    unit = value.unit
-    if unit == "percent":
-        return f"{core}%"
-    if unit in ("km", "m", "mm", "km/h", "hectare", "celsius"):
-        return f"{core} {unit}"
-    return core  # counts and magnitudes read best bare: "5 vs 7"
+def plain_value(value: Interval, key: str) -> str:
+    """How a person reads a figure of this fact ("7", "6.8", "58 percent", "4th year")."""
+    return format_figure(value, counted=key.startswith("quantity:"))
 
 
 def _describe(fact: FactClaims) -> tuple[str, str]:
@@ -221,23 +204,36 @@ def _shown_as(origin: str, reports: Sequence[Report]) -> str:
 # --------------------------------------------------------------------------- drafts
 
 
-def contradiction_draft(fact: FactClaims, found: Finding, severity: Severity) -> FigureDraft | None:
+def too_far_apart(groups: Sequence[Sequence[Report]], max_ratio: float) -> bool:
+    """Values an order of magnitude apart (3 vs 641, 7 vs 1.8 million) are an incident and
+    a running total, or two events, far more often than two reports of one figure."""
+    lows = [max(r.low for r in g) for g in groups]
+    highs = [min(r.high for r in g) for g in groups]
+    top, bottom = max(lows), min(highs)
+    return bottom > 0 and math.isfinite(top) and top > max_ratio * bottom
+
+
+def contradiction_draft(
+    fact: FactClaims, found: Finding, severity: Severity, params: FigureParams
+) -> FigureDraft | None:
     if not found.disagreeing:
         return None
     words, question = _describe(fact)
     groups = consistent_sides(found.disagreeing)
+    if len(groups) > params.max_sides or too_far_apart(groups, params.max_ratio):
+        return None  # several facts were taken for one (see FigureParams)
     sides = [
         AlertSide(value=_side_value(g), text=g[0].text, texts=_texts(g), sources=_names(g))
         for g in groups
     ]
     all_reports = [r for g in groups for r in g]
     origins = sorted({r.origin for r in all_reports})
-    values = " vs ".join(plain_value(s.value) for s in sides)
+    values = " vs ".join(plain_value(s.value, fact.key) for s in sides)
     if found.self_contradicting and len(origins) == 1:
         title = f"{_shown_as(origins[0], all_reports)} contradicts itself on {question}: {values}"
     else:
         title = f"Outlets disagree on {question}: {values}"
-    parts = [f"{', '.join(s.sources)}: {plain_value(s.value)}" for s in sides]
+    parts = [f"{', '.join(s.sources)}: {plain_value(s.value, fact.key)}" for s in sides]
     why = (
         f"Compared as one fact ({words}): each sentence states it as the current, whole "
         f"figure of this event."
@@ -264,21 +260,24 @@ def contradiction_draft(fact: FactClaims, found: Finding, severity: Severity) ->
     )
 
 
-def update_draft(fact: FactClaims, found: Finding, severity: Severity) -> FigureDraft | None:
-    if len(found.timeline) < 2:
+def update_draft(
+    fact: FactClaims, found: Finding, severity: Severity, params: FigureParams
+) -> FigureDraft | None:
+    steps = [step.reports for step in found.timeline]
+    if not 2 <= len(steps) <= params.max_steps or too_far_apart(steps, params.max_ratio):
         return None
     words, question = _describe(fact)
     entries = [_entry(step) for step in found.timeline]
     all_reports = [r for step in found.timeline for r in step.reports]
     origins = sorted({r.origin for r in all_reports})
-    path = " → ".join(plain_value(e.value) for e in entries)
+    path = " → ".join(plain_value(e.value, fact.key) for e in entries)
     title = f"Update on {question}: {path}"
-    steps = "; ".join(
-        f"{e.published_at:%Y-%m-%d %H:%M} {', '.join(e.sources)}: {plain_value(e.value)}"
+    history = "; ".join(
+        f"{e.published_at:%Y-%m-%d %H:%M} {', '.join(e.sources)}: {plain_value(e.value, fact.key)}"
         for e in entries
     )
     line = (
-        f"The figure for {words} moved as the story developed ({steps}); reports at "
+        f"The figure for {words} moved as the story developed ({history}); reports at "
         f"different times or with wording such as 'rose to' are read as updates, not as "
         f"outlets disagreeing."
     )
@@ -314,11 +313,12 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
     window = timedelta(hours=params.same_time_window_h)
     drafts: list[FigureDraft] = []
     for fact in facts_of(state, config):
-        cumulative = matches_any(fact.key, params.cumulative)
-        found = assess(reports_of(state, fact), window, cumulative)
+        frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
+        rules = Rules(window, frame in params.cumulative, params.lead_chars)
+        found = assess(reports_of(state, fact), rules)
         for draft in (
-            contradiction_draft(fact, found, config.contradictions.severity),
-            update_draft(fact, found, params.update_severity),
+            contradiction_draft(fact, found, config.contradictions.severity, params),
+            update_draft(fact, found, params.update_severity, params),
         ):
             if draft is not None:
                 drafts.append(draft)

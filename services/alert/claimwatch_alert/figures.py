@@ -6,15 +6,18 @@ timeline, if the figure moved. The rule (docs/alerting.md, "Updates and contradi
 
 * Values are widened by their stated precision first, so "25 km" and "15 miles" agree.
 * Two reports conflict when their widened values are disjoint. A conflict is a
-  **disagreement** when the two were published within ``window`` of each other (an article
-  with only a date is "some time that day") and the later one does not say the figure moved,
-  or when the later value is *lower* without a stated revision ("revised", "corrected").
-  Otherwise it is an **update**: a figure that can only grow ("cumulative": deaths, injuries,
-  arrests) reported higher later, or any figure whose later report says it moved ("rose to",
-  "so far", "revised").
+  **disagreement** when the two were published within ``window`` of each other and the
+  later one does not say the figure moved, or when the later value is *lower* without a
+  stated revision ("revised", "corrected"). Otherwise it is an **update**: a figure that can
+  only grow ("cumulative": deaths, injuries) reported higher later, or any figure whose
+  later report says it moved ("rose to", "so far", "revised"). A growing figure stated more
+  precisely later ("at least 400", then 527) is an update too.
 * An article states a figure once: its first mention, and what agrees with it. A second,
   different value in the same article is most often another fact (a part, an earlier event);
-  only a headline that disagrees with the body is kept as the outlet contradicting itself.
+  only a headline that disagrees with the body's lead is kept (the outlet contradicting
+  itself). An article that tells how a growing figure rose stands behind its highest value.
+* Two reports that name different kinds of event ("killed in the airstrike" and "killed in
+  the riot") are never compared.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from claimwatch.dates import shift
 from claimwatch.models import FigureCue, Interval
 
 RISING_CUES = frozenset({FigureCue.RISE, FigureCue.SO_FAR, FigureCue.REVISED})
@@ -40,12 +44,12 @@ class Report:
     value: Interval
     precision: float
     published: datetime
-    day_only: bool
-    """``published`` is a date without a time: the report is from some time that day."""
     position: int
+    """Character offset of the claim's sentence in its article."""
     headline: bool
     cue: FigureCue | None
     text: str
+    event_kind: str | None = None
 
     @property
     def low(self) -> float:
@@ -55,13 +59,15 @@ class Report:
     def high(self) -> float:
         return math.inf if self.value.high is None else self.value.high + self.precision
 
-    @property
-    def earliest(self) -> datetime:
-        return self.published
 
-    @property
-    def latest(self) -> datetime:
-        return self.published + (timedelta(days=1) if self.day_only else timedelta(0))
+@dataclass(frozen=True)
+class Rules:
+    """How reports of one fact are read (detection.yaml ``figures``)."""
+
+    window: timedelta
+    cumulative: bool
+    lead_chars: int = 1000
+    """A headline is held against a body mention only this close to the article's start."""
 
 
 def agree(a: Report, b: Report) -> bool:
@@ -69,30 +75,34 @@ def agree(a: Report, b: Report) -> bool:
     return a.low <= b.high and b.low <= a.high
 
 
-def stated_by_article(reports: Sequence[Report], cumulative: bool = False) -> list[Report]:
-    """The reports an article stands behind: its first mention and what agrees with it,
-    plus a headline that disagrees with the body (see the module docstring). An article that
-    tells how a growing figure rose ("the toll grew through the night, from 77 to 84")
-    stands behind its highest value."""
+def comparable(a: Report, b: Report) -> bool:
+    """Same unit, and not about two different kinds of event."""
+    if a.value.unit != b.value.unit:
+        return False  # another unit is an extraction question, not a factual conflict
+    return a.event_kind is None or b.event_kind is None or a.event_kind == b.event_kind
+
+
+def stated_by_article(reports: Sequence[Report], rules: Rules) -> list[Report]:
+    """The reports each article stands behind (see the module docstring)."""
     by_article: dict[str, list[Report]] = {}
     for r in sorted(reports, key=lambda r: r.position):
         by_article.setdefault(r.article_id, []).append(r)
     kept: list[Report] = []
     for mentions in by_article.values():
         first = mentions[0]
-        if cumulative and any(r.cue in RISING_CUES for r in mentions):
+        if rules.cumulative and any(r.cue in RISING_CUES for r in mentions):
             first = max(mentions, key=lambda r: (r.low, r.position))
         kept.extend(r for r in mentions if agree(r, first))
         if first.headline:
             body = next((r for r in mentions if not r.headline), None)
-            if body is not None and not agree(body, first):
+            if body is not None and body.position < rules.lead_chars and not agree(body, first):
                 kept.extend(r for r in mentions if not r.headline and agree(r, body))
     return kept
 
 
 @dataclass(frozen=True)
 class Step:
-    """One value of a figure's timeline: the reports that agree with it, in time order."""
+    """One value of a figure's timeline: the reports that state it, in time order."""
 
     low: float
     high: float
@@ -110,52 +120,65 @@ class Finding:
 
 
 def _ordered(a: Report, b: Report) -> tuple[Report, Report]:
-    return (a, b) if (a.earliest, a.position) <= (b.earliest, b.position) else (b, a)
+    return (a, b) if (a.published, a.position) <= (b.published, b.position) else (b, a)
 
 
 def _same_time(a: Report, b: Report, window: timedelta) -> bool:
-    return a.earliest - window <= b.latest and b.earliest - window <= a.latest
+    return shift(a.published, -window) <= b.published <= shift(a.published, window)
 
 
-def assess(reports: Sequence[Report], window: timedelta, cumulative: bool) -> Finding:
+def _refines(first: Report, later: Report, rules: Rules) -> bool:
+    """A growing figure given as a floor, then a higher one: "at least 400", then 527."""
+    if not rules.cumulative or first.value.low is None or later.value.low is None:
+        return False
+    if first.value.high is not None:
+        return False  # "about 120", then 118: an estimate and a count, not a rise
+    if later.value.low <= first.value.low + first.precision:
+        return False
+    return later.cue in RISING_CUES or not _same_time(first, later, rules.window)
+
+
+def _classify(a: Report, b: Report, rules: Rules) -> str:
+    """ "disagree", "move" or "" (nothing to say) for two reports of one fact."""
+    first, later = _ordered(a, b)
+    if agree(a, b):
+        return "move" if a.article_id != b.article_id and _refines(first, later, rules) else ""
+    if a.article_id == b.article_id:
+        return "disagree"  # a headline against its own body
+    if later.high < first.low:  # the figure went down
+        return "move" if later.cue in FALLING_CUES else "down"
+    if later.cue in RISING_CUES or first.cue == FigureCue.SO_FAR:
+        return "move"
+    if _same_time(first, later, rules.window) or not rules.cumulative:
+        return "disagree"
+    return "move"
+
+
+def assess(reports: Sequence[Report], rules: Rules) -> Finding:
     """Disagreement and/or timeline of one fact (see the module docstring)."""
-    stated = stated_by_article(reports, cumulative)
+    stated = stated_by_article(reports, rules)
     disagreeing: dict[int, Report] = {}
-    moved = False
-    went_down = False
+    moved = went_down = False
     for i, a in enumerate(stated):
         for b in stated[i + 1 :]:
-            if a.value.unit != b.value.unit or agree(a, b):
-                continue  # another unit is an extraction question, not a factual conflict
-            first, later = _ordered(a, b)
-            lower = later.high < first.low
-            if a.article_id == b.article_id:
-                kind = "disagree"  # a headline against its own body
-            elif lower:
-                kind = "move" if later.cue in FALLING_CUES else "disagree"
-                went_down = went_down or kind == "disagree"
-            elif later.cue in RISING_CUES or first.cue == FigureCue.SO_FAR:
-                kind = "move"
-            elif _same_time(first, later, window) or not cumulative:
-                kind = "disagree"
-            else:
-                kind = "move"
-            if kind == "disagree":
+            if not comparable(a, b):
+                continue
+            kind = _classify(a, b, rules)
+            if kind in ("disagree", "down"):
                 disagreeing[id(a)], disagreeing[id(b)] = a, b
-            else:
-                moved = True
+                went_down = went_down or kind == "down"
+            moved = moved or kind == "move"
     sides = tuple(disagreeing.values())
     counts: dict[str, set[int]] = {}
     for side in consistent_sides(sides):
         for r in side:
             counts.setdefault(r.origin, set()).add(id(side))
-    self_contra = sorted(o for o, s in counts.items() if len(s) > 1)
     steps = timeline(stated) if moved else ()
     if all(any(agree(step.reports[0], r) for r in sides) for step in steps):
         steps = ()  # every value it took is already a side of the disagreement: one alert
     return Finding(
         disagreeing=sides,
-        self_contradicting=self_contra,
+        self_contradicting=sorted(o for o, s in counts.items() if len(s) > 1),
         timeline=steps,
         went_down=went_down,
     )
@@ -181,12 +204,18 @@ def restates(a: Report, b: Report) -> bool:
     return agree(a, b) and (same_low or same_high)
 
 
+def _joins(first: Report, r: Report) -> bool:
+    """``r`` adds nothing to a step: it restates its value, or says less ("at least 50"
+    after 59 is a vaguer report of the same figure, not a new value)."""
+    return restates(first, r) or (r.low <= first.low and first.high <= r.high)
+
+
 def timeline(reports: Sequence[Report]) -> tuple[Step, ...]:
     """The values a figure took, in the order they first appeared; a report that restates a
-    value already seen joins that value's step (outlets repeating 84 after others said 84)."""
+    value already seen, or says less than it, joins that value's step."""
     steps: list[Step] = []
-    for r in sorted(reports, key=lambda r: (r.earliest, r.position)):
-        at = next((i for i, s in enumerate(steps) if restates(s.reports[0], r)), None)
+    for r in sorted(reports, key=lambda r: (r.published, r.position)):
+        at = next((i for i, s in enumerate(steps) if _joins(s.reports[0], r)), None)
         if at is None:
             steps.append(Step(r.low, r.high, (r,)))
             continue

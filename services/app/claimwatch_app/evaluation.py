@@ -34,7 +34,9 @@ class ExpectedAlert(BaseModel):
     slot: str | None = Field(None, description="fnmatch pattern of the alert's slot.")
     actor: str | None = Field(None, description="Case-insensitive part of the claim's actor.")
     values: list[tuple[float | None, float | None]] | None = Field(
-        None, description="Every side's (low, high), in value order."
+        None,
+        description="Every side's (low, high), in value order; for a figure update, every "
+        "timeline value in the order it appeared.",
     )
     independent_sources: int | None = None
     min_sources: int | None = None
@@ -51,8 +53,8 @@ class ExpectedAlert(BaseModel):
         if self.actor and self.actor.lower() not in actor.lower():
             return False
         if self.values is not None:
-            sides = [(s.value.low, s.value.high) for s in alert.sides or []]
-            if sides != [tuple(v) for v in self.values]:
+            shown = [s.value for s in alert.sides or []] + [t.value for t in alert.timeline or []]
+            if [(v.low, v.high) for v in shown] != [tuple(v) for v in self.values]:
                 return False
         n = alert.independent_sources
         if self.independent_sources is not None and n != self.independent_sources:

@@ -48,7 +48,7 @@ class FactLexicon(_Model):
     scope: Scope
     cues: dict[FigureCue, list[str]]
     background: Background
-    event_nouns: list[str]
+    event_nouns: dict[str, list[str]]
     dimension_words: dict[str, str]
     plurals: dict[str, str]
     frames: dict[str, FrameWords]
@@ -81,8 +81,13 @@ class FactLexicon(_Model):
         return frozenset(self.generic_nouns)
 
     @cached_property
+    def event_kind(self) -> dict[str, str]:
+        """Event noun -> its kind ("derailment" -> "accident")."""
+        return {w: kind for kind, words in self.event_nouns.items() for w in words}
+
+    @cached_property
     def event_set(self) -> frozenset[str]:
-        return frozenset(self.event_nouns)
+        return frozenset(self.event_kind)
 
 
 @lru_cache(maxsize=2)

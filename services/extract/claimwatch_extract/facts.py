@@ -57,6 +57,7 @@ _CUE_WINDOW = 12
 _DIM_BEFORE = 5
 _DIM_AFTER = 6
 _REFINABLE = frozenset({"distance", "water_level", "speed"})
+_EVENT_PREPS = frozenset({"in", "after", "from", "during", "of", "by"})
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,11 @@ def describe(
     if cue == FigureCue.INITIAL and time == FactTime.CURRENT:
         time, anchor = FactTime.EARLIER, anchor or "initially"
     scope = _scope(sent, site, verb, frame, flex)
-    event = _event(num, site.noun, flex)
+    event_tok = _event(num, site.noun, flex)
+    event = _phrase(event_tok) if event_tok is not None else None
+    event_kind = flex.event_kind.get(event_tok.lemma_.lower()) if event_tok is not None else None
+    if event_tok is not None and time == FactTime.CURRENT and _other_event(event_tok, flex):
+        time, anchor = FactTime.BACKGROUND, event
     if frame == "unknown":
         frame = None
     key = ":".join(p for p in (kind.value, counted, frame) if p)
@@ -140,6 +145,7 @@ def describe(
         qualifiers=sorted(qualifiers),
         frame=frame,
         event=event,
+        event_kind=event_kind,
         time=time,
         anchor=anchor,
         scope=scope,
@@ -190,10 +196,10 @@ def _qualifiers(noun: Token | None, verb: Token, counted: str, flex: FactLexicon
         if lemma in flex.role_set and lemma not in flex.generic_set:
             found.add(lemma)
         if noun.ent_type_ == "NORP":
-            found.add(lemma)
+            found.add(_nationality(noun))
         for c in noun.children:
             if c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ == "NORP":
-                found.add(c.lemma_.lower())
+                found.add(_nationality(c))
             if c.dep_ in ("amod", "compound") and c.lemma_.lower() in flex.role_set:
                 found.add(c.lemma_.lower())
         found.discard(counted)
@@ -210,6 +216,14 @@ def _accumulated(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
     lo, hi = max(sent.start, site.start - 8), min(sent.end, site.end + 4)
     words = {t.lower_ for t in doc[lo:hi]}
     return ["total"] if words & set(flex.scope.total_words) else []
+
+
+def _nationality(tok: Token) -> str:
+    """ "Americans", "American" -> "American": one spelling per nationality, as written."""
+    word = tok.text
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        word = word[:-1]
+    return word[:1].upper() + word[1:]
 
 
 def _severity(noun: Token | None, verb: Token, flex: FactLexicon) -> str | None:
@@ -296,6 +310,10 @@ def _time(
                 objs = list(c.subtree)[1:] if c.lower_ == "since" else list(c.children)
                 for obj in objs:
                     date = date or _is_background_date(obj, ctx, flex)
+            if date is None and c.lemma_.lower() in flex.event_set:
+                # "the 2004 tsunami killed 230,000": the event named is of another year
+                for mod in c.children:
+                    date = date or _is_background_date(mod, ctx, flex)
             if (
                 date is None
                 and c.dep_ in ("amod", "nummod", "compound", "npadvmod")
@@ -432,22 +450,32 @@ def _named_place(sent: Span, flex: FactLexicon) -> bool:
 # --------------------------------------------------------------------------- event
 
 
-def _event(num: Token, noun: Token | None, flex: FactLexicon) -> str | None:
-    """The event noun phrase a figure is about: "killed in the crash", "the toll from the
-    quake", "the attack killed 84"."""
+def _event(num: Token, noun: Token | None, flex: FactLexicon) -> Token | None:
+    """The event noun a figure is about: "killed in the crash", "the toll from the quake",
+    "the attack killed 84", "the 84 people killed in the attack"."""
     starts = [t for t in (noun, num) if t is not None]
     for start in starts:
         for tok in [start, *_ancestors(start)][:6]:
             if tok.lemma_.lower() in flex.event_set and tok.pos_ in ("NOUN", "PROPN"):
-                return _phrase(tok)
-            for c in tok.children:
-                if c.dep_ in ("nsubj", "nsubjpass", "agent") and c.lemma_ in flex.event_set:
-                    return _phrase(c)
-                if c.dep_ == "prep" and c.lower_ in ("in", "after", "from", "during", "of", "by"):
-                    for obj in c.children:
-                        if obj.dep_ == "pobj" and obj.lemma_.lower() in flex.event_set:
-                            return _phrase(obj)
+                return tok
+            heads = [tok, *(c for c in tok.children if c.dep_ in ("acl", "relcl"))]
+            for head in heads:
+                for c in head.children:
+                    if c.dep_ in ("nsubj", "nsubjpass", "agent") and c.lemma_ in flex.event_set:
+                        return c
+                    if c.dep_ == "prep" and c.lower_ in _EVENT_PREPS:
+                        for obj in c.children:
+                            if obj.dep_ == "pobj" and obj.lemma_.lower() in flex.event_set:
+                                return obj
     return None
+
+
+def _other_event(event: Token, flex: FactLexicon) -> bool:
+    """ "a separate attack", "a previous crash", "the second quake": not the story's event."""
+    return any(
+        c.dep_ in ("amod", "nummod", "compound") and c.lower_ in flex.background.event_modifiers
+        for c in event.children
+    )
 
 
 def _phrase(noun: Token) -> str:
@@ -455,7 +483,10 @@ def _phrase(noun: Token) -> str:
     mods = [
         c
         for c in noun.children
-        if c.dep_ in ("compound", "amod") and c.i < noun.i and c.ent_type_ not in ("DATE",)
+        if c.dep_ in ("compound", "amod")
+        and c.i < noun.i
+        and c.ent_type_ not in ("DATE", "CARDINAL", "QUANTITY")
+        and c.lower_ != "magnitude"
     ]
     words = [t.lower_ if t.pos_ != "PROPN" else t.text for t in [*mods, noun]]
     return " ".join(words)
