@@ -112,6 +112,11 @@ def test_a_rise_within_the_window_is_a_disagreement_unless_worded_as_one() -> No
 def test_a_figure_that_goes_down_without_a_revision_is_a_disagreement() -> None:
     found = assess([r("a", 32), r("a", 29, hours=30)], GROWING)
     assert found.went_down and found.self_contradicting == ["a"]
+    # a few hours on, a lower toll is an outlet repeating an earlier figure: a timeline
+    stale = assess([r("a", 84), r("b", 77, hours=6)], GROWING)
+    assert stale.disagreeing == () and len(stale.timeline) == 2
+    # a figure that need not grow disagrees whenever it goes down
+    assert assess([r("a", 32), r("b", 29, hours=6)], FIXED).went_down
     revised = assess([r("a", 32), r("b", 29, hours=30, cue=FigureCue.REVISED)], GROWING)
     assert revised.disagreeing == () and len(revised.timeline) == 2
 

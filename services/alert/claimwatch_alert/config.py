@@ -79,6 +79,12 @@ class FigureParams(BaseModel):
     same_time_window_h: float = Field(
         2.0, ge=0, description="Reports this close in time that disagree are a contradiction."
     )
+    stale_window_h: float = Field(
+        24.0,
+        ge=0,
+        description="A growing figure reported lower within this many hours of a higher one "
+        "is a stale repeat, not a contradiction.",
+    )
     update_severity: Severity = Field(Severity.INFO, description="Severity of figure updates.")
     max_spread: float = Field(
         2.0,

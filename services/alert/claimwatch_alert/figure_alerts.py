@@ -314,7 +314,8 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
     drafts: list[FigureDraft] = []
     for fact in facts_of(state, config):
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
-        rules = Rules(window, frame in params.cumulative, params.lead_chars)
+        stale = timedelta(hours=params.stale_window_h)
+        rules = Rules(window, frame in params.cumulative, params.lead_chars, stale)
         found = assess(reports_of(state, fact), rules)
         for draft in (
             contradiction_draft(fact, found, config.contradictions.severity, params),

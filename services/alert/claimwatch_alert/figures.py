@@ -8,10 +8,11 @@ timeline, if the figure moved. The rule (docs/alerting.md, "Updates and contradi
 * Two reports conflict when their widened values are disjoint. A conflict is a
   **disagreement** when the two were published within ``window`` of each other and the
   later one does not say the figure moved, or when the later value is *lower* without a
-  stated revision ("revised", "corrected"). Otherwise it is an **update**: a figure that can
-  only grow ("cumulative": deaths, injuries) reported higher later, or any figure whose
-  later report says it moved ("rose to", "so far", "revised"). A growing figure stated more
-  precisely later ("at least 400", then 527) is an update too.
+  stated revision ("revised", "corrected") — for a figure that can only grow, a day or more
+  later (sooner, it is an outlet repeating an earlier toll). Otherwise it is an **update**:
+  a growing figure ("cumulative": deaths, injuries) reported higher later, or any figure
+  whose later report says it moved ("rose to", "so far", "revised"). A growing figure stated
+  more precisely later ("at least 400", then 527) is an update too.
 * An article states a figure once: its first mention, and what agrees with it. A second,
   different value in the same article is most often another fact (a part, an earlier event);
   only a headline that disagrees with the body's lead is kept (the outlet contradicting
@@ -67,6 +68,8 @@ class Rules:
     window: timedelta
     cumulative: bool
     lead_chars: int = 1000
+    stale: timedelta = timedelta(hours=24)
+    """A growing figure reported lower this soon after a higher one is a stale repeat."""
     """A headline is held against a body mention only this close to the article's start."""
 
 
@@ -146,7 +149,13 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
     if a.article_id == b.article_id:
         return "disagree"  # a headline against its own body
     if later.high < first.low:  # the figure went down
-        return "move" if later.cue in FALLING_CUES else "down"
+        if later.cue in FALLING_CUES:
+            return "move"  # a stated revision
+        if _same_time(first, later, rules.window):
+            return "disagree"
+        if rules.cumulative and later.published <= shift(first.published, rules.stale):
+            return "move"  # an earlier toll repeated a few hours on: part of the timeline
+        return "down"
     if later.cue in RISING_CUES or first.cue == FigureCue.SO_FAR:
         return "move"
     if _same_time(first, later, rules.window) or not rules.cumulative:

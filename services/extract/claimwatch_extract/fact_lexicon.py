@@ -8,11 +8,12 @@ tuned separately. Loaded once per process and pre-indexed for O(1) per-token loo
 
 from __future__ import annotations
 
+import re
 from functools import cached_property, lru_cache
 from importlib import resources
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from claimwatch.models import FigureCue
 
@@ -32,8 +33,22 @@ class Scope(_Model):
 
 
 class Background(_Model):
-    date_words: list[str]
+    date_patterns: list[str]
     event_modifiers: list[str]
+
+    @field_validator("date_patterns")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ValueError(f"date pattern {pattern!r} does not compile: {e}") from e
+        return v
+
+    @cached_property
+    def date_regexes(self) -> list[re.Pattern[str]]:
+        return [re.compile(p) for p in self.date_patterns]
 
 
 class FrameWords(_Model):

@@ -1,0 +1,148 @@
+"""Figure alerts end to end without a broker: written articles -> extraction -> the story
+engine. Titles a person understands, outlets by name, and the false-alarm classes of issue 15
+kept quiet (sentences written for these tests; invented places and outlets)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from claimwatch.models import Alert, AlertKind, Article, SubscriptionFilters
+from claimwatch_alert.config import load_config
+from claimwatch_alert.engine import apply_article
+from claimwatch_alert.rules import load_rules
+from claimwatch_alert.state import StoryState
+from claimwatch_deliver.filters import matches
+from claimwatch_extract.pipeline import extract_batch
+
+T0 = datetime(2026, 5, 14, 6, 0, tzinfo=UTC)
+
+
+def art(aid: str, source: str, title: str, body: str, hours: float, **kw: Any) -> Article:
+    text = f"{title}\n\n{body}"
+    at = T0 + timedelta(hours=hours)
+    return Article(
+        id=aid,
+        source=source,
+        title=title,
+        published_at=at,
+        ingested_at=at,
+        text=text,
+        original_text=text,
+        **kw,
+    )
+
+
+def alerts_for(nlp: Any, articles: list[Article]) -> list[Alert]:
+    """Last version of every figure alert of one story."""
+    state = StoryState(story="st-test")
+    last: dict[str, Alert] = {}
+    for _, event in extract_batch(nlp, articles):
+        state, sent = apply_article(state, event, load_rules(), load_config(), T0)
+        last.update({a.id: a for a in sent})
+    return [a for a in last.values() if a.kind != AlertKind.KEY_CLAIM]
+
+
+def test_outlets_that_disagree_get_a_title_in_plain_words(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "a1",
+                "harbour-post",
+                "Tram crash: five dead after carriage overturns",
+                "At least five people died when a tram overturned in the tunnel on Monday.",
+                0,
+            ),
+            art(
+                "a2",
+                "city-ledger",
+                "Seven killed as tram derails in tunnel",
+                "Seven people were killed in the tram crash on Monday, police said.",
+                1,
+            ),
+        ],
+    )
+    (alert,) = found
+    assert alert.kind == AlertKind.CONTRADICTION
+    assert alert.title.startswith("Outlets disagree on how many people were killed")
+    assert alert.title.endswith(": 5 vs 7")
+    assert alert.fact and "people killed" in alert.fact
+    assert alert.sources == ["city-ledger", "harbour-post"]
+    assert "same" in alert.explanation.lower() or "one fact" in alert.explanation
+
+
+def test_a_toll_that_rises_over_the_day_is_a_figure_update_that_does_not_page(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art("u1", "harbour-post", "Ferry sinks off the cape", "At least 12 people died.", 0),
+            art("u2", "city-ledger", "Ferry toll climbs", "The death toll rose to 19.", 6),
+            art("u3", "river-times", "Ferry disaster", "Officials said 23 people had died.", 20),
+        ],
+    )
+    (update,) = found
+    assert update.kind == AlertKind.FIGURE_UPDATE and update.timeline is not None
+    assert [(e.value.low, e.sources) for e in update.timeline] == [
+        (12, ["harbour-post"]),
+        (19, ["city-ledger"]),
+        (23, ["river-times"]),
+    ]
+    assert update.title.endswith("≥ 12 → 19 → 23")
+    assert not matches(update, SubscriptionFilters())  # opt-in: a default subscription
+    assert matches(update, SubscriptionFilters(kinds=[AlertKind.FIGURE_UPDATE]))
+
+
+def test_numbers_that_only_look_alike_stay_quiet(nlp: Any) -> None:
+    quiet = alerts_for(
+        nlp,
+        [
+            art(
+                "q1",
+                "harbour-post",
+                "Coach leaves mountain road",
+                "Nine people were killed when the coach left the road on Tuesday. It was the "
+                "worst crash on the pass since 1987, when 11 people died. The coach was "
+                "carrying 48 passengers.",
+                0,
+            ),
+            art(
+                "q2",
+                "city-ledger",
+                "Nine dead in coach crash",
+                "Nine people were killed in the coach crash. Two Austrians were among the dead. "
+                "The route crosses 40 kilometres (25 miles) of mountain road.",
+                1,
+            ),
+            art(
+                "q3",
+                "river-times",
+                "Coach crash on the pass",
+                "Nine people died and 20 were hurt. Four of the injured passengers were flown "
+                "to the capital, and another 16 were treated at the scene. The road runs for "
+                "24 km over the pass.",
+                1.5,
+            ),
+        ],
+    )
+    assert quiet == []
+
+
+def test_a_copy_shows_its_outlet_never_an_internal_id(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art("c1", "harbour-post", "Bridge collapse", "Four people were killed on Monday.", 0),
+            art(
+                "c2",
+                "city-ledger",
+                "Bridge collapse",
+                "Six people were killed on Monday.",
+                0.5,
+                duplicate_of="not-in-this-story",
+            ),
+        ],
+    )
+    (alert,) = found
+    assert "copy-of" not in alert.title + alert.explanation
+    assert "city-ledger" in alert.explanation and "harbour-post" in alert.explanation

@@ -1,0 +1,179 @@
+"""Fact identity on sentences written for these tests (invented places, people and events).
+
+One group per false-alarm class of issue 15: a number and its conversion, different facts
+with one unit, background figures, parts of a whole, figures that evolve, and the plain words
+an alert uses to name a fact."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from claimwatch.models import Article, Claim, FactScope, FactTime, FigureCue
+from claimwatch_extract.pipeline import extract_batch
+
+PUBLISHED = datetime(2026, 5, 14, 9, 30, tzinfo=UTC)
+
+
+def numeric(nlp: Any, text: str, title: str | None = None) -> list[Claim]:
+    art = Article(
+        id="f", source="s", title=title, published_at=PUBLISHED, text=text, original_text=text
+    )
+    ((_, out),) = extract_batch(nlp, [art])
+    return [c for c in out.claims if c.value is not None and c.fact is not None]
+
+
+def by_low(claims: list[Claim]) -> dict[float | None, Claim]:
+    return {c.value.low: c for c in claims if c.value is not None}
+
+
+# ----------------------------------------------------------------- a number and its conversion
+
+
+def test_a_bracketed_conversion_states_the_same_fact_with_a_covering_precision(nlp: Any) -> None:
+    cs = numeric(nlp, "The ferry route crosses 40 kilometres (25 miles) of open water.")
+    assert len({c.fact.key for c in cs if c.fact}) == 1
+    km, miles = sorted(cs, key=lambda c: c.value.low if c.value and c.value.low else 0)[::-1]
+    assert km.value and miles.value and km.precision and miles.precision
+    assert abs(km.value.low - miles.value.low) <= min(km.precision, miles.precision)  # type: ignore[operator]
+
+
+def test_precision_follows_the_last_stated_digit(nlp: Any) -> None:
+    (mag,) = numeric(nlp, "The quake had a magnitude of 6.3, the agency said.")
+    assert mag.precision == 0.05
+    (depth,) = numeric(nlp, "It struck at a depth of 12 kilometres.")
+    assert depth.precision == 0.5
+
+
+# ----------------------------------------------------------------- different facts, one unit
+
+
+def test_passengers_and_the_seriously_injured_are_different_facts(nlp: Any) -> None:
+    text = (
+        "The coach was carrying 48 passengers when it left the road, and three people were "
+        "seriously injured."
+    )
+    facts = {c.value.low: c.fact.key for c in numeric(nlp, text) if c.value and c.fact}
+    assert facts[48] != facts[3]
+    assert "passenger" in facts[48] and "seriously" in facts[3]
+
+
+def test_height_and_width_of_one_object_are_different_facts(nlp: Any) -> None:
+    cs = by_low(numeric(nlp, "The new lock gate is 24 metres long and 9 metres wide."))
+    assert cs[24].fact and cs[9].fact
+    assert (cs[24].fact.counted, cs[9].fact.counted) == ("length", "width")
+
+
+def test_a_speed_limit_is_not_a_top_speed(nlp: Any) -> None:
+    text = (
+        "The bend has a speed limit of 30 km/h, while the new trams can do a top speed of "
+        "90 km/h on the straight."
+    )
+    cs = by_low(numeric(nlp, text))
+    assert cs[30].fact and cs[90].fact
+    assert (cs[30].fact.counted, cs[90].fact.counted) == ("speed_limit", "top_speed")
+
+
+def test_the_value_a_figure_came_from_is_an_earlier_value(nlp: Any) -> None:
+    cs = by_low(numeric(nlp, "Support for the levy fell to 21 percent from 35 percent."))
+    assert cs[21].fact and cs[35].fact
+    assert cs[21].fact.time == FactTime.CURRENT and cs[35].fact.time == FactTime.EARLIER
+
+
+# ----------------------------------------------------------------- background and history
+
+
+def test_a_when_clause_on_a_past_year_is_background(nlp: Any) -> None:
+    text = (
+        "Nine people were killed when the bus overturned on Tuesday. It was the deadliest "
+        "crash on the pass since 1987, when 11 people died."
+    )
+    cs = by_low(numeric(nlp, text))
+    assert cs[9].fact and cs[9].fact.time == FactTime.CURRENT
+    assert cs[11].fact and cs[11].fact.time == FactTime.BACKGROUND and cs[11].fact.anchor
+
+
+def test_an_earlier_event_of_another_year_is_background(nlp: Any) -> None:
+    text = "The 2019 floods killed 40 people in the same valley."
+    c = by_low(numeric(nlp, text))[40]
+    assert c.fact and c.fact.time == FactTime.BACKGROUND and c.fact.anchor == "2019"
+
+
+def test_an_event_in_another_month_is_background(nlp: Any) -> None:
+    text = "Rescuers were also called to the November 3 landslide that killed 14 people."
+    (c,) = numeric(nlp, text)
+    assert c.fact and c.fact.time == FactTime.BACKGROUND
+
+
+def test_a_separate_attack_is_not_the_story_s_event(nlp: Any) -> None:
+    (c,) = numeric(nlp, "Two soldiers were killed in a separate attack near the border.")
+    assert c.fact and c.fact.time == FactTime.BACKGROUND
+
+
+# ----------------------------------------------------------------- part vs whole
+
+
+def test_parts_of_a_count_are_parts(nlp: Any) -> None:
+    cases = {
+        "Twelve of the injured passengers were flown to the capital.": 12,
+        "The blast killed six people and injured another 30.": 30,
+        "At least 40 people were hurt, including four children.": 4,
+    }
+    for text, part in cases.items():
+        cs = by_low(numeric(nlp, text))
+        assert part in cs, text
+        assert cs[part].fact and cs[part].fact.scope == FactScope.PART, text
+
+
+def test_a_named_hospital_s_count_is_a_part_of_the_injured(nlp: Any) -> None:
+    text = "Saint Anne's Hospital said it was treating 17 people injured in the crash."
+    (c,) = numeric(nlp, text)
+    assert c.fact and c.fact.scope == FactScope.PART
+
+
+def test_the_whole_of_which_others_are_among_stays_whole(nlp: Any) -> None:
+    cs = by_low(numeric(nlp, "Two Canadians were among the 15 people killed in the crash."))
+    assert cs[15].fact and cs[15].fact.scope == FactScope.WHOLE
+
+
+# ----------------------------------------------------------------- figures that evolve
+
+
+def test_wording_that_says_a_figure_moves_is_kept(nlp: Any) -> None:
+    cases = {
+        "The death toll rose to 41 on Sunday.": FigureCue.RISE,
+        "So far, 19 people have been confirmed dead.": FigureCue.SO_FAR,
+        "Officials initially said nine people had died.": FigureCue.INITIAL,
+    }
+    for text, cue in cases.items():
+        (c,) = numeric(nlp, text)
+        assert c.fact and c.fact.cue == cue, text
+    (first,) = numeric(nlp, "Officials initially said nine people had died.")
+    assert first.fact and first.fact.time == FactTime.EARLIER
+
+
+def test_a_comparison_with_another_estimate_is_not_a_revision(nlp: Any) -> None:
+    text = "A second agency put the magnitude at 6.4, lower than the initial estimate."
+    (c,) = numeric(nlp, text)
+    assert c.fact and c.fact.cue is None and c.fact.time == FactTime.CURRENT
+
+
+# ----------------------------------------------------------------- headline and plain words
+
+
+def test_the_headline_s_number_is_its_own_claim_and_marked_as_such(nlp: Any) -> None:
+    title = "Tram crash: six dead after carriage overturns"
+    text = f"{title}\n\nAt least eight people died when a tram overturned on Monday."
+    cs = by_low(numeric(nlp, text, title=title))
+    assert cs[6].fact and cs[6].fact.headline
+    assert cs[8].fact and not cs[8].fact.headline
+    assert cs[6].fact.key == cs[8].fact.key == "quantity:person:killed"
+
+
+def test_a_fact_reads_in_plain_words(nlp: Any) -> None:
+    (c,) = numeric(nlp, "Eleven people were killed in the tram crash on Monday.")
+    assert c.fact is not None
+    assert c.fact.description == "people killed in the tram crash"
+    assert c.fact.question == "how many people were killed in the tram crash"
+    (m,) = numeric(nlp, "The quake had a magnitude of 6.3.")
+    assert m.fact and m.fact.question == "the magnitude of the quake"
