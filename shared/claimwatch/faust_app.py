@@ -21,7 +21,7 @@ import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
-from claimwatch.kafka import FETCH_MAX_WAIT_MS, EventProducer, request_limit
+from claimwatch.kafka import FETCH_MAX_WAIT_MS, EventProducer, request_limit, true_end_offsets
 from claimwatch.logging import get_logger
 from claimwatch.settings import Settings
 
@@ -44,6 +44,17 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
         consumer = super()._create_worker_consumer(transport)
         consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS  # read by AIOKafkaConsumer.start()
         return consumer
+
+    async def _highwaters(self, partitions: list[TP]) -> Mapping[TP, int]:
+        """Ends that include the last batch's tail (``kafka.true_end_offsets``): table
+        recovery reads each changelog up to these, and the embedded broker's own answer
+        stopped it before the newest entries (a restarted alert worker lost its latest
+        story index entries and states)."""
+        ends = await super()._highwaters(partitions)
+        transport: Any = self.consumer.transport
+        servers = faust_aiokafka.server_list(transport.url, transport.default_port)
+        corrected: Mapping[TP, int] = await true_end_offsets(servers, ends)
+        return corrected
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         offsets: Mapping[TP, int] = await self.call_thread(self._seek_to_committed_or_beginning)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 from pydantic import ValidationError
@@ -44,6 +44,47 @@ DEFAULT_MAX_RECORD_BYTES = Topics.max_record_bytes
 def request_limit(max_record_bytes: int) -> int:
     """Largest produce request / stored message for records of at most ``max_record_bytes``."""
     return max_record_bytes + REQUEST_OVERHEAD_BYTES
+
+
+async def true_end_offsets(
+    bootstrap: str | list[str], ends: Mapping[TopicPartition, int], timeout_s: float = 10.0
+) -> dict[TopicPartition, int]:
+    """``ends`` (ListOffsets answers) corrected by a fetch's high watermark.
+
+    The embedded broker answers ListOffsets with the end of the *first* record of a
+    partition's last batch: 30 records pipelined at offsets 60..89 are reported as ending at
+    61, until the next write. A fetch from just before that end returns the last batch and
+    the real high watermark. Whoever must read a topic to its end — faust recovering a table
+    from its changelog — asks here. On Apache Kafka the answer is the same as ``ends``.
+    """
+    result = dict(ends)
+    tps = [tp for tp, end in ends.items() if end > 0]
+    if not tps:
+        return result
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
+    )
+    await consumer.start()
+    try:
+        consumer.assign(tps)
+        for tp in tps:
+            consumer.seek(tp, ends[tp] - 1)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        waiting = set(tps)
+        while waiting and loop.time() < deadline:
+            await consumer.getmany(*waiting, timeout_ms=200, max_records=1)
+            for tp in list(waiting):
+                high = consumer.highwater(tp)
+                if high is not None:
+                    result[tp] = max(ends[tp], high)
+                    waiting.discard(tp)
+    finally:
+        await consumer.stop()
+    return result
 
 
 class DecodeError(Exception):

@@ -214,6 +214,7 @@ class Watcher:
     claims: Counter[str] = field(default_factory=Counter)
     markers: Counter[str] = field(default_factory=Counter)
     stories: dict[str, str] = field(default_factory=dict)  # article id -> story of its marker
+    marker_alerts: dict[str, list[str]] = field(default_factory=dict)  # article id -> id:version
     claim_records: dict[str, bytes] = field(default_factory=dict)  # article id -> last value
     article_records: dict[str, bytes] = field(default_factory=dict)  # article id -> last value
     alerts: list[Alert] = field(default_factory=list)
@@ -271,6 +272,7 @@ class Watcher:
             marker = decode(ArticleProcessed, value)
             self.markers[marker.article_id] += 1
             self.stories[marker.article_id] = marker.story
+            self.marker_alerts[marker.article_id] = list(marker.alerts)
         elif topic == t.deliveries:
             record = decode(DeliveryRecord, value)
             if record.outcome is DeliveryOutcome.DELIVERED:
