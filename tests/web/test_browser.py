@@ -162,21 +162,27 @@ def test_markup_in_an_article_is_shown_as_text(
         expect(text).to_contain_text('<img src="x" onerror="window.__pwned = true">')
         expect(text.locator("script, img")).to_have_count(0)
         expect(page.locator("h1.article-title")).to_contain_text("<b>again</b>")
-        expect(page.locator("a.original")).to_have_count(0)  # a javascript: URL is no link
+        expect(page.locator("a.original")).to_have_attribute(  # quoted, not markup
+            "href", 'https://ridge-courier.example/quake?q="><script>window.__pwned=true</script>'
+        )
         assert page.evaluate("window.__pwned") is None
         page.goto("/")
         expect(page.locator("a.story-title", has_text="<b>again</b>")).to_have_count(1)
         assert page.evaluate("window.__pwned") is None
 
 
-def test_story_page_updates_live_when_a_new_article_arrives(
+def test_pages_update_live_when_a_new_article_arrives(
     web: WebServer, browser: Browser, pipeline: Pipeline
 ) -> None:
     outlet = unique_outlet("bulletin")
-    with browser.page(web.url) as page:
+    with browser.page(web.url) as page, browser.page(web.url) as listing:
         _open_story(page, QUAKE)
-        expect(page.locator("body")).to_have_attribute("data-live-connected", "1")
+        listing.goto("/")
+        for watching in (page, listing):
+            expect(watching.locator("body")).to_have_attribute("data-live-connected", "1")
         expect(page.locator("#reports")).not_to_contain_text(outlet)
+        row = listing.locator("tr.story-row", has_text=QUAKE)
+        outlets_before = int(row.locator("td.outlets").inner_text())
         page.evaluate("window.__stillHere = 42")
         (article_id,) = pipeline.publish_now([live_article(outlet)])
         report = page.locator(f'tr.report[data-article="{article_id}"]')
@@ -184,5 +190,7 @@ def test_story_page_updates_live_when_a_new_article_arrives(
         assert page.evaluate("window.__stillHere") == 42  # updated in place, not reloaded
         assert int(page.locator("body").get_attribute("data-live-version") or 0) >= 1
         toll = page.locator('article.fact[data-slot="quantity:person:killed"]')
-        row = toll.locator("tr", has=page.locator(f'a[href="/articles/{article_id}"]'))
-        expect(row.locator("td.value")).to_have_text("340 person")
+        row_of_new = toll.locator("tr", has=page.locator(f'a[href="/articles/{article_id}"]'))
+        expect(row_of_new.locator("td.value")).to_have_text("340 person")
+        # the stories list, open in another tab, counts the new outlet without a reload
+        expect(row.locator("td.outlets")).to_have_text(str(outlets_before + 1), timeout=30_000)

@@ -47,12 +47,13 @@ CHROMIUM_FLAGS = [
 
 # Articles written for these tests (fictional, in the samples' style): one more outlet on the
 # quake story whose text carries markup that must be shown, never run, and whose headline and
-# URL are hostile too.
+# URL are hostile too (ingest refuses a javascript: URL; the unit tests check the page would
+# not link one).
 SCRIPT_OUTLET = "ridge-courier"
 SCRIPT_ARTICLE = RawArticle(
     source=SCRIPT_OUTLET,
     title="Aftershock shakes Taliran as quake toll rises <b>again</b>",
-    url="javascript:window.__pwned=true",
+    url='https://ridge-courier.example/quake?q="><script>window.__pwned=true</script>',
     published_at=datetime.fromisoformat("2026-11-19T08:00:00+00:00"),
     content_type="text/markdown",
     body=(
