@@ -13,6 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select, text
 from web_records import (
+    MISSING,
     STORY,
     T0,
     article,
@@ -24,6 +25,7 @@ from web_records import (
     placed,
 )
 
+from claimwatch.models import FactTime
 from claimwatch_web import queries
 from claimwatch_web.database import alembic_config, make_engine, migrate
 from claimwatch_web.schema import ALERTS, ARTICLES, CLAIMS, PLACEMENTS, Base
@@ -115,7 +117,7 @@ def test_story_page_groups_reports_facts_claims_and_alert_versions(engine: Engin
     assert page.outlets == ["harbour-news", "north-post", "wire-copy"]
     assert page.entities == ["Orvik"]
     (fact,) = page.facts
-    assert fact.label == "person missing"
+    assert fact.label == "people missing after the ferry sinking"  # extract's own words
     assert fact.disputed and fact.moving
     assert fact.distinct == ["≥ 40 person", "52 person"]
     assert fact.chart is not None and len(fact.chart.points) == 2  # the copy is not plotted
@@ -136,6 +138,28 @@ def test_story_page_groups_reports_facts_claims_and_alert_versions(engine: Engin
         "at least 40",
         "52",
     ]
+
+
+def test_an_earlier_or_background_value_is_shown_aside_not_as_a_move(engine: Engine) -> None:
+    writer = ReadModelWriter(engine)
+    earlier = MISSING.model_copy(update={"time": FactTime.EARLIER})
+    writer.apply(
+        [
+            article("a1", 0),
+            article("a2", 2),
+            placed("a1"),
+            placed("a2"),
+            claims("a1", missing_claim("a1", 40, None)),
+            claims("a2", missing_claim("a2", 52, 52, fact=earlier)),
+        ],
+        {},
+    )
+    with engine.connect() as conn:
+        page = queries.story_page(conn, STORY)
+    assert page is not None
+    (fact,) = page.facts
+    assert [v.aside for v in fact.values] == [None, "earlier"]
+    assert fact.distinct == ["≥ 40 person"] and not fact.moving and fact.chart is None
 
 
 def test_a_figure_update_alert_with_the_grown_contract_is_shown(engine: Engine) -> None:

@@ -14,6 +14,7 @@ from claimwatch.models import (
     DuplicateKind,
     EntitiesExtracted,
     Entity,
+    Fact,
     Interval,
 )
 from claimwatch_web.records import AlertRecord
@@ -43,7 +44,15 @@ def article(aid: str, hours: int, **extra: object) -> Article:
     return Article(**values)  # type: ignore[arg-type]
 
 
-def missing_claim(aid: str, low: float, high: float | None) -> Claim:
+MISSING = Fact(
+    key="quantity:person:missing",
+    description="people missing after the ferry sinking",
+    question="how many people are missing after the ferry sinking",
+    counted="person",
+)
+
+
+def missing_claim(aid: str, low: float, high: float | None, fact: Fact | None = MISSING) -> Claim:
     text = TEXTS[aid]
     sentence = text if aid == "a1" else text.split(". ")[0] + "."
     return Claim(
@@ -55,6 +64,7 @@ def missing_claim(aid: str, low: float, high: float | None) -> Claim:
         confidence=0.9,
         value=Interval(low=low, high=high, unit="person"),
         slot="quantity:person:missing",
+        fact=fact,
     )
 
 

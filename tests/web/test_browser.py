@@ -122,10 +122,16 @@ def test_a_figure_that_moves_has_a_timeline_chart(
         assert values[0] == "≥ 300 person", values  # in time order: "at least 300" first
         assert "312 person" in values, values
         expect(toll.locator("mark.num", has_text="300")).to_have_text("at least 300")
+        # the alert stage's figure_update alert: its timeline, oldest value first
+        update = page.locator("#figure-updates article.figure-update").first
+        steps = update.locator("ol.timeline li .value").all_inner_texts()
+        assert steps[:2] == ["≥ 300 person", "312 person"], steps
+        expect(update.locator("mark.num").first).to_have_text("at least 300")
         magnitude = page.locator("article.contradiction")
         expect(magnitude.locator(".side .value")).to_have_text(["6.8 magnitude", "7.4 magnitude"])
         if web.database_url.startswith("sqlite"):
-            _shot(page, screenshots, "figure-timeline.png", toll.first.evaluate("e => '#facts'"))
+            _shot(page, screenshots, "figure-timeline.png", "#facts")
+            _shot(page, screenshots, "figure-update.png", "#figure-updates")
 
 
 def test_article_page_marks_every_claim_with_its_type(

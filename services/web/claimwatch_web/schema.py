@@ -87,6 +87,12 @@ class ClaimRow(Base):
     value_unit: Mapped[str | None] = mapped_column(SHORT)
     slot: Mapped[str | None] = mapped_column(SHORT, index=True)
     quote: Mapped[str | None] = mapped_column(Text)
+    fact_description: Mapped[str | None] = mapped_column(Text)
+    """The fact in plain words ("people killed in the tram crash"), when extract gave one."""
+    fact_time: Mapped[str | None] = mapped_column(String(16))
+    """current, background or earlier: only current values are the story's own figure."""
+    fact_scope: Mapped[str | None] = mapped_column(String(16))
+    """whole or part ("three of them"): a part is not a value of the whole figure."""
 
 
 class EntityRow(Base):

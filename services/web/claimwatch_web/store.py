@@ -216,4 +216,7 @@ def claim_row(article_id: str, seq: int, claim: Claim) -> dict[str, object]:
         "value_unit": value.unit if value else None,
         "slot": claim.slot,
         "quote": claim.quote,
+        "fact_description": claim.fact.description if claim.fact else None,
+        "fact_time": claim.fact.time.value if claim.fact else None,
+        "fact_scope": claim.fact.scope.value if claim.fact else None,
     }

@@ -91,6 +91,9 @@ class FactValue:
     high: float | None
     segments: list[Segment]
     is_copy: bool
+    aside: str | None = None
+    """Why this value is not the story's own current figure: ``earlier`` (a previous value),
+    ``background`` (another event), ``part`` (a part of the count); ``None`` when it is."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class Fact:
     distinct: list[str]
     """Distinct values as shown, in the order they were first reported."""
     moving: bool
-    """Reported with more than one value over time."""
+    """The story's own figure was reported with more than one value."""
     disputed: bool
     """A contradiction alert names this fact."""
     chart: Chart | None

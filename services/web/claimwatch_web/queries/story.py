@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -189,25 +189,29 @@ def _facts(
                     high=c.value_high,
                     segments=mark_numbers(c.text, c.value_low, c.value_high),
                     is_copy=articles[c.article_id].duplicate_of is not None,
+                    aside=_aside(c),
                 )
                 for c in group
             ),
             key=lambda v: (v.at, v.source),
         )
-        distinct = list(dict.fromkeys(v.shown for v in values))
+        own = [v for v in values if v.aside is None]  # the story's own, whole figure
+        distinct = list(dict.fromkeys(v.shown for v in own))
         moving = len(distinct) > 1
         chart = (
             figure_chart(
-                [Observation(v.at, v.low, v.high, v.source) for v in values if not v.is_copy],
+                [Observation(v.at, v.low, v.high, v.source) for v in own if not v.is_copy],
                 unit,
             )
             if moving
             else None
         )
+        described = Counter(c.fact_description for c in group if c.fact_description)
         facts.append(
             Fact(
                 slot=slot,
-                label=named.get(slot) or fact_label(slot),
+                label=named.get(slot)
+                or (described.most_common(1)[0][0] if described else fact_label(slot)),
                 unit=unit,
                 values=values,
                 distinct=distinct,
@@ -217,6 +221,13 @@ def _facts(
             )
         )
     return sorted(facts, key=lambda f: (not f.disputed, not f.moving, -len(f.values), f.slot))
+
+
+def _aside(claim: Any) -> str | None:
+    """Why a value is not the story's own current figure ("earlier", "background", "part")."""
+    if claim.fact_time not in (None, "current"):
+        return str(claim.fact_time)
+    return "part" if claim.fact_scope == "part" else None
 
 
 def _alert_histories(records: Iterable[AlertRecord]) -> list[AlertHistory]:
