@@ -176,6 +176,16 @@ def test_key_claim_rule_groups_outlets_into_versions() -> None:
     assert v1.title == "Voronin threatens force against foreign troops"
 
 
+def test_each_speaker_of_a_story_gets_its_own_key_claim_alert() -> None:
+    other = threat().model_copy(update={"id": "t2", "actor": "Kestrel", "actor_id": "wd:Q1"})
+    _, sent = run([article("a1", "wire", [threat(), other]), article("a2", "herald", [other], 1)])
+    first, second = sent
+    assert sorted(a.claim.actor for a in first if a.claim) == ["Kestrel", "Voronin"]
+    assert len({a.id for a in first}) == 2
+    (again,) = second  # only Kestrel's alert gains an outlet
+    assert again.claim is not None and again.claim.actor == "Kestrel" and again.version == 2
+
+
 def test_threat_to_resign_fires_nothing() -> None:
     _, sent = run([article("a1", "wire", [threat("state_official", "unknown")])])
     assert sent == [[]]

@@ -46,6 +46,28 @@ def test_no_default_rule_fires_for_resign_sue_or_strike_threats(
     assert not [r.id for r in load_rules() if r.matches(threat(actor_class, target_class))]
 
 
+@pytest.mark.parametrize(
+    ("actor_class", "target_class", "rule_id"),
+    [
+        ("state_official", "state", "threat-of-force-state"),
+        ("military", "state", "threat-of-force-state"),
+        ("armed_group", "foreign_forces", "threat-of-force-foreign-military"),
+        ("state_official", "armed_group", "threat-of-force-armed-group"),
+        ("armed_group", "vehicles", "threat-of-force-civilians"),
+    ],
+)
+def test_threats_of_force_against_states_groups_and_vehicles_page(
+    actor_class: str, target_class: str, rule_id: str
+) -> None:
+    assert rule_id in [r.id for r in load_rules() if r.matches(threat(actor_class, target_class))]
+
+
+def test_unknown_speakers_never_page() -> None:
+    for target in ("state", "foreign_forces", "military", "armed_group", "civilians"):
+        assert not [r.id for r in load_rules() if r.matches(threat("unknown", target))]
+        assert not [r.id for r in load_rules() if r.matches(threat("labour", target))]
+
+
 def test_user_rules_are_added(tmp_path: Path) -> None:
     (tmp_path / "mine.yaml").write_text(
         "rules:\n  - id: any-quote\n    description: every quote\n    severity: low\n"

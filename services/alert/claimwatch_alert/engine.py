@@ -3,8 +3,8 @@
 No Kafka here: ``apply_article`` is what the faust agent calls per article and what unit tests
 call directly. The story is re-evaluated from its stored claims each time (stories are small),
 so a late original of a syndicated copy, or a restart, yields the same answer as an
-uninterrupted run. Alerts are grouped like Alertmanager: one id per (story, rule) and per
-(story, slot); a new version only when independent corroboration grows or a side changes.
+uninterrupted run. Alerts are grouped like Alertmanager: one id per (story, rule, speaker) and
+per (story, slot); a new version only when independent corroboration grows or a side changes.
 """
 
 from __future__ import annotations
@@ -65,50 +65,70 @@ def _articles_meta(state: StoryState, article_ids: set[str]) -> tuple[datetime, 
     return earliest, entities
 
 
+def _speaker_key(claim: Claim) -> str:
+    """Who makes a key claim: its canonical entity id, else its name (lower case)."""
+    return claim.actor_id or (claim.actor or "").strip().lower()
+
+
 def key_claim_drafts(state: StoryState, rules: list[Rule], now: datetime) -> list[Draft]:
+    """One alert per (story, rule, speaker): in one story "A threatens B" and "B threatens A"
+    are two key claims, each with its own corroboration; more outlets reporting one speaker's
+    threat make new versions of that speaker's alert."""
     drafts = []
     for rule in rules:
-        matched = [s for s in state.claims if rule.matches(s.claim)]
-        origins = sorted({state.origin_of(s.article_id) for s in matched})
-        if not matched or len(origins) < rule.min_sources:
-            continue
-        first = matched[0].claim
-        sources = sorted({state.articles[s.article_id].source for s in matched})
-        article_ids = {s.article_id for s in matched}
-        ingested, entities = _articles_meta(state, article_ids)
-        n = len(origins)
-        target = first.target or first.target_class or "an unnamed target"
-        explanation = (
-            f"{first.actor or 'An unnamed speaker'} ({first.actor_class or 'unknown role'}) "
-            f"made a {first.type.value} against {target}, "
-            f"reported by {n} independent outlet{'s' if n != 1 else ''} ({', '.join(origins)}): "
-            f'"{first.text.strip()}"'
-        )
-        alert = Alert(
-            id=alert_id(AlertKind.KEY_CLAIM, state.story, rule.id),
-            version=1,
-            kind=AlertKind.KEY_CLAIM,
-            rule=rule.id,
-            severity=rule.severity,
-            title=rule.render_title(first),
-            sources=sources,
-            claim=AlertClaim(
-                type=first.type,
-                actor=first.actor,
-                target=first.target,
-                text=first.text,
-                sources=sources,
-            ),
-            story=state.story,
-            independent_sources=n,
-            explanation=explanation,
-            entity_ids=entities,
-            article_ids=sorted(article_ids),
-            ingested_at=ingested,
-            fired_at=now,
-        )
-        drafts.append(Draft(alert, [len(origins)]))
+        by_speaker: dict[str, list[StoredClaim]] = {}
+        for s in state.claims:
+            if rule.matches(s.claim):
+                by_speaker.setdefault(_speaker_key(s.claim), []).append(s)
+        for speaker, matched in by_speaker.items():
+            draft = _key_claim_draft(state, rule, speaker, matched, now)
+            if draft is not None:
+                drafts.append(draft)
     return drafts
+
+
+def _key_claim_draft(
+    state: StoryState, rule: Rule, speaker: str, matched: list[StoredClaim], now: datetime
+) -> Draft | None:
+    origins = sorted({state.origin_of(s.article_id) for s in matched})
+    if len(origins) < rule.min_sources:
+        return None
+    first = matched[0].claim
+    sources = sorted({state.articles[s.article_id].source for s in matched})
+    article_ids = {s.article_id for s in matched}
+    ingested, entities = _articles_meta(state, article_ids)
+    n = len(origins)
+    target = first.target or first.target_class or "an unnamed target"
+    explanation = (
+        f"{first.actor or 'An unnamed speaker'} ({first.actor_class or 'unknown role'}) "
+        f"made a {first.type.value} against {target}, "
+        f"reported by {n} independent outlet{'s' if n != 1 else ''} ({', '.join(origins)}): "
+        f'"{first.text.strip()}"'
+    )
+    alert = Alert(
+        id=alert_id(AlertKind.KEY_CLAIM, state.story, f"{rule.id}\x00{speaker}"),
+        version=1,
+        kind=AlertKind.KEY_CLAIM,
+        rule=rule.id,
+        severity=rule.severity,
+        title=rule.render_title(first),
+        sources=sources,
+        claim=AlertClaim(
+            type=first.type,
+            actor=first.actor,
+            target=first.target,
+            text=first.text,
+            sources=sources,
+        ),
+        story=state.story,
+        independent_sources=n,
+        explanation=explanation,
+        entity_ids=entities,
+        article_ids=sorted(article_ids),
+        ingested_at=ingested,
+        fired_at=now,
+    )
+    return Draft(alert, [len(origins)])
 
 
 def figure_alerts(state: StoryState, config: DetectionConfig, now: datetime) -> list[Draft]:

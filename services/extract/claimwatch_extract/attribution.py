@@ -135,6 +135,7 @@ class Actor:
     name: str
     id: str | None
     words: str  # lower-cased lemmas describing the actor, for actor_class
+    kind: str | None = None  # entity type of a named actor (GPE: a state speaking)
 
 
 def resolve_actor(tok: Token, ents: EntityIndex) -> Actor:
@@ -152,7 +153,7 @@ def resolve_actor(tok: Token, ents: EntityIndex) -> Actor:
                 found = c
     lemmas = " ".join(t.lemma_.lower() for t in sub)
     if found is not None:
-        return Actor(found.name, found.id, " | ".join([lemmas, *sorted(found.titles)]))
+        return Actor(found.name, found.id, " | ".join([lemmas, *sorted(found.titles)]), found.type)
     if tok.lower_ in PRONOUNS - {"they", "we", "i"}:
         person = ents.last_person_before(tok.idx)
         if person is not None:

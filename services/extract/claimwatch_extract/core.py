@@ -48,9 +48,14 @@ ARMED_ACTORS = frozenset({"state_official", "military", "armed_group"})
 
 
 def actor_class(actor: Actor | None, lex: Lexicon) -> str:
+    """The actor's class from the words naming it; a country or capital speaking ("North
+    Korea threatened", "Pyongyang warned") is a state, so ``state_official``."""
     if actor is None:
         return "unknown"
-    return classify(actor.words, lex.actors.classes, lex.actors.priority) or "unknown"
+    found = classify(actor.words, lex.actors.classes, lex.actors.priority)
+    if found is None and actor.kind == "GPE":
+        return "state_official"
+    return found or "unknown"
 
 
 class _Builder:
@@ -166,10 +171,14 @@ class _Builder:
                 slot=o.slot,
                 fact=describe(ClaimType.ORDINAL_PERIOD, o.slot, sent, site, self.ctx, self.flex),
             )
+        threat_actors: set[str] = set()
         for hit in find_threats(sent, lex):
             agent = speech_noun_agent(hit.trigger, lex)  # "a warning from X that ..."
-            tok = agent or threat_actor_token(hit, speaker, self.spans)
+            tok = agent or threat_actor_token(hit, speaker, self.spans, lex, self.datelines)
             actor = resolve_actor(tok, self.ents) if tok is not None else None
+            key = (actor.id or actor.name) if actor is not None else ""
+            if key in threat_actors:
+                continue  # one threat claim per speaker and sentence, as annotators count
             a_class = actor_class(actor, lex)
             if needs_object(hit, lex) and (
                 a_class in ("labour", "unknown") or (actor and is_labour(actor.words, lex))
@@ -186,6 +195,7 @@ class _Builder:
             else:
                 attribution = Attribution.UNATTRIBUTED
             conf = 0.9 if actor is not None and a_class != "unknown" else 0.7
+            threat_actors.add(key)
             self.add(
                 ClaimType.THREAT,
                 sent,

@@ -10,6 +10,7 @@ tariffs, labour strikes) are excluded by the lexicon, not by event-specific rule
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -33,11 +34,24 @@ class ThreatHit:
 
 
 def _modal(tok: Token, lex: Lexicon) -> bool:
-    modals = lex.threats.modal_aux
+    """Future or conditional: "will strike", "would be met", "is going to retaliate"; "should"
+    and "must" only inside what a threat or warning verb reports."""
+    th = lex.threats
+    modals = set(th.modal_aux)
+    if any(
+        a.lemma_.lower() in th.threat_verbs or a.lemma_.lower() in th.warning_verbs
+        for a in tok.ancestors
+    ):
+        modals |= set(th.reported_modal_aux)
     for t in (tok, tok.head) if tok.dep_ in ("conj", "xcomp") else (tok,):
-        if any(c.dep_ == "aux" and c.lower_ in modals for c in t.children):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in modals for c in t.children):
             return True
-    return False
+    head = tok.head
+    return (  # "Israel is going to retaliate"
+        tok.dep_ == "xcomp"
+        and head.lower_ == "going"
+        and any(c.dep_ == "aux" and c.lemma_ == "be" for c in head.children)
+    )
 
 
 def _negated(tok: Token) -> bool:
@@ -90,6 +104,13 @@ def _force_noun(tok: Token, lex: Lexicon) -> Token | None:
             c.lower_ in th.force_noun_modifiers for c in t.children
         ):
             return t
+    for prep in tok.children:  # "would be met with force", "will face fire"
+        objs = [c for c in prep.children if c.dep_ == "pobj"] if prep.dep_ == "prep" else []
+        if prep.dep_ == "dobj":
+            objs = [prep]
+        for obj in objs:
+            if obj.lemma_.lower() in th.response_nouns:
+                return obj
     return None
 
 
@@ -106,6 +127,8 @@ def _objects(verb: Token) -> list[Token]:
             out.extend(x for x in c.children if x.dep_ == "conj")
         elif c.dep_ in ("prep", "agent"):
             out.extend(x for x in c.children if x.dep_ == "pobj")
+        elif c.dep_ == "csubjpass":  # "any convoy crossing the line would be destroyed"
+            out.extend(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))
     return out
 
 
@@ -120,16 +143,19 @@ def _has_mod(noun: Token, words: frozenset[str]) -> bool:
     return False
 
 
-def _is_target(tok: Token | None, lex: Lexicon) -> bool:
+def _is_target(tok: Token | None, lex: Lexicon, named: bool = True) -> bool:
     """A thing force is used against: a known target class or a named people, place or
     group ("the insurgents", "enemy positions", "Kestria"). Judged on the head noun and its
-    own modifiers, not on what hangs off it ("the city's library" is a library)."""
+    own modifiers, not on what hangs off it ("the city's library" is a library). ``named``:
+    any named entity counts (not for "fight", said of boxers and rivals)."""
     if tok is None:
         return False
-    if tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON", "FAC", "LOC"):
+    if named and tok.ent_type_ in ("NORP", "GPE", "ORG", "PERSON", "FAC", "LOC"):
+        return True
+    if not named and tok.ent_type_ in ("GPE", "NORP"):
         return True
     mods = [c for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
-    words = " ".join(_lemma(t) for t in [*mods, tok])
+    words = _words([*mods, tok])
     if classify(words, lex.targets.classes, lex.targets.priority) is not None:
         return True
     owner = _child(tok, "poss")  # "the enemy's supply lines", not "the city's library"
@@ -157,7 +183,7 @@ def _force_noun_phrase(noun: Token, lex: Lexicon, depth: int = 0) -> bool:
                 if obj is not None and not _is_target(obj, lex):
                     return False  # "the war on drugs", "a campaign against corruption"
         return True
-    if depth == 0:  # "a campaign of bombings", "a wave of attacks"
+    if depth == 0 and lemma in th.force_containers:  # "a campaign of bombings"
         for prep in noun.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 obj = _child(prep, "pobj")
@@ -232,40 +258,51 @@ class Act:
 PRONOUN_TARGETS = frozenset({"they", "them", "him", "her", "it", "you", "anyone", "anybody"})
 
 
-def _forceful_act(verb: Token, lex: Lexicon, threaten: bool) -> Act | None:
+def _forceful_act(verb: Token, lex: Lexicon, under: str) -> Act | None:
     """Whether doing ``verb`` (with its objects) is using force.
 
-    ``threaten`` = under "threaten" itself, where moving armed means ("send troops") counts."""
-    found = _forceful(verb, lex, threaten)
+    ``under`` is what makes it a threat: "threaten" itself (moving armed means counts: "send
+    troops"), another threat verb ("vow"; doing it with armed means counts: "seal off the
+    coast with warships"), or a modal ("would reach Guam with a missile" is a capability)."""
+    found = _forceful(verb, lex, under)
     if found is None or isinstance(found, Act):
         return found
     return Act(found[0], found[1])
 
 
-def _forceful(verb: Token, lex: Lexicon, threaten: bool) -> Act | tuple[Token, Token | None] | None:
+def _forceful(verb: Token, lex: Lexicon, under: str) -> Act | tuple[Token, Token | None] | None:
     th = lex.threats
     lemma = _lemma(verb)
     if lemma in th.cancel_verbs or _negated(verb):
         return None
     objs = _objects(verb)
+    means = _means(verb, lex) if under != "modal" else None
     phrasal = th.force_phrasal.get(lemma)
     if phrasal is not None and any(
         c.lower_ == phrasal for c in verb.children if c.dep_ in ("prt", "dobj")
     ):
-        return verb, next((o for o in objs if o.lower_ != phrasal), None)
+        hit = next((o for o in objs if o.lower_ != phrasal), None)
+        if hit is None and any(c.dep_ == "prt" for c in verb.children):
+            return None  # "the rocket will blow up": it explodes, nobody is threatened
+        return verb, hit
     if lemma in th.force_verbs:
         target = next((o for o in objs if o.dep_ != "agent"), None)
         if lemma == "fire":
             fired_on = any(
-                c.dep_ == "prep" and c.lower_ in th.fire_preps for c in verb.children
+                c.dep_ == "prep"
+                and c.lower_ in th.fire_preps
+                and all(o.pos_ in ("NOUN", "PROPN", "PRON", "DET") for o in c.children)
+                for c in verb.children
             ) or any(_lemma(o) in th.military_means for o in objs)
+            if fired_on and target is not None and _lemma(target) in th.military_means:
+                target = _np_target(verb)  # "fire four missiles into the sea near X"
             return (verb, target) if fired_on else None
-        if lemma == "retaliate" and any(
-            c.dep_ == "prep" and c.lower_ == "with" for c in verb.children
-        ):
-            return (verb, target) if _marker(verb, lex) or _means(verb, lex) else None
+        if lemma in th.response_verbs and any(
+            c.dep_ == "prep" and c.lower_ in ("with", "by") for c in verb.children
+        ):  # "retaliate with tariffs", "by selling assets": force only if said so
+            return (verb, target) if _marker(verb, lex) or means is not None else None
         if lemma in th.figurative_force_verbs:
-            if _marker(verb, lex) or _means(verb, lex) is not None:
+            if _marker(verb, lex) or means is not None:
                 return verb, target
             subj = _child(verb, "nsubj")
             if subj is not None and lemma in th.intransitive_force_verbs and not objs:
@@ -276,121 +313,178 @@ def _forceful(verb: Token, lex: Lexicon, threaten: bool) -> Act | tuple[Token, T
             pronouns = [o for o in objs if o.lower_ in PRONOUN_TARGETS]
             return Act(verb, pronouns[0], weak=True) if pronouns else None
         return verb, target
-    if _marker(verb, lex) or _means(verb, lex) is not None:
+    if _marker(verb, lex) or means is not None:
         return verb, next(iter(objs), None)
     if lemma in th.fight_verbs:
         if any(c.dep_ == "prep" and c.lower_ == "for" for c in verb.children):
             return None  # "fight for their rights"
         dobj = _child(verb, "dobj")
-        if dobj is not None and not _is_target(dobj, lex) and not _oath(verb, lex):
-            return None  # "fight the ruling in court"
+        if dobj is not None and not _is_target(dobj, lex, named=False) and not _oath(verb, lex):
+            return None  # "fight the ruling in court", "fight the champion in March"
         against = [o for o in objs if o.head.lower_ == "against" and _is_target(o, lex)]
-        if _oath(verb, lex) or against or (dobj is not None and _is_target(dobj, lex)):
+        if lemma in th.protective_verbs:  # "defend our nation": what is protected
+            dobj = None
+        if _oath(verb, lex) or against or (dobj is not None and _is_target(dobj, lex, False)):
             return verb, (against[0] if against else dobj)
         return None
     for obj in objs:
         if _force_noun_phrase(obj, lex):
             return obj, _np_target(obj) or (_np_target(verb) if obj.head.i == verb.i else None)
-        if threaten and lemma in th.deploy_verbs and _lemma(obj) in th.military_means:
+        if under == "threaten" and lemma in th.deploy_verbs and _lemma(obj) in th.military_means:
             return obj, _np_target(verb)
     return None
 
 
 def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
-    """Threat triggers in one sentence (at most one per sentence: the first)."""
+    """Threat triggers in one sentence, left to right; a token inside a threat already found
+    (its verb's clause) starts no second one ("X threatened to sink Y after Z warned that Y
+    would be met with force" holds two threats)."""
+    hits: list[ThreatHit] = []
+    covered: set[int] = set()
+    for tok in sent:
+        if tok.i in covered:
+            continue
+        hit = _threat_at(tok, lex)
+        if hit is not None:
+            hits.append(hit)
+            for e in hit.evidence:
+                covered |= _own_clause(e)
+    return hits
+
+
+CLAUSES = frozenset({"advcl", "ccomp", "relcl", "parataxis", "conj", "acl"})
+
+
+def _own_clause(tok: Token) -> set[int]:
+    """``tok`` and what hangs off it, without the other clauses attached to it."""
+    out = {tok.i}
+    for c in tok.children:
+        if c.dep_ not in CLAUSES:
+            out |= _own_clause(c)
+    return out
+
+
+def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
+    """The threat that ``tok`` starts, if any."""
     th = lex.threats
     force = set(th.force_verbs)
-    for tok in sent:
-        lemma = tok.lemma_.lower()
-        if tok.pos_ == "VERB" and lemma in th.threat_verbs:
-            xc = _child(tok, "xcomp")
-            subj = _child(tok, "nsubj")
-            if _negated(tok):
-                continue
-            if xc is not None:
-                xl = xc.lemma_.lower()
-                if xl in th.response_verbs and xl != "retaliate":
-                    if _force_noun(xc, lex) is not None or _marker(xc, lex):
-                        return [ThreatHit(xc, (tok, xc), _object(xc), subj, _condition(xc))]
-                    continue
-                act = _forceful_act(xc, lex, threaten=lemma == "threaten")
-                if act is None and xc.dep_ == "xcomp":
-                    for conj in (c for c in xc.children if c.dep_ == "conj"):
-                        act = _forceful_act(conj, lex, threaten=lemma == "threaten")
-                        if act is not None:
-                            break
-                if act is not None:
-                    target = act.target if act.target is not None else _object(xc)
-                    ev = act.evidence
-                    return [ThreatHit(ev, (tok, ev), target, subj, _condition(xc), act.weak)]
-                continue
-            obj = _child(tok, "dobj")
-            if lemma == "threaten" and obj is not None and _force_noun_phrase(obj, lex):
-                return [ThreatHit(obj, (tok, obj), _np_target(obj), subj, _condition(tok))]
-            continue
-        if tok.pos_ == "VERB" and lemma in th.warning_verbs:
-            for prep in tok.children:
-                if prep.dep_ == "prep" and prep.lower_ == "of":
-                    obj = _child(prep, "pobj") or _pcomp_noun(prep, lex)
-                    if obj is not None and _force_noun_phrase(obj, lex) and not _negated(tok):
-                        target = _np_target(obj)
-                        subj = _child(tok, "nsubj")
-                        hit = ThreatHit(obj, (tok, obj), target, subj, _condition(tok), True)
-                        return [hit]
-        if tok.pos_ == "VERB" and not _negated(tok):
-            ready = tok.dep_ in ("xcomp", "acl") and _lemma(tok.head) in th.readiness
-            if ready or _modal(tok, lex):
-                act = _forceful_act(tok, lex, threaten=False)
-                if act is not None:
-                    ev, target = act.evidence, act.target
-                    passive = _child(tok, "nsubjpass")
-                    if passive is not None and lemma in force:
-                        target = passive
-                    if target is None and _child(tok, "auxpass") is not None:
-                        target = _left_subject(tok, lex)
-                    if target is None and lemma in ("burn", "sink"):
-                        target = _child(tok, "nsubj")  # "their tanks will burn"
-                    hit = ThreatHit(ev, (tok, ev), target, None, _condition(tok), act.weak)
-                    return [hit]
-        if tok.pos_ == "VERB" and lemma in th.response_verbs and _modal(tok, lex):
-            noun = _force_noun(tok, lex)
-            if (noun is not None or _marker(tok, lex)) and not _negated(tok):
-                target = _child(tok, "nsubjpass")
-                return [ThreatHit(tok, (tok, noun or tok), target, None, _condition(tok))]
-        if tok.pos_ in ("NOUN", "PROPN") and lemma in th.designation_nouns:
-            mods = th.designation_nouns[lemma]
-            if mods and not any(c.lower_ in mods for c in tok.children):
-                continue
-            gov = tok.head
-            for _ in range(3):  # "treated as X", "treat any convoy crossing ... as X"
-                if gov.lemma_.lower() in th.designation_verbs or gov.head.i == gov.i:
-                    break
-                gov = gov.head
-            gl = gov.lemma_.lower()
-            if gl not in th.designation_verbs or _negated(gov):
-                continue
-            if not (_modal(gov, lex) or gl not in ("be", "become")):
-                continue
-            target = _child(gov, "nsubj", "nsubjpass", "dobj")
-            csubj = _child(gov, "csubj")
-            if target is None and csubj is not None:  # "troops sent there will be targets"
-                target = _child(csubj, "nsubj", "nsubjpass") or csubj
-            if target is None and _child(gov, "auxpass") is not None:
-                target = _left_subject(gov, lex)
-            return [ThreatHit(tok, (tok, gov), target, None, _condition(gov))]
-    return []
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "VERB" and lemma in th.threat_verbs:
+        xc = _child(tok, "xcomp")
+        subj = _child(tok, "nsubj")
+        if _negated(tok):
+            return None
+        if xc is not None:
+            xl = xc.lemma_.lower()
+            if xl in th.response_verbs and xl != "retaliate":
+                if _force_noun(xc, lex) is not None or _marker(xc, lex):
+                    return ThreatHit(xc, (tok, xc), _object(xc), subj, _condition(xc))
+                return None
+            under = "threaten" if lemma == "threaten" else "vow"
+            act = _forceful_act(xc, lex, under)
+            if act is None and xc.dep_ == "xcomp":
+                for conj in (c for c in xc.children if c.dep_ == "conj"):
+                    act = _forceful_act(conj, lex, under)
+                    if act is not None:
+                        break
+            if act is not None:
+                target = act.target if act.target is not None else _object(xc)
+                ev = act.evidence
+                return ThreatHit(ev, (tok, ev), target, subj, _condition(xc), act.weak)
+            return None
+        obj = _child(tok, "dobj")
+        if lemma == "threaten" and obj is not None and _force_noun_phrase(obj, lex):
+            return ThreatHit(obj, (tok, obj), _np_target(obj), subj, _condition(tok))
+        return None
+    if tok.pos_ == "VERB" and lemma in th.warning_verbs:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                obj = _child(prep, "pobj") or _pcomp_noun(prep, lex)
+                if obj is not None and _force_noun_phrase(obj, lex) and not _negated(tok):
+                    target = _np_target(obj)
+                    subj = _child(tok, "nsubj")
+                    hit = ThreatHit(obj, (tok, obj), target, subj, _condition(tok), True)
+                    return hit
+    if tok.pos_ == "VERB" and not _negated(tok):
+        ready = tok.dep_ in ("xcomp", "acl", "relcl") and _lemma(tok.head) in th.readiness
+        if ready or _modal(tok, lex):
+            act = _forceful_act(tok, lex, "modal")
+            if act is not None:
+                ev, target = act.evidence, act.target
+                passive = _child(tok, "nsubjpass")
+                if passive is not None and lemma in force:
+                    target = passive
+                if target is None and _child(tok, "auxpass") is not None:
+                    target = _left_subject(tok, lex)
+                if target is None and lemma in ("burn", "sink"):
+                    target = _child(tok, "nsubj")  # "their tanks will burn"
+                hit = ThreatHit(ev, (tok, ev), target, None, _condition(tok), act.weak)
+                return hit
+    if tok.pos_ == "VERB" and lemma in th.response_verbs and _modal(tok, lex):
+        noun = _force_noun(tok, lex)
+        if (noun is not None or _marker(tok, lex)) and not _negated(tok):
+            target = _child(tok, "nsubjpass")
+            if lemma == "face":  # "Kestria would face fire": Kestria is the target
+                target = _child(tok, "nsubj")
+            if target is None and tok.dep_ == "ccomp":  # "warned X would be met with"
+                target = _child(tok.head, "dobj")
+            return ThreatHit(tok, (tok, noun or tok), target, None, _condition(tok))
+    if tok.pos_ in ("NOUN", "PROPN") and lemma in th.designation_nouns:
+        mods = th.designation_nouns[lemma]
+        if mods and not any(c.lower_ in mods for c in tok.children):
+            return None
+        gov = tok.head
+        for _ in range(3):  # "treated as X", "treat any convoy crossing ... as X"
+            if gov.lemma_.lower() in th.designation_verbs or gov.head.i == gov.i:
+                break
+            gov = gov.head
+        gl = gov.lemma_.lower()
+        if gl not in th.designation_verbs or _negated(gov):
+            return None
+        if not (_modal(gov, lex) or gl not in ("be", "become")):
+            return None
+        target = _child(gov, "nsubj", "nsubjpass", "dobj")
+        csubj = _child(gov, "csubj")
+        if target is None and csubj is not None:  # "troops sent there will be targets"
+            target = _child(csubj, "nsubj", "nsubjpass") or csubj
+        if target is None and _child(gov, "auxpass") is not None:
+            target = _left_subject(gov, lex)
+        return ThreatHit(tok, (tok, gov), target, None, _condition(gov))
+    return None
 
 
 def is_labour(actor_words: str, lex: Lexicon) -> bool:
     return classify(actor_words, {"labour": lex.threats.labour_actor_words}, ["labour"]) is not None
 
 
+def _words(toks: list[Token]) -> str:
+    """Lemmas, then the words as written with a plural "s" dropped: the tagger lemmatises
+    "bases" to "basis", and the lexicon has "base"."""
+    lemmas = " ".join(_lemma(t) for t in toks)
+    written = " ".join(t.lower_[:-1] if t.lower_.endswith("s") else t.lower_ for t in toks)
+    return f"{lemmas} | {written}"
+
+
+def _own_phrase(tok: Token) -> list[Token]:
+    """A noun phrase without its relative and participle clauses: in "missiles that threaten
+    to hit its territory" the target is the missiles, not the territory."""
+    skip: set[int] = set()
+    for c in tok.children:
+        if c.dep_ in ("relcl", "acl"):
+            skip |= {t.i for t in c.subtree}
+    return [t for t in tok.subtree if t.i not in skip]
+
+
 def target_class(target: Token | None, lex: Lexicon) -> tuple[str | None, str]:
     """(target phrase, class): military nouns with a foreign marker → ``foreign_forces``."""
     if target is None or target.lower_ in ("they", "them", "it", "anyone", "anybody"):
         return (target.text if target is not None else None), "unknown"
-    words = " ".join(t.lemma_.lower() for t in target.subtree)
+    own = _own_phrase(target)
+    words = _words(own)
     cls = classify(words, lex.targets.classes, lex.targets.priority) or "unknown"
+    if cls == "unknown" and any(t.ent_type_ == "GPE" for t in own):
+        cls = "state"  # "sink Japan", "hit the US Pacific territory"
+    words = " ".join(t.lemma_.lower() for t in target.subtree)
     if cls == "military":
         foreign = classify(words, {"f": lex.targets.foreign_markers}, ["f"])
         norp = any(t.ent_type_ == "NORP" for t in target.subtree)
@@ -409,11 +503,30 @@ def needs_object(hit: ThreatHit, lex: Lexicon) -> bool:
 
 
 def threat_actor_token(
-    hit: ThreatHit, speaker: Speaker | None, spans: list[tuple[int, int]]
+    hit: ThreatHit,
+    speaker: Speaker | None,
+    spans: list[tuple[int, int]],
+    lex: Lexicon,
+    datelines: Sequence[tuple[int, int]] = (),
 ) -> Token | None:
-    """Who threatens: the subject of "threaten", else the speaker whose words carry it."""
+    """Who threatens: the subject of "threaten", else the one whose words carry it: the
+    subject of the nearest speech verb above it outside a quote ("X threatened to sink Y
+    after Z warned that Y would face fire": Z's threat), else the sentence's speaker."""
     if hit.own_subject is not None and hit.own_subject.lower_ not in ("it", "they"):
         return hit.own_subject
+    for t in hit.trigger.ancestors:
+        if t.lemma_.lower() in lex.speech and not inside(t.idx, spans):
+            if speaker is not None and speaker.verb.i == t.i:
+                return speaker.token  # the sentence's speaker (datelines already ruled out)
+            subj = _child(t, "nsubj")
+            if (
+                subj is not None
+                and not inside(subj.idx, spans)
+                and not inside(subj.idx, list(datelines))
+                and subj.pos_ != "PRON"
+            ):
+                return subj
+            break
     if speaker is not None:
         return speaker.token
     if hit.own_subject is not None:
