@@ -87,7 +87,7 @@ def test_every_line_is_json_including_aiokafka_faust_and_uvicorn(
         wait_for("deliver ready", lambda: ready(f"http://127.0.0.1:{deliver_port}/readyz"), procs)
         wait_for("ingest ready", lambda: ready(f"http://127.0.0.1:{ingest_port}/readyz"), procs)
         alert_log = procs[1].log_path
-        wait_for("faust worker ready", lambda: "[^Worker]: Ready" in alert_log.read_text(), procs)
+        wait_for("faust worker ready", lambda: "Worker ready" in alert_log.read_text(), procs)
         with socket.create_connection(("127.0.0.1", deliver_port), timeout=5) as conn:
             conn.sendall(b"\x00 not http\r\n\r\n")  # uvicorn logs "Invalid HTTP request"
             conn.recv(1024)
