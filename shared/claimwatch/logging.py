@@ -79,6 +79,7 @@ def stdlib_config(level: str = "INFO", json: bool = False) -> dict[str, Any]:
 
 def configure_logging(level: str = "INFO", json: bool = False) -> None:
     logging.config.dictConfig(stdlib_config(level, json))
+    logging.captureWarnings(True)  # Python warnings (a library's deprecation) are log lines too
     structlog.configure(
         processors=[*_shared_processors(json), _renderer(json)],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

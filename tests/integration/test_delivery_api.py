@@ -340,3 +340,10 @@ def test_fuzz_subscriptions_api_never_5xx(api: RunningService) -> None:
 
         fuzz()
     assert len(calls) >= len(operations) and all(code < 500 for code in calls)
+
+
+def test_wait_ready_gives_up_naming_what_it_last_saw() -> None:
+    started = time.monotonic()
+    with pytest.raises(SubscriptionApiError, match=r"not ready after 1s \(ConnectError\)"):
+        wait_ready(f"http://127.0.0.1:{free_port()}", timeout_s=1.0)  # nothing listens
+    assert time.monotonic() - started < 10

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from tenacity import RetryError, Retrying, retry_if_result, stop_after_delay, wait_fixed
 
 from claimwatch.models import SubscriptionFilters
 from claimwatch_deliver.signing import check_secret
@@ -107,15 +107,24 @@ def delete_subscription(
 
 def wait_ready(api_url: str, timeout_s: float = 60.0) -> None:
     """Poll /readyz until the service has loaded its subscriptions and started its worker."""
-    deadline = time.monotonic() + timeout_s
-    last = "no answer"
-    while time.monotonic() < deadline:
+
+    def answer() -> str:
+        """``"ready"``, or what the service said instead (for the error message)."""
         try:
             resp = httpx.get(f"{api_url.rstrip('/')}/readyz", timeout=2.0, trust_env=False)
-            if resp.status_code == 200:
-                return
-            last = f"HTTP {resp.status_code}"
         except httpx.HTTPError as exc:
-            last = type(exc).__name__
-        time.sleep(0.2)
-    raise SubscriptionApiError(f"delivery service not ready after {timeout_s:.0f}s ({last})")
+            return type(exc).__name__
+        return "ready" if resp.status_code == 200 else f"HTTP {resp.status_code}"
+
+    polling = Retrying(
+        retry=retry_if_result(lambda said: said != "ready"),
+        stop=stop_after_delay(timeout_s),
+        wait=wait_fixed(0.2),
+    )
+    try:
+        polling(answer)
+    except RetryError as exc:
+        last = exc.last_attempt.result()
+        raise SubscriptionApiError(
+            f"delivery service not ready after {timeout_s:.0f}s ({last})"
+        ) from None
