@@ -11,7 +11,7 @@ KUSTOMIZATION := deploy/k8s/kustomization.yaml
 IMAGE = $(shell sed -n 's/^ *newName: *//p' $(KUSTOMIZATION))
 TAG = $(shell sed -n 's/^ *newTag: *"\{0,1\}\([^"]*\)"\{0,1\}/\1/p' $(KUSTOMIZATION))
 
-.PHONY: setup run test lint format schemas bench realnews lock image image-push clean
+.PHONY: setup run test lint format schemas bench realnews quality lock image image-push clean
 
 setup: $(STAMP)
 
@@ -47,6 +47,10 @@ schemas: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Extraction quality: the public peer suites (../shared/peers) next to our own gold.
+quality: setup
+	$(BIN)/python bench/quality.py $(QUALITY_ARGS)
 
 # Real multi-outlet news scored against bench/gold/realnews (docs/extraction-quality.md).
 # REALNEWS_ARGS, e.g. "--datasets giveme5w1h_news_cluster" or "--score-only".

@@ -118,6 +118,43 @@ def score(passages: list[dict[str, Any]], predicted: list[list[Claim]]) -> Score
     return s
 
 
+THREAT_SET = GOLD / "threats" / "force_threats.yaml"
+
+
+@dataclass
+class ThreatSetScore:
+    """The force-threat set: how many threats are found, which twins wrongly match."""
+
+    pairs: int
+    found: int
+    missed: list[str]
+    matched_twins: list[str]
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.pairs if self.pairs else 1.0
+
+
+def threat_set(nlp: Any) -> ThreatSetScore:
+    """Run the force-threat set (tests/gold/threats): each threat and its non-threat twin."""
+    from claimwatch.models import ClaimType
+    from claimwatch_extract.pipeline import extract_batch
+
+    pairs = yaml.safe_load(THREAT_SET.read_text("utf-8"))
+    texts = [p[k] for p in pairs for k in ("threat", "twin")]
+    arts = [Article(id=str(i), source="set", text=t, original_text=t) for i, t in enumerate(texts)]
+    flags = [
+        any(c.type == ClaimType.THREAT for c in out.claims) for _, out in extract_batch(nlp, arts)
+    ]
+    threats, twins = flags[0::2], flags[1::2]
+    return ThreatSetScore(
+        pairs=len(pairs),
+        found=sum(threats),
+        missed=[p["id"] for p, hit in zip(pairs, threats, strict=True) if not hit],
+        matched_twins=[p["id"] for p, hit in zip(pairs, twins, strict=True) if hit],
+    )
+
+
 def run(nlp: Any, part: str) -> Score:
     from claimwatch_extract.pipeline import extract_batch
 

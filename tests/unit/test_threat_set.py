@@ -5,26 +5,14 @@ non-threat twin. Recall on the threats must reach 0.9 and no twin may carry a th
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import yaml
-
-from claimwatch.models import Article, ClaimType
-from claimwatch_extract.pipeline import extract_batch
-
-SET = Path(__file__).resolve().parents[1] / "gold" / "threats" / "force_threats.yaml"
-
-
-def flagged(nlp: Any, texts: list[str]) -> list[bool]:
-    arts = [Article(id=str(i), source="set", text=t, original_text=t) for i, t in enumerate(texts)]
-    return [
-        any(c.type == ClaimType.THREAT for c in out.claims) for _, out in extract_batch(nlp, arts)
-    ]
+from gold_scoring import THREAT_SET, threat_set
 
 
 def test_the_set_is_large_and_varied() -> None:
-    pairs = yaml.safe_load(SET.read_text("utf-8"))
+    pairs = yaml.safe_load(THREAT_SET.read_text("utf-8"))
     assert len(pairs) >= 40
     assert len({p["id"] for p in pairs}) == len(pairs)
     forms = Counter(p["form"] for p in pairs)
@@ -33,12 +21,7 @@ def test_the_set_is_large_and_varied() -> None:
 
 
 def test_force_threats_found_and_no_twin_matches(nlp: Any) -> None:
-    pairs = yaml.safe_load(SET.read_text("utf-8"))
-    threats = flagged(nlp, [p["threat"] for p in pairs])
-    twins = flagged(nlp, [p["twin"] for p in pairs])
-    missed = [p["id"] for p, hit in zip(pairs, threats, strict=True) if not hit]
-    matched_twins = [p["id"] for p, hit in zip(pairs, twins, strict=True) if hit]
-    recall = sum(threats) / len(pairs)
-    print(f"\nforce-threat set: recall {sum(threats)}/{len(pairs)} = {recall:.2f}; missed {missed}")
-    assert matched_twins == []
-    assert recall >= 0.9, missed
+    score = threat_set(nlp)
+    print(f"\nforce-threat set: recall {score.found}/{score.pairs}; missed {score.missed}")
+    assert score.matched_twins == []
+    assert score.recall >= 0.9, score.missed

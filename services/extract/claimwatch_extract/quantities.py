@@ -162,7 +162,9 @@ def _counted_noun(match: NumberMatch, sent: Span) -> Token | None:
         head = tok.head
         while head.i < match.num_end and head.head.i != head.i and head.i >= match.num_start:
             head = head.head  # "two dozen countries": "dozen" is part of the number
-        if _countable(head) and head.i >= match.num_end and head.i - last.i <= 4:
+        between = doc[match.num_end : head.i]
+        near = head.i - last.i <= 4 or all(_modifier(t) for t in between)
+        if _countable(head) and head.i >= match.num_end and near and head.i - last.i <= 7:
             while head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.i > head.i:
                 head = head.head  # "21 world records": the records are counted
             return head
