@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from quality import parse_summary  # noqa: E402
+from quality import parse_summary
 
 
 def test_quantities_line() -> None:
