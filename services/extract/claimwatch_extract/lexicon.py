@@ -275,6 +275,32 @@ class Lexicon(_Model):
         return frozenset(self.not_counted)
 
     @cached_property
+    def prefixes_by_last(self) -> dict[str, list[tuple[tuple[str, ...], Op]]]:
+        """Number modifiers indexed by their last word, for a cheap look-back."""
+        out: dict[str, list[tuple[tuple[str, ...], Op]]] = {}
+        for phrase, op in self.numbers.prefix.items():
+            parts = tuple(phrase.split())
+            out.setdefault(parts[-1], []).append((parts, op))
+        return out
+
+    @cached_property
+    def vague_compounds(self) -> tuple[tuple[tuple[str, ...], tuple[float, float]], ...]:
+        """ "tens of thousands" etc. as word tuples with their interval."""
+        return tuple((tuple(p.split()), v) for p, v in self.numbers.vague_compound.items())
+
+    @cached_property
+    def glued_symbols(self) -> tuple[str, ...]:
+        """Currency spellings that may be glued to a number ("hk$5", "usd10m")."""
+        return tuple(self.money.symbols) + tuple(c.lower() for c in self.money.codes)
+
+    @cached_property
+    def unit_prefixes(self) -> frozenset[str]:
+        """Every prefix of every unit key, spaces removed: a token that is none of these
+        starts no unit (a cheap test before trying 1-4 token spellings)."""
+        keys = [k.replace(" ", "") for k in self.measurements.units]
+        return frozenset(k[:n] for k in keys for n in range(1, len(k) + 1))
+
+    @cached_property
     def label_nouns_set(self) -> frozenset[str]:
         return frozenset(self.label_nouns)
 

@@ -34,9 +34,13 @@ def _unit_after(sent: Span, i: int, lex: Lexicon) -> tuple[str, int] | None:
     """Unit key starting at token ``i`` (longest of 1-4 tokens) and tokens consumed; a hyphen
     before it is part of it ("a 27-kilometre ring", "a 6.1-inch screen")."""
     units = lex.measurements.units
-    if i < sent.end and sent.doc[i].text in ("-", "–"):
+    if i >= sent.end:
+        return None
+    if sent.doc[i].text in ("-", "–"):
         found = _unit_after(sent, i + 1, lex)
         return (found[0], found[1] + 1) if found is not None else None
+    if sent.doc[i].lower_ not in lex.unit_prefixes:
+        return None
     for n in (4, 3, 2, 1):
         if i + n > sent.end:
             continue

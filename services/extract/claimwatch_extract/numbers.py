@@ -103,9 +103,7 @@ def _glued_pattern(symbols: tuple[str, ...], scales: tuple[str, ...]) -> re.Patt
 
 
 def _glued(word: str, lex: Lexicon) -> re.Match[str] | None:
-    m = lex.money
-    symbols = tuple(m.symbols) + tuple(c.lower() for c in m.codes)
-    return _glued_pattern(symbols, tuple(lex.numbers.abbreviations)).match(word)
+    return _glued_pattern(lex.glued_symbols, tuple(lex.numbers.abbreviations)).match(word)
 
 
 def _digit_value(
@@ -243,17 +241,22 @@ def _literal(
 
 
 def prefix_at(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, Op | None]:
+    """The longest modifier ("more than", "up to", "~") ending right before ``i``."""
     best: tuple[int, Op | None] = (i, None)
-    for phrase, op in lex.numbers.prefix.items():
-        parts = phrase.split()
+    if i == 0:
+        return best
+    for parts, op in lex.prefixes_by_last.get(words[i - 1], ()):
         k = i - len(parts)
-        if k >= 0 and list(words[k:i]) == parts and k < best[0]:
+        if k >= 0 and tuple(words[k:i]) == parts and k < best[0]:
             best = (k, op)
     return best
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _has_digit(word: str) -> bool:
-    return any(ch.isdigit() for ch in word)
+    return _DIGIT.search(word) is not None
 
 
 def scan_numbers(
@@ -390,9 +393,8 @@ def _match_at(
 ) -> NumberMatch | None:
     n = lex.numbers
     # vague compounds first: "tens of thousands", "several hundred"
-    for phrase, (lo, hi) in n.vague_compound.items():
-        parts = phrase.split()
-        if list(words[i : i + len(parts)]) == parts:
+    for parts, (lo, hi) in lex.vague_compounds:
+        if words[i] == parts[0] and tuple(words[i : i + len(parts)]) == parts:
             start, op = prefix_at(words, i, lex)
             return NumberMatch(start, i + len(parts), i, i + len(parts), lo, hi, op, "vague", True)
     if words[i] in n.vague:

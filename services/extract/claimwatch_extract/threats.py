@@ -37,15 +37,17 @@ def _modal(tok: Token, lex: Lexicon) -> bool:
     """Future or conditional: "will strike", "would be met", "is going to retaliate"; "should"
     and "must" only inside what a threat or warning verb reports."""
     th = lex.threats
-    modals = set(th.modal_aux)
-    if any(
-        a.lemma_.lower() in th.threat_verbs or a.lemma_.lower() in th.warning_verbs
-        for a in tok.ancestors
-    ):
-        modals |= set(th.reported_modal_aux)
     for t in (tok, tok.head) if tok.dep_ in ("conj", "xcomp") else (tok,):
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in modals for c in t.children):
-            return True
+        for c in t.children:
+            if c.dep_ not in ("aux", "auxpass"):
+                continue
+            if c.lower_ in th.modal_aux:
+                return True
+            if c.lower_ in th.reported_modal_aux and any(
+                a.lemma_.lower() in th.threat_verbs or a.lemma_.lower() in th.warning_verbs
+                for a in tok.ancestors
+            ):
+                return True
     head = tok.head
     return (  # "Israel is going to retaliate"
         tok.dep_ == "xcomp"
@@ -342,7 +344,7 @@ def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
     hits: list[ThreatHit] = []
     covered: set[int] = set()
     for tok in sent:
-        if tok.i in covered:
+        if tok.i in covered or tok.pos_ not in CANDIDATE_POS:
             continue
         hit = _threat_at(tok, lex)
         if hit is not None:
@@ -352,6 +354,7 @@ def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
     return hits
 
 
+CANDIDATE_POS = frozenset({"VERB", "NOUN", "PROPN"})  # where a threat can start
 CLAUSES = frozenset({"advcl", "ccomp", "relcl", "parataxis", "conj", "acl"})
 
 
@@ -367,9 +370,11 @@ def _own_clause(tok: Token) -> set[int]:
 def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
     """The threat that ``tok`` starts, if any."""
     th = lex.threats
-    force = set(th.force_verbs)
+    pos = tok.pos_
     lemma = tok.lemma_.lower()
-    if tok.pos_ == "VERB" and lemma in th.threat_verbs:
+    if pos != "VERB":
+        return _designation(tok, lemma, lex) if lemma in th.designation_nouns else None
+    if lemma in th.threat_verbs:
         xc = _child(tok, "xcomp")
         subj = _child(tok, "nsubj")
         if _negated(tok):
@@ -396,7 +401,7 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
         if lemma == "threaten" and obj is not None and _force_noun_phrase(obj, lex):
             return ThreatHit(obj, (tok, obj), _np_target(obj), subj, _condition(tok))
         return None
-    if tok.pos_ == "VERB" and lemma in th.warning_verbs:
+    if lemma in th.warning_verbs:
         for prep in tok.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 obj = _child(prep, "pobj") or _pcomp_noun(prep, lex)
@@ -405,22 +410,22 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
                     subj = _child(tok, "nsubj")
                     hit = ThreatHit(obj, (tok, obj), target, subj, _condition(tok), True)
                     return hit
-    if tok.pos_ == "VERB" and not _negated(tok):
-        ready = tok.dep_ in ("xcomp", "acl", "relcl") and _lemma(tok.head) in th.readiness
-        if ready or _modal(tok, lex):
-            act = _forceful_act(tok, lex, "modal")
-            if act is not None:
-                ev, target = act.evidence, act.target
-                passive = _child(tok, "nsubjpass")
-                if passive is not None and lemma in force:
-                    target = passive
-                if target is None and _child(tok, "auxpass") is not None:
-                    target = _left_subject(tok, lex)
-                if target is None and lemma in ("burn", "sink"):
-                    target = _child(tok, "nsubj")  # "their tanks will burn"
-                hit = ThreatHit(ev, (tok, ev), target, None, _condition(tok), act.weak)
-                return hit
-    if tok.pos_ == "VERB" and lemma in th.response_verbs and _modal(tok, lex):
+    modal = _modal(tok, lex)
+    ready = tok.dep_ in ("xcomp", "acl", "relcl") and _lemma(tok.head) in th.readiness
+    if (ready or modal) and not _negated(tok):
+        act = _forceful_act(tok, lex, "modal")
+        if act is not None:
+            ev, target = act.evidence, act.target
+            passive = _child(tok, "nsubjpass")
+            if passive is not None and lemma in th.force_verbs:
+                target = passive
+            if target is None and _child(tok, "auxpass") is not None:
+                target = _left_subject(tok, lex)
+            if target is None and lemma in ("burn", "sink"):
+                target = _child(tok, "nsubj")  # "their tanks will burn"
+            hit = ThreatHit(ev, (tok, ev), target, None, _condition(tok), act.weak)
+            return hit
+    if lemma in th.response_verbs and modal:
         noun = _force_noun(tok, lex)
         if (noun is not None or _marker(tok, lex)) and not _negated(tok):
             target = _child(tok, "nsubjpass")
@@ -429,7 +434,13 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
             if target is None and tok.dep_ == "ccomp":  # "warned X would be met with"
                 target = _child(tok.head, "dobj")
             return ThreatHit(tok, (tok, noun or tok), target, None, _condition(tok))
-    if tok.pos_ in ("NOUN", "PROPN") and lemma in th.designation_nouns:
+    return None
+
+
+def _designation(tok: Token, lemma: str, lex: Lexicon) -> ThreatHit | None:
+    """ "will be legitimate targets", "treated as enemy combatants"."""
+    th = lex.threats
+    if tok.pos_ in ("NOUN", "PROPN"):
         mods = th.designation_nouns[lemma]
         if mods and not any(c.lower_ in mods for c in tok.children):
             return None
