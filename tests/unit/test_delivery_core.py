@@ -18,6 +18,7 @@ from claimwatch.models import (
     Interval,
     Severity,
     SubscriptionFilters,
+    TimelineEntry,
 )
 from claimwatch_deliver.filters import matches
 from claimwatch_deliver.offsets import OffsetTracker
@@ -66,6 +67,33 @@ def contradiction(version: int = 1, **kw: object) -> Alert:
     }
     values.update(kw)
     return Alert(**values)  # type: ignore[arg-type]
+
+
+def figure_update() -> Alert:
+    """A toll that rose over the day: a timeline, not two sides."""
+    return contradiction(
+        id="fu-toll",
+        kind=AlertKind.FIGURE_UPDATE,
+        rule="figure_update",
+        severity=Severity.INFO,
+        title="Update on how many people were killed in the ferry sinking: ≥ 12 → 19",
+        sides=None,
+        fact="people killed in the ferry sinking",
+        timeline=[
+            TimelineEntry(
+                value=Interval(low=12, high=None, unit="person"),
+                sources=["harbour-times"],
+                published_at=T0,
+                text="At least 12 people died when the ferry sank.",
+            ),
+            TimelineEntry(
+                value=Interval(low=19, high=19, unit="person"),
+                sources=["wire-east"],
+                published_at=T0 + timedelta(hours=6),
+                text="The death toll rose to 19.",
+            ),
+        ],
+    )
 
 
 def key_claim() -> Alert:
@@ -153,6 +181,18 @@ def test_timestamp_header_is_the_signing_time() -> None:
 )
 def test_filters(filters: SubscriptionFilters, expected: bool) -> None:
     assert matches(contradiction(), filters) is expected
+
+
+def test_figure_updates_reach_only_subscriptions_that_ask_for_them() -> None:
+    assert not matches(figure_update(), SubscriptionFilters())
+    assert not matches(figure_update(), SubscriptionFilters(kinds=[AlertKind.CONTRADICTION]))
+    assert matches(figure_update(), SubscriptionFilters(kinds=[AlertKind.FIGURE_UPDATE]))
+
+
+def test_slack_payload_for_a_figure_update_lists_its_timeline() -> None:
+    blocks = json.dumps(slack_payload(figure_update())["blocks"], ensure_ascii=False)
+    for needle in ("≥ 12 person", "19 person", "harbour-times", "wire-east", "rose to 19"):
+        assert needle in blocks
 
 
 # ---------------------------------------------------------------- payloads

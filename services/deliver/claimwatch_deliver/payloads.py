@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from claimwatch.display import format_interval
 from claimwatch.links import story_url
-from claimwatch.models import Alert, AlertSide
+from claimwatch.models import Alert, AlertSide, TimelineEntry
 
 Format = Literal["standard", "slack"]
 
@@ -51,6 +51,14 @@ def _side_text(side: AlertSide) -> str:
     return f"*{format_interval(side.value)}* — “{side.text}”\n_sources: {', '.join(side.sources)}_"
 
 
+def _entry_text(entry: TimelineEntry) -> str:
+    """One step of a figure update: when it was first reported, the value, who said it."""
+    return (
+        f"{entry.published_at:%Y-%m-%d %H:%M} *{format_interval(entry.value)}* — “{entry.text}”"
+        f"\n_sources: {', '.join(entry.sources)}_"
+    )
+
+
 def slack_payload(alert: Alert) -> dict[str, Any]:
     """Text plus Block Kit blocks: title, severity, and the claim or both sides with sources."""
     sev = alert.severity.value
@@ -71,12 +79,11 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
         blocks.append(
             {"type": "section", "text": {"type": "mrkdwn", "text": _cut(claim_text, _SECTION_MAX)}}
         )
-    for side in alert.sides or []:
+    for body in [_side_text(s) for s in alert.sides or []] + [
+        _entry_text(e) for e in alert.timeline or []
+    ]:
         blocks.append(
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": _cut(_side_text(side), _SECTION_MAX)},
-            }
+            {"type": "section", "text": {"type": "mrkdwn", "text": _cut(body, _SECTION_MAX)}}
         )
     if alert.story_url:
         blocks.append(

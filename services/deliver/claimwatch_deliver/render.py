@@ -44,6 +44,20 @@ def render_alert(alert: Alert, duplicate_of_version: int | None = None) -> Panel
         for side in alert.sides:
             table.add_row(format_interval(side.value), f"“{side.text}”", ", ".join(side.sources))
         parts.append(table)
+    if alert.timeline:
+        steps = Table(show_header=True, header_style="bold", expand=True)
+        steps.add_column("first reported", no_wrap=True)
+        steps.add_column("value", no_wrap=True)
+        steps.add_column("evidence")
+        steps.add_column("sources", style="green")
+        for entry in alert.timeline:
+            steps.add_row(
+                f"{entry.published_at:%Y-%m-%d %H:%M}",
+                format_interval(entry.value),
+                f"“{entry.text}”",
+                ", ".join(entry.sources),
+            )
+        parts.append(steps)
     if alert.explanation:
         parts.append(Text(alert.explanation, style="italic"))
     if alert.story_url:
