@@ -10,6 +10,7 @@ from typing import Any
 from claimwatch.models import Alert, AlertKind, Article, SubscriptionFilters
 from claimwatch_alert.config import load_config
 from claimwatch_alert.engine import apply_article
+from claimwatch_alert.figure_alerts import figure_drafts
 from claimwatch_alert.rules import load_rules
 from claimwatch_alert.state import StoryState
 from claimwatch_deliver.filters import matches
@@ -146,3 +147,16 @@ def test_a_copy_shows_its_outlet_never_an_internal_id(nlp: Any) -> None:
     (alert,) = found
     assert "copy-of" not in alert.title + alert.explanation
     assert "city-ledger" in alert.explanation and "harbour-post" in alert.explanation
+
+
+def test_three_counts_far_apart_are_several_facts_not_a_disagreement(nlp: Any) -> None:
+    articles = [
+        art("m1", "harbour-post", "Shelling hits market", "Officials said 16 people were hurt.", 0),
+        art("m2", "city-ledger", "Market shelled", "Medics said 55 people were hurt.", 0.5),
+        art("m3", "river-times", "Market attack", "Aid groups said 100 people were hurt.", 1),
+    ]
+    state = StoryState(story="st-test")
+    for _, event in extract_batch(nlp, articles):
+        state, _ = apply_article(state, event, load_rules(), load_config(), T0)
+    # (16 vs 55 alone was worth an alert; with 100 as well the story holds several facts)
+    assert figure_drafts(state, load_config()) == []

@@ -125,6 +125,13 @@ def test_parts_of_a_count_are_parts(nlp: Any) -> None:
         assert cs[part].fact and cs[part].fact.scope == FactScope.PART, text
 
 
+def test_counts_joined_by_and_are_parts_but_two_facts_are_not(nlp: Any) -> None:
+    text = "One Canadian and one Danish hiker have fallen to their deaths on the ridge."
+    assert {c.fact.scope for c in numeric(nlp, text) if c.fact} == {FactScope.PART}
+    cs = by_low(numeric(nlp, "Police said 12 people were killed and 30 were injured."))
+    assert cs[12].fact and cs[12].fact.scope == FactScope.WHOLE
+
+
 def test_a_named_hospital_s_count_is_a_part_of_the_injured(nlp: Any) -> None:
     text = "Saint Anne's Hospital said it was treating 17 people injured in the crash."
     (c,) = numeric(nlp, text)
@@ -150,6 +157,11 @@ def test_wording_that_says_a_figure_moves_is_kept(nlp: Any) -> None:
         assert c.fact and c.fact.cue == cue, text
     (first,) = numeric(nlp, "Officials initially said nine people had died.")
     assert first.fact and first.fact.time == FactTime.EARLIER
+
+
+def test_falling_people_are_not_a_falling_figure(nlp: Any) -> None:
+    (c,) = numeric(nlp, "Two climbers have fallen to their deaths on the glacier.")
+    assert c.fact and c.fact.cue is None
 
 
 def test_a_comparison_with_another_estimate_is_not_a_revision(nlp: Any) -> None:

@@ -104,6 +104,12 @@ class FigureParams(BaseModel):
         description="Values further apart than this factor are two facts (an incident and a "
         "running total), not two reports of one: no alert.",
     )
+    max_ratio_many: float = Field(
+        2.0,
+        gt=1,
+        description="With three or more sides, values further apart than this factor are a "
+        "mix of facts (incidents, times), not outlets disagreeing on one: no alert.",
+    )
     max_steps: int = Field(
         8, ge=2, description="A timeline with more values than this is noise: no update alert."
     )

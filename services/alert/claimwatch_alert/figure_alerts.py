@@ -220,7 +220,8 @@ def contradiction_draft(
         return None
     words, question = _describe(fact)
     groups = consistent_sides(found.disagreeing)
-    if len(groups) > params.max_sides or too_far_apart(groups, params.max_ratio):
+    ratio = params.max_ratio if len(groups) == 2 else params.max_ratio_many
+    if len(groups) > params.max_sides or too_far_apart(groups, ratio):
         return None  # several facts were taken for one (see FigureParams)
     sides = [
         AlertSide(value=_side_value(g), text=g[0].text, texts=_texts(g), sources=_names(g))

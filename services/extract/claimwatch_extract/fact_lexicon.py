@@ -64,6 +64,7 @@ class FactLexicon(_Model):
     cues: dict[FigureCue, list[str]]
     background: Background
     event_nouns: dict[str, list[str]]
+    tally_nouns: list[str]
     dimension_words: dict[str, str]
     plurals: dict[str, str]
     frames: dict[str, FrameWords]

@@ -361,9 +361,9 @@ def _cue(num: Token, verb: Token, sent: Span, flex: FactLexicon) -> FigureCue | 
         if f" {phrase} " in text:
             return found
     path = [num, *_ancestors(num)][:8]
-    for tok in path:
+    for i, tok in enumerate(path):
         said = flex.cue_words.get(tok.lemma_.lower())
-        if said is not None and tok.pos_ == "VERB":
+        if said is not None and tok.pos_ == "VERB" and _moves_the_figure(said, tok, path[:i], flex):
             return said
         for c in tok.children:
             if c.dep_ in ("advmod", "amod", "npadvmod"):
@@ -371,6 +371,22 @@ def _cue(num: Token, verb: Token, sent: Span, flex: FactLexicon) -> FigureCue | 
                 if said is not None and c.pos_ in ("ADV", "ADJ", "VERB"):
                     return said
     return None
+
+
+def _moves_the_figure(cue: FigureCue, verb: Token, below: list[Token], flex: FactLexicon) -> bool:
+    """A verb of rising or falling says the *figure* moved only when the number is where it
+    moved to or by ("rose to 41", "fell by 3") or its subject is a tally ("the toll
+    climbed"): "two climbers have fallen to their deaths" is not a falling count."""
+    if cue not in (FigureCue.RISE, FigureCue.FALL):
+        return True
+    if any(
+        t.dep_ == "prep" and t.lower_ in ("to", "by", "at") and t.head.i == verb.i for t in below
+    ):
+        return True
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in flex.tally_nouns
+        for c in verb.children
+    )
 
 
 # --------------------------------------------------------------------------- scope
@@ -410,6 +426,8 @@ def _scope(
         c.dep_ == "amod" and c.lower_ in sc.increment_words for c in noun.children
     ):
         return FactScope.PART
+    if _conjoined_count(doc[site.end - 1], noun):  # "one Australian and one English climber"
+        return FactScope.PART
     # "84 killed, including 10 children": the object of "including" is the part
     for tok in (noun, doc[site.end - 1]):
         if (
@@ -432,6 +450,23 @@ def _scope(
     if frame in ("hospitalised", "injured") and _named_place(sent, flex):
         return FactScope.PART
     return FactScope.WHOLE
+
+
+def _conjoined_count(num: Token, noun: Token | None) -> bool:
+    """A count joined to another count of people or things: "three Britons and two French
+    nationals", "one Australian and one English climber" — each is a part of the total.
+    ("Seven dead and 50 injured" joins two facts, not two parts: no shared noun.)"""
+    heads = [t for t in (noun, num if num.head.pos_ == "NOUN" else None) if t is not None]
+    for tok in heads:
+        linked = [c for c in tok.children if c.dep_ == "conj"]
+        if tok.dep_ == "conj":
+            linked.append(tok.head)
+        for other in linked:
+            if other.pos_ in ("NOUN", "PROPN", "NUM", "ADJ") and (
+                other.like_num or any(c.dep_ == "nummod" for c in other.children)
+            ):
+                return True
+    return False
 
 
 def _named_place(sent: Span, flex: FactLexicon) -> bool:
