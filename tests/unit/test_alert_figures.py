@@ -30,6 +30,7 @@ def r(
     position: int = 0,
     headline: bool = False,
     origin: str | None = None,
+    day_only: bool = False,
 ) -> Report:
     high = low if high is ... else high
     return Report(
@@ -43,6 +44,7 @@ def r(
         headline=headline,
         cue=cue,
         text=f"{source} says {low}",
+        day_only=day_only,
     )
 
 
@@ -126,6 +128,19 @@ def test_a_figure_that_cannot_only_grow_disagrees_whenever_it_changes() -> None:
     assert len(found.disagreeing) == 2 and found.timeline == ()
 
 
+def test_a_date_without_a_time_cannot_be_ordered_within_its_day() -> None:
+    early = r("a", 5, day_only=True)  # 2026-03-04, time of day unknown
+    later = r("b", 7, hours=2)  # 11:00 the same day
+    found = assess([early, later], GROWING)
+    assert found.disagreeing == () and [s.reports[0].value.low for s in found.timeline] == [5, 7]
+    # a figure that need not grow still disagrees, and so does a growing one timed to the hour
+    assert len(assess([early, later], FIXED).disagreeing) == 2
+    assert len(assess([r("a", 5), later], GROWING).disagreeing) == 2
+    # a date-only report the next day is later, but not known to be simultaneous
+    next_day = r("b", 77, hours=16, day_only=True)  # 2026-03-05
+    assert assess([r("a", 84, hours=14.5), next_day], GROWING).disagreeing == ()
+
+
 def test_a_growing_figure_stated_more_precisely_later_is_an_update() -> None:
     found = assess([r("a", 400, None), r("b", 500, None, hours=6), r("d", 527, hours=20)], GROWING)
     assert found.disagreeing == ()
@@ -154,9 +169,12 @@ def test_a_headline_that_disagrees_with_its_body_is_the_outlet_contradicting_its
     body = r("a", 7, article="x", position=120)
     found = assess([head, body], GROWING)
     assert values(found.disagreeing) == [(5, 5), (7, 7)] and found.self_contradicting == ["a"]
-    # a mention far down the article is more likely another fact than the lead's figure
+    # a mention far down the article is more likely another fact than the lead's figure,
+    # and so is a value far from the headline's
     deep = r("a", 7, article="x", position=5000)
     assert assess([head, deep], GROWING).disagreeing == ()
+    far = r("a", 40, article="x", position=120)
+    assert assess([head, far], GROWING).disagreeing == ()
 
 
 def test_different_units_are_not_compared() -> None:

@@ -15,7 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from claimwatch.dates import aware
 from claimwatch.display import format_figure
@@ -121,17 +121,19 @@ def facts_of(state: StoryState, config: DetectionConfig) -> list[FactClaims]:
     return [FactClaims(k, tuple(v)) for k, v in sorted(by_key.items())]
 
 
-def published(article: StoredArticle) -> datetime:
-    """When an article was published (ingest time when unknown); a date without a time is
-    read as that day's midnight UTC, as date-only feeds write it."""
-    return aware(article.published_at or article.ingested_at)
+def published(article: StoredArticle) -> tuple[datetime, bool]:
+    """When an article was published (ingest time when unknown), and whether only its date
+    is known (date-only feeds write midnight UTC)."""
+    at = aware(article.published_at or article.ingested_at)
+    day_only = article.published_at is not None and at.astimezone(UTC).time() == time(0)
+    return at, day_only
 
 
 def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
     out = []
     for stored in fact.claims:
         claim, article = stored.claim, state.articles[stored.article_id]
-        at = published(article)
+        at, day_only = published(article)
         assert claim.value is not None  # takes_part() checked it
         out.append(
             Report(
@@ -146,6 +148,7 @@ def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
                 cue=claim.fact.cue if claim.fact else None,
                 text=claim.text,
                 event_kind=claim.fact.event_kind if claim.fact else None,
+                day_only=day_only,
             )
         )
     return out
@@ -316,7 +319,9 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
     for fact in facts_of(state, config):
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)
-        rules = Rules(window, frame in params.cumulative, params.lead_chars, stale)
+        rules = Rules(
+            window, frame in params.cumulative, params.lead_chars, stale, params.max_ratio_many
+        )
         found = assess(reports_of(state, fact), rules)
         for draft in (
             contradiction_draft(fact, found, config.contradictions.severity, params),

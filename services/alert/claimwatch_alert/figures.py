@@ -2,21 +2,25 @@
 
 Pure core of the figure alerts. Input: every report of one fact in a story (an article's
 value, who said it, when, with what wording); output: the disagreement, if any, and the
-timeline, if the figure moved. The rule (docs/alerting.md, "Updates and contradictions"):
+timeline, if the figure moved. The rule (docs/alerting.md, "Contradictions and figure
+updates"):
 
 * Values are widened by their stated precision first, so "25 km" and "15 miles" agree.
 * Two reports conflict when their widened values are disjoint. A conflict is a
-  **disagreement** when the two were published within ``window`` of each other and the
-  later one does not say the figure moved, or when the later value is *lower* without a
-  stated revision ("revised", "corrected") — for a figure that can only grow, a day or more
-  later (sooner, it is an outlet repeating an earlier toll). Otherwise it is an **update**:
+  **disagreement** when the two are known to have been published within ``window`` of each
+  other (a report with only a date is never known to be) and the later one does not say the
+  figure moved, or when the later value is *lower* without a stated revision ("revised",
+  "corrected") — for a figure that can only grow, a day or more later (sooner, it is an
+  outlet repeating an earlier toll; on one day with only a date, the order is not known and
+  the figure is taken to have grown). Otherwise it is an **update**:
   a growing figure ("cumulative": deaths, injuries) reported higher later, or any figure
   whose later report says it moved ("rose to", "so far", "revised"). A growing figure stated
   more precisely later ("at least 400", then 527) is an update too.
 * An article states a figure once: its first mention, and what agrees with it. A second,
   different value in the same article is most often another fact (a part, an earlier event);
-  only a headline that disagrees with the body's lead is kept (the outlet contradicting
-  itself). An article that tells how a growing figure rose stands behind its highest value.
+  only a headline that disagrees with the body's lead, by a little (5 and 7, not 24 and
+  200), is kept (the outlet contradicting itself). An article that tells how a growing
+  figure rose stands behind its highest value.
 * Two reports that name different kinds of event ("killed in the airstrike" and "killed in
   the riot") are never compared.
 """
@@ -51,6 +55,8 @@ class Report:
     cue: FigureCue | None
     text: str
     event_kind: str | None = None
+    day_only: bool = False
+    """Only the date is known (a midnight stamp from a date-only feed): the time of day is not."""
 
     @property
     def low(self) -> float:
@@ -70,6 +76,9 @@ class Rules:
     lead_chars: int = 1000
     stale: timedelta = timedelta(hours=24)
     """A growing figure reported lower this soon after a higher one is a stale repeat."""
+    close_ratio: float = 2.0
+    """A headline and its own body conflict only when their values are this close (5 and
+    7): further apart, they are two facts."""
     """A headline is held against a body mention only this close to the article's start."""
 
 
@@ -126,7 +135,23 @@ def _ordered(a: Report, b: Report) -> tuple[Report, Report]:
     return (a, b) if (a.published, a.position) <= (b.published, b.position) else (b, a)
 
 
+def _close(a: Report, b: Report, ratio: float) -> bool:
+    """Values within ``ratio`` of each other (5 and 7, not 24 and 200)."""
+    top, bottom = max(a.low, b.low), min(a.high, b.high)
+    return not (bottom > 0 and math.isfinite(top) and top > ratio * bottom)
+
+
+def _order_known(a: Report, b: Report) -> bool:
+    """Which came first is known, unless one has only a date and both are of that date."""
+    same_day = a.published.date() == b.published.date()
+    return not (same_day and (a.day_only or b.day_only))
+
+
 def _same_time(a: Report, b: Report, window: timedelta) -> bool:
+    """Published within ``window`` of each other, as far as is known: a report with only a
+    date could be from any hour of it, so it is never known to be simultaneous."""
+    if a.day_only or b.day_only:
+        return False
     return shift(a.published, -window) <= b.published <= shift(a.published, window)
 
 
@@ -146,8 +171,10 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
     first, later = _ordered(a, b)
     if agree(a, b):
         return "move" if a.article_id != b.article_id and _refines(first, later, rules) else ""
-    if a.article_id == b.article_id:
-        return "disagree"  # a headline against its own body
+    if a.article_id == b.article_id:  # a headline against its own body's lead
+        return "disagree" if _close(a, b, rules.close_ratio) else ""
+    if rules.cumulative and not _order_known(a, b):
+        return "move"  # two values of a growing figure on one day, order unknown: it grew
     if later.high < first.low:  # the figure went down
         if later.cue in FALLING_CUES:
             return "move"  # a stated revision
@@ -223,7 +250,7 @@ def timeline(reports: Sequence[Report]) -> tuple[Step, ...]:
     """The values a figure took, in the order they first appeared; a report that restates a
     value already seen, or says less than it, joins that value's step."""
     steps: list[Step] = []
-    for r in sorted(reports, key=lambda r: (r.published, r.position)):
+    for r in sorted(reports, key=lambda r: (r.published, r.low, r.position)):
         at = next((i for i, s in enumerate(steps) if _joins(s.reports[0], r)), None)
         if at is None:
             steps.append(Step(r.low, r.high, (r,)))
