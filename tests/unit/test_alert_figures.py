@@ -179,3 +179,15 @@ def test_a_headline_that_disagrees_with_its_body_is_the_outlet_contradicting_its
 
 def test_different_units_are_not_compared() -> None:
     assert assess([r("a", 24), r("b", 26, unit="troop")], FIXED).disagreeing == ()
+
+
+def test_a_value_far_off_the_figure_s_scale_is_another_fact() -> None:
+    reports = [
+        r("a", 1, article="a1"),
+        r("b", 5, article="b1"),
+        r("d", 4, None, article="d1"),
+        r("e", 230000, article="e1"),  # a past disaster's toll, recalled
+    ]
+    found = assess(reports, FIXED)
+    sides = consistent_sides(found.disagreeing)
+    assert [sorted(x.source for x in side) for side in sides] == [["a"], ["b", "d"]]

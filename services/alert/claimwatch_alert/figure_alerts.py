@@ -320,7 +320,12 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)
         rules = Rules(
-            window, frame in params.cumulative, params.lead_chars, stale, params.max_ratio_many
+            window,
+            frame in params.cumulative,
+            params.lead_chars,
+            stale,
+            scale_ratio=params.max_ratio,
+            close_ratio=params.max_ratio_many,
         )
         found = assess(reports_of(state, fact), rules)
         for draft in (

@@ -22,7 +22,8 @@ updates"):
   200), is kept (the outlet contradicting itself). An article that tells how a growing
   figure rose stands behind its highest value.
 * Two reports that name different kinds of event ("killed in the airstrike" and "killed in
-  the riot") are never compared.
+  the riot") are never compared, nor are values an order of magnitude off the figure's main
+  scale (the toll of a past disaster recalled in a story of a small one).
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ class Rules:
     lead_chars: int = 1000
     stale: timedelta = timedelta(hours=24)
     """A growing figure reported lower this soon after a higher one is a stale repeat."""
+    scale_ratio: float = 10.0
+    """Reports more than this factor from the story's main scale of the figure are another
+    fact ("the 2004 tsunami killed 230,000" in a story of a quake that killed five)."""
     close_ratio: float = 2.0
     """A headline and its own body conflict only when their values are this close (5 and
     7): further apart, they are two facts."""
@@ -190,9 +194,38 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
     return "move"
 
 
+def _anchor(r: Report) -> float | None:
+    """A report's value for telling scales apart: its low end, else its high end."""
+    for v in (r.value.low, r.value.high):
+        if v is not None and v > 0:
+            return v
+    return None
+
+
+def main_scale(reports: Sequence[Report], ratio: float) -> list[Report]:
+    """The reports of the figure's main order of magnitude: the one most articles give
+    (ties: the one in a headline, then the earliest). Values further than ``ratio`` from it
+    belong to another fact the extractor could not tell apart (a past disaster's toll, a
+    running total), and are left out rather than compared."""
+    anchored = [(r, v) for r in reports if (v := _anchor(r)) is not None]
+    if not anchored:
+        return list(reports)
+
+    def near(v: float, centre: float) -> bool:
+        return centre / ratio <= v <= centre * ratio
+
+    def support(centre: float) -> tuple[int, bool, float]:
+        members = [r for r, v in anchored if near(v, centre)]
+        first = min(r.published for r in members).timestamp()
+        return len({r.article_id for r in members}), any(r.headline for r in members), -first
+
+    centre = max((v for _, v in anchored), key=support)
+    return [r for r in reports if (v := _anchor(r)) is None or near(v, centre)]
+
+
 def assess(reports: Sequence[Report], rules: Rules) -> Finding:
     """Disagreement and/or timeline of one fact (see the module docstring)."""
-    stated = stated_by_article(reports, rules)
+    stated = stated_by_article(main_scale(reports, rules.scale_ratio), rules)
     disagreeing: dict[int, Report] = {}
     moved = went_down = False
     for i, a in enumerate(stated):
