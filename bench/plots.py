@@ -121,9 +121,11 @@ def table(results: dict[str, Any]) -> str:
         f"| `capacity_articles_per_s`, 1 extract worker | **{cap['1_worker']}** | |",
         f"| `capacity_articles_per_s`, 2 extract workers | **{cap['2_workers']}** "
         f"(x{cap['2_workers'] / cap['1_worker']:.2f}) | 2 partitions, 2 cores |",
-        "| `peak_rss_mb` at 100 % | "
-        + ", ".join(f"{k} {v:.0f}" for k, v in results["peak_rss_mb"].items())
-        + " | |",
+        *(
+            f"| `peak_rss_mb` at 100 %, {name} | **{row['peak_mb']:.0f}** | "
+            f"{row['target'].replace('<=', '≤')}: {'met' if row['met'] else '**not met**'} |"
+            for name, row in t.get("peak_rss_mb", {}).items()
+        ),
         f"| `claimwatch run` start to first alert | **{results['run_start_to_first_alert_s']} s** "
         f"(services ready after {raw['run']['ready_s']} s) | |",
     ]

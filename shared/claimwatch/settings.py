@@ -158,6 +158,12 @@ class Settings(BaseSettings):
         description="Delay before each delivery attempt (seconds).",
     )
     webhook_timeout_s: float = Field(10.0, gt=0, description="Timeout of one webhook attempt.")
+    webhook_max_in_flight: int = Field(
+        64,
+        ge=1,
+        description="Webhook attempts open at once; more wait their turn (bounds deliver's "
+        "connections and memory under a burst of alerts).",
+    )
     webhook_allow_hosts: list[str] = Field(
         default_factory=list,
         description="Hosts or CIDRs exempt from the SSRF guard (e.g. a local receiver).",

@@ -7,16 +7,22 @@ URLs carry credentials in their path).
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
-from prometheus_client import Histogram
+from prometheus_client import Gauge, Histogram
 
 from claimwatch_deliver.policy import AttemptResult, parse_retry_after
 from claimwatch_deliver.signing import sign_headers
 from claimwatch_deliver.ssrf import AllowList, Resolver, TargetRefused, check_target
 from claimwatch_deliver.transport import ConnectHook, PinnedTransport
 
+IN_FLIGHT = Gauge(
+    "claimwatch_webhook_attempts_in_flight",
+    "Webhook attempts open now (at most CLAIMWATCH_WEBHOOK_MAX_IN_FLIGHT). At the limit for "
+    "long: receivers are slow; deliveries queue in their lanes.",
+)
 ATTEMPT_SECONDS = Histogram(
     "claimwatch_webhook_attempt_seconds",
     "Duration of one webhook HTTP attempt, from connect to response (or failure).",
@@ -24,10 +30,18 @@ ATTEMPT_SECONDS = Histogram(
 )
 
 USER_AGENT = "claimwatch-webhooks/1"
+DEFAULT_MAX_IN_FLIGHT = 64
 
 
 class Sender:
-    """Sends signed webhook bodies; one short-lived pinned connection per attempt."""
+    """Sends signed webhook bodies; one short-lived pinned connection per attempt, at most
+    ``max_in_flight`` at once, all sharing one TLS configuration.
+
+    Why both bounds: every open attempt held its own SSL context (the CA bundle loaded again,
+    about 0.8 MB of native memory that the allocator keeps after it is freed), and a burst of
+    alerts opens one lane per alert, so deliver's peak RSS followed the largest burst it had
+    seen (120, 300, then 459 MB over three bench runs; bench/bench_deliver_memory.py).
+    """
 
     def __init__(
         self,
@@ -35,13 +49,24 @@ class Sender:
         timeout_s: float,
         resolver: Resolver | None = None,
         on_connect: ConnectHook | None = None,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
     ) -> None:
         self.allow = allow
         self.timeout_s = timeout_s
         self._resolver = resolver
         self._on_connect = on_connect
+        self._ssl = httpx.create_ssl_context()
+        self._slots = asyncio.Semaphore(max_in_flight)
 
     async def attempt(self, url: str, body: bytes, secret: str, msg_id: str) -> AttemptResult:
+        async with self._slots:
+            IN_FLIGHT.inc()
+            try:
+                return await self._attempt(url, body, secret, msg_id)
+            finally:
+                IN_FLIGHT.dec()
+
+    async def _attempt(self, url: str, body: bytes, secret: str, msg_id: str) -> AttemptResult:
         try:
             if self._resolver is not None:
                 target = await check_target(url, self.allow, self._resolver)
@@ -54,7 +79,7 @@ class Sender:
             "user-agent": USER_AGENT,
             **sign_headers(body, secret, msg_id),
         }
-        transport = PinnedTransport(target, on_connect=self._on_connect)
+        transport = PinnedTransport(target, ssl_context=self._ssl, on_connect=self._on_connect)
         started = time.perf_counter()
         try:
             async with httpx.AsyncClient(

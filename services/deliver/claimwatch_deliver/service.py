@@ -64,6 +64,7 @@ class DeliveryService:
             AllowList.parse(settings.webhook_allow_hosts),
             settings.webhook_timeout_s,
             resolver=resolver,
+            max_in_flight=settings.webhook_max_in_flight,
         )
         self.deliverer = Deliverer(settings, self.store, self.producer, self.sender)
         self.worker = DeliveryWorker(settings, self.store, self.producer, self.deliverer.deliver)
