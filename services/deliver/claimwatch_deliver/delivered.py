@@ -8,10 +8,14 @@ with the same webhook-id. Every successful attempt is already on the deliveries 
 it reads any alert; caught up at its markers, ``claimwatch.follow``) and keeps following it,
 and skips a job whose webhook-id is in the set.
 
-What remains is the gap between a receiver's 2xx and our record reaching the broker (one
-round trip): a SIGKILL exactly there still redelivers, and receivers still de-duplicate on
-webhook-id as Standard Webhooks asks. The set is bounded (oldest forgotten first): a
-redelivery older than ``MAX_REMEMBERED`` deliveries is not caught here.
+The record reaches the broker one round trip after the receiver's 2xx (50-140 ms under a
+burst), so a worker killed in between made its replacement page again. So a delivery is first
+noted in a local journal (``journal.py``: a line in a file, microseconds after the 2xx is
+read), which a restarted worker reads before anything else. What remains is the instant
+between the receiver sending its 2xx and this process reading it, and a journal lost with its
+machine or volume; receivers still de-duplicate on webhook-id, as Standard Webhooks asks.
+The set is bounded (oldest forgotten first): a redelivery older than ``MAX_REMEMBERED``
+deliveries is not caught here.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from claimwatch.kafka import DecodeError, EventProducer, decode
 from claimwatch.logging import get_logger
 from claimwatch.models import DeliveryOutcome, DeliveryRecord
 from claimwatch.settings import Settings
+from claimwatch_deliver.journal import DeliveredJournal
 
 log = get_logger(__name__)
 MAX_REMEMBERED = 200_000
@@ -45,9 +50,16 @@ class DeliveredLog:
         self.settings = settings
         self.max_remembered = max_remembered
         self._ids: OrderedDict[str, None] = OrderedDict()
+        self._journal = DeliveredJournal(settings.data_dir / "deliver" / "delivered.journal")
         self._follower = TopicFollower(
             producer, settings.topics.deliveries, self._apply, name="delivered"
         )
+
+    def delivered_now(self, webhook_id: str) -> None:
+        """A receiver just answered 2xx: remember it here and in the journal at once, before
+        the delivery record is written (the slow part)."""
+        self._journal.append(webhook_id)
+        self.add(webhook_id)
 
     def add(self, webhook_id: str) -> None:
         self._ids[webhook_id] = None
@@ -62,8 +74,13 @@ class DeliveredLog:
         return len(self._ids)
 
     async def start(self, timeout_s: float = 60.0) -> None:
-        """Read the topic up to now, then follow it. Past ``timeout_s`` the worker starts
-        anyway (the log is a hint: what it misses may be delivered twice) and keeps reading."""
+        """Read the local journal, then the topic up to now, then follow it. Past
+        ``timeout_s`` the worker starts anyway (the log is a hint: what it misses may be
+        delivered twice) and keeps reading."""
+        journaled = self._journal.open()
+        for webhook_id in journaled:
+            self.add(webhook_id)
+        log.info("delivered_journal_loaded", delivered=len(journaled))
         try:
             await self._follower.start(timeout_s)
         except TimeoutError:
@@ -81,3 +98,4 @@ class DeliveredLog:
 
     async def stop(self) -> None:
         await self._follower.stop()
+        self._journal.close()

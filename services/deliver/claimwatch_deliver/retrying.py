@@ -143,6 +143,8 @@ class Deliverer:
                 msg_id,
             )
             verdict = classify(result)
+            if verdict is Verdict.DELIVERED:  # first, before the (slow) delivery record
+                self.delivered.delivered_now(msg_id)
             delay = (
                 next_delay(schedule, attempt, result.retry_after_s, self.rng)
                 if verdict is Verdict.RETRY
@@ -150,8 +152,6 @@ class Deliverer:
             )
             outcome = outcome_of(verdict, delay)
             await self._record(job, sub, msg_id, attempt, outcome, result, delay)
-            if outcome is DeliveryOutcome.DELIVERED:
-                self.delivered.add(msg_id)
             if outcome is DeliveryOutcome.DISABLED:
                 await self._disable(sub, result)
             elif outcome in (DeliveryOutcome.DEAD_LETTERED, DeliveryOutcome.REFUSED):
