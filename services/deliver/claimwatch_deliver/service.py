@@ -117,7 +117,7 @@ async def serve(
     """Run the service and its API until ``stop`` is set (SIGINT/SIGTERM when not given)."""
     if stop is None:
         stop = asyncio.Event()
-        install_stop_handlers(stop)
+        install_stop_handlers(stop, settings.shutdown_grace_s)
     service = DeliveryService(settings, resolver=resolver)
     await service.start()
     # per process, not per DeliveryService: tests start many services in one process

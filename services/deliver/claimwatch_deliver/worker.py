@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from claimwatch.deadletter import decode_or_dead_letter
+from claimwatch.deadletter import decode_or_dead_letter, guard
 from claimwatch.kafka import FETCH_MAX_WAIT_MS, EventProducer
 from claimwatch.logging import get_logger
 from claimwatch.metrics import RECORDS_IN
@@ -36,6 +36,7 @@ from claimwatch_deliver.store import SubscriptionStore
 log = get_logger(__name__)
 
 __all__ = ["STAGE", "DeliveryWorker"]
+FAILED = "deliver_error"
 
 Deliver = Callable[[Job], Awaitable[object]]
 """Runs one job until its delivery is final (``retrying.Deliverer.deliver``)."""
@@ -118,9 +119,7 @@ class DeliveryWorker:
         while True:
             try:
                 batches = await consumer.getmany(timeout_ms=200, max_records=200)
-                for tp, records in batches.items():
-                    for record in records:
-                        await self._handle(tp, record)
+                await self._handle_batches(consumer, batches)
                 await self._commit()
                 self._apply_backpressure(consumer)
             except asyncio.CancelledError:
@@ -128,6 +127,39 @@ class DeliveryWorker:
             except Exception as exc:  # never die on one bad turn; the loop retries
                 log.error("delivery_loop_error", error=f"{type(exc).__name__}: {exc}")
                 await asyncio.sleep(1.0)
+
+    async def _handle_batches(
+        self,
+        consumer: AIOKafkaConsumer,
+        batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]],
+    ) -> None:
+        """Each record inside ``guard``: one that fails is dead-lettered (``deliver_error``)
+        and its offset counts as done. On a broker error every partition is sent back to its
+        first record not yet handled, so nothing fetched is skipped."""
+        handled = dict.fromkeys(batches, 0)
+        try:
+            for tp, records in batches.items():
+                for record in records:
+                    async with guard(
+                        self.producer,
+                        self.settings.topics.deadletter,
+                        record,
+                        FAILED,
+                        self._skip(tp, record.offset),
+                    ):
+                        await self._handle(tp, record)
+                    handled[tp] += 1
+        except Exception:
+            for tp, records in batches.items():
+                if handled[tp] < len(records):
+                    consumer.seek(tp, records[handled[tp]].offset)
+            raise
+
+    def _skip(self, tp: TopicPartition, offset: int) -> Callable[[], Awaitable[None]]:
+        async def done() -> None:
+            self._tracker.add(tp, offset, 0)
+
+        return done
 
     def _apply_backpressure(self, consumer: AIOKafkaConsumer) -> None:
         assigned = consumer.assignment()
@@ -142,7 +174,7 @@ class DeliveryWorker:
         if alert is None:
             self._tracker.add(tp, record.offset, 0)
             return
-        targets = [s for s in self.store.active() if matches(alert, s.filters)]
+        targets = [s for s in self.store.active() if matches(alert, s.filters)]  # may raise
         self._tracker.add(tp, record.offset, len(targets))
         for sub in targets:
             self._enqueue(Job(alert, sub.id, tp, record.offset))
