@@ -79,12 +79,15 @@ ANY = SubscriptionFilters()  # what the test's subscription asked for
 def alerts_per_story_and_rule(
     alerts: list[Alert], owners: dict[str, str]
 ) -> dict[tuple[str, str, str | None], set[str]]:
-    """Alert ids by (corpus story, rule, slot for contradictions) over every alert version."""
+    """Alert ids by (corpus story, rule, slot for contradictions or speaker for key claims)
+    over every alert version."""
     found: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
     for alert in alerts:
-        slot = alert.slot if alert.kind is AlertKind.CONTRADICTION else None
+        key = alert.slot if alert.kind is AlertKind.CONTRADICTION else None
+        if alert.kind is AlertKind.KEY_CLAIM and alert.claim is not None:
+            key = alert.claim.actor
         for story in {owners[a] for a in alert.article_ids if a in owners}:
-            found[(story, alert.rule, slot)].add(alert.id)
+            found[(story, alert.rule, key)].add(alert.id)
     return found
 
 
@@ -232,9 +235,9 @@ def test_sigkill_each_worker_mid_flow_loses_nothing_and_pages_once(
         assert set(receiver.held_ids()) <= set(receiver.delivered)  # unanswered: sent again
         assert set(watcher.articles) >= set(all_ids)
 
-        # one alert per (story, rule) — per slot for contradictions: a story split by a
-        # restart (its index entry not recovered) pages the same claim again as a new
-        # one-source alert instead of a new version of the first
+        # one alert per (story, rule) — per slot for contradictions, per speaker for key
+        # claims: a story split by a restart (its index entry not recovered) pages the same
+        # claim again as a new one-source alert instead of a new version of the first
         alert_ids = alerts_per_story_and_rule(list(watcher.alerts), owners)
         assert {k: v for k, v in alert_ids.items() if len(v) > 1} == {}, alert_ids
 
