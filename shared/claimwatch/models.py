@@ -236,7 +236,14 @@ class ClaimsExtracted(Event):
     published_at: datetime | None = None
     ingested_at: datetime
     duplicate_of: str | None = None
-    entity_ids: list[str] = Field(default_factory=list)
+    entity_ids: list[str] = Field(
+        default_factory=list, description="Canonical entity ids, in order of first mention."
+    )
+    keywords: list[str] = Field(
+        default_factory=list,
+        description="Content-word lemmas that say what happened (a crash, a vote, a quake), "
+        "most frequent first; with the entities they place the article in a story.",
+    )
     claims: list[Claim] = Field(default_factory=list)
     extracted_at: datetime = Field(default_factory=utcnow)
 

@@ -145,7 +145,10 @@ class Settings(BaseSettings):
         default_factory=list, description="Extra folders of YAML rules (added to the defaults)."
     )
     story_window_h: float = Field(
-        72.0, gt=0, description="Articles further apart than this never share a story."
+        72.0,
+        gt=0,
+        description="A story is closed (index entry and state dropped) when no article has "
+        "arrived for two windows (ingest clock); how dates group articles is in detection.yaml.",
     )
 
     # --- delivery

@@ -9,7 +9,7 @@ from claimwatch.models import ClaimsExtracted
 from claimwatch.settings import Settings
 from claimwatch_alert.config import load_config
 from claimwatch_alert.engine import apply_article
-from claimwatch_alert.index import article_time, place
+from claimwatch_alert.index import arrival_time, article_time, place
 from claimwatch_alert.retention import close_expired
 from claimwatch_alert.rules import load_rules
 from claimwatch_alert.state import StoryState
@@ -35,6 +35,7 @@ def story_articles(n: int) -> list[ClaimsExtracted]:
             published_at=at + timedelta(minutes=10 * k),
             ingested_at=at + timedelta(minutes=10 * k),
             entity_ids=entities,
+            keywords=[f"term{n}", "council", "vote"],
             claims=[],
         )
         for k in range(2)
@@ -52,11 +53,12 @@ def test_story_state_stays_bounded_over_many_stories() -> None:
             # index step
             known = {k.decode(): StoryCard.model_validate_json(v) for k, v in cards.items() if v}
             at = article_time(event, DATES, event.ingested_at)
-            placed = place(event, at, known, {}, WINDOW, CONFIG.stories)
+            arrived = arrival_time(event, DATES, event.ingested_at)
+            placed = place(event, at, arrived, known, {}, CONFIG.stories)
             cards[placed.story.encode()] = placed.card.model_dump_json().encode()
             refs[event.article_id.encode()] = placed.ref.model_dump_json().encode()
             known[placed.story] = placed.card
-            closed = close_expired(cards, refs, known, at, WINDOW)
+            closed = close_expired(cards, refs, known, arrived, WINDOW)
             # detect step: the article, then the tombstones the index sent after it
             state = states.get(placed.story) or StoryState(story=placed.story)
             states[placed.story], _ = apply_article(state, event, RULES, CONFIG, event.ingested_at)

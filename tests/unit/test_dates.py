@@ -14,8 +14,8 @@ from claimwatch.dates import LATEST, shift
 from claimwatch.models import ClaimsExtracted, SourceKind
 from claimwatch.settings import Settings
 from claimwatch_alert.config import StoryParams
-from claimwatch_alert.index import article_time, expired, place
-from claimwatch_alert.stories import new_card
+from claimwatch_alert.index import arrival_time, article_time, expired, place
+from claimwatch_alert.stories import ArticleTerms, new_card
 from claimwatch_ingest.files import RawArticle
 from claimwatch_ingest.publisher import RejectedArticle, build_article
 
@@ -23,6 +23,7 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 WINDOW = Settings().date_window
 STORY_WINDOW = timedelta(hours=72)
 ANY_TIME = st.datetimes(timezones=st.just(UTC))
+TERMS = ArticleTerms(entities={"marrow": 1.0}, keywords={"harbour": 1.0, "budget": 0.9})
 
 
 def raw(published_at: datetime | None) -> RawArticle:
@@ -87,6 +88,7 @@ def claims_at(published_at: datetime | None, ingested_at: datetime, n: int = 0) 
         published_at=published_at,
         ingested_at=ingested_at,
         entity_ids=["gpe:marrow"],
+        keywords=["harbour", "budget"],
     )
 
 
@@ -96,12 +98,12 @@ def test_story_placement_and_ageing_never_raise_whatever_the_dates(
     published: datetime | None, ingested: datetime, card_time: datetime
 ) -> None:
     """Any date a record can carry (years 1 to 9999) is placed and aged without an error."""
-    card = new_card("old", {"gpe:marrow"}, "Harbour budget approved", card_time)
+    card = new_card("old", TERMS, card_time, card_time)
     event = claims_at(published, ingested)
-    at = article_time(event, WINDOW, NOW)
-    placed = place(event, at, {card.id: card}, {}, STORY_WINDOW, StoryParams())
-    expired(placed.card.last_at, at, STORY_WINDOW)
-    expired(card.last_at, at, STORY_WINDOW)
+    at, arrived = article_time(event, WINDOW, NOW), arrival_time(event, WINDOW, NOW)
+    placed = place(event, at, arrived, {card.id: card}, {}, StoryParams())
+    expired(placed.card, arrived, STORY_WINDOW)
+    expired(card, arrived, STORY_WINDOW)
 
 
 def test_a_far_future_date_from_a_topic_neither_crashes_nor_ages_stories_out() -> None:
@@ -112,5 +114,6 @@ def test_a_far_future_date_from_a_topic_neither_crashes_nor_ages_stories_out() -
     assert article_time(claims_at(None, far), WINDOW, NOW) == NOW + WINDOW.max_ahead
     recent = NOW - timedelta(hours=5)
     assert article_time(claims_at(recent, NOW), WINDOW, NOW) == recent
-    card = new_card("old", {"gpe:marrow"}, "Harbour budget approved", recent)
-    assert not expired(card.last_at, article_time(claims_at(far, NOW), WINDOW, NOW), STORY_WINDOW)
+    card = new_card("old", TERMS, recent, recent)
+    assert not expired(card, arrival_time(claims_at(far, NOW), WINDOW, NOW), STORY_WINDOW)
+    assert not expired(card, arrival_time(claims_at(None, far), WINDOW, NOW), STORY_WINDOW)

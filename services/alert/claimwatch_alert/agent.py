@@ -42,7 +42,7 @@ from claimwatch.settings import Settings
 from claimwatch_alert.config import DetectionConfig, load_config
 from claimwatch_alert.engine import apply_article
 from claimwatch_alert.figure_alerts import CONTRADICTION_RULE, FIGURE_UPDATE_RULE
-from claimwatch_alert.index import ArticleRef, article_time, place
+from claimwatch_alert.index import ArticleRef, arrival_time, article_time, place
 from claimwatch_alert.messages import StoryAssigned
 from claimwatch_alert.metrics import (
     ALERT_SOURCES,
@@ -54,7 +54,7 @@ from claimwatch_alert.metrics import (
 from claimwatch_alert.retention import close_expired
 from claimwatch_alert.rules import Rule, load_rules
 from claimwatch_alert.state import StoryState
-from claimwatch_alert.stories import StoryCard
+from claimwatch_alert.stories import CardCache
 from claimwatch_alert.topology import (
     ARTICLE_TABLE,
     INDEX_KEY,
@@ -103,6 +103,7 @@ def build_app(
     states = _table(app, STATE_TABLE, settings.partitions)
 
     dates = settings.date_window
+    parsed_cards = CardCache()
 
     def parked(claims: ClaimsExtracted) -> Callable[[], Awaitable[None]]:
         """After a dead letter: the article's marker, empty (it is parked there, not lost)."""
@@ -128,15 +129,16 @@ def build_app(
                 await producer.send_and_wait(internal.index, INDEX_KEY, claims)
 
     async def index_one(claims: ClaimsExtracted) -> None:
-        known_cards = {k.decode(): StoryCard.model_validate_json(v) for k, v in cards.items() if v}
+        known_cards = parsed_cards.read(cards.items())
         raw_ref = refs.get(claims.article_id.encode())
         known_refs = {claims.article_id: ArticleRef.model_validate_json(raw_ref)} if raw_ref else {}
         if claims.duplicate_of:
             raw_orig = refs.get(claims.duplicate_of.encode())
             if raw_orig:
                 known_refs[claims.duplicate_of] = ArticleRef.model_validate_json(raw_orig)
-        at = article_time(claims, dates, datetime.now(UTC))
-        placed = place(claims, at, known_cards, known_refs, window, config.stories)
+        now = datetime.now(UTC)
+        at, arrived = article_time(claims, dates, now), arrival_time(claims, dates, now)
+        placed = place(claims, at, arrived, known_cards, known_refs, config.stories)
         closed: list[str] = []
         if not placed.known:
             cards[placed.story.encode()] = placed.card.model_dump_json().encode()
@@ -144,7 +146,7 @@ def build_app(
             if placed.created:
                 STORIES_CREATED.inc()
             known_cards[placed.story] = placed.card  # the story it joined stays open
-            closed = close_expired(cards, refs, known_cards, at, window)
+            closed = close_expired(cards, refs, known_cards, arrived, window)
         STORIES_ACTIVE.set(len(cards))
         assigned = StoryAssigned(story=placed.story, origin=placed.origin, claims=claims)
         await producer.send_and_wait(internal.stories, placed.story, assigned)

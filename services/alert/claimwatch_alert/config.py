@@ -18,23 +18,47 @@ from claimwatch.yamlload import load_yaml_model
 
 
 class StoryParams(BaseModel):
-    """How an article joins an existing story (see docs/alerting.md, "Stories")."""
+    """How an article joins an open story (see docs/alerting.md, "Stories")."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    entity_weight: float = Field(0.6, ge=0, le=1, description="Weight of entity overlap.")
-    title_weight: float = Field(0.4, ge=0, le=1, description="Weight of title similarity.")
-    min_score: float = Field(0.35, gt=0, le=1, description="Join the best story at or above.")
-    min_shared_entities: int = Field(
-        1, ge=1, description="Entity overlap counts only with at least this many shared ids."
+    entity_weight: float = Field(0.5, ge=0, le=1, description="Weight of the entity cosine.")
+    keyword_weight: float = Field(0.5, ge=0, le=1, description="Weight of the keyword cosine.")
+    min_score: float = Field(
+        0.15, gt=0, le=1, description="Score needed to join a story within grace_days."
     )
-    min_entity_base: int = Field(
-        3, ge=1, description="Smallest denominator of the overlap (tiny entity sets)."
+    min_entity_cosine: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Entity cosine a story needs at all: words alone never make one event.",
     )
-    title_only_min: float = Field(
-        0.85, gt=0, le=1, description="Title similarity that joins a story on its own."
+    min_keyword_cosine: float = Field(
+        0.08,
+        ge=0,
+        le=1,
+        description="Keyword cosine a story needs at all: the same people or place alone "
+        "never make one event.",
     )
-    max_entities: int = Field(64, ge=1, description="Entity ids kept per story (most frequent).")
+    grace_days: float = Field(
+        3.0, ge=0, description="Date gap to a story (days) that needs no more than min_score."
+    )
+    penalty_per_day: float = Field(
+        0.03, ge=0, description="Score needed on top of min_score per day beyond grace_days."
+    )
+    max_gap_days: float = Field(
+        30.0, gt=0, description="An article this many days from a story's dates never joins it."
+    )
+    entity_rank_scale: float = Field(
+        10.0, gt=0, description="Entity weight is 1 / (1 + rank / scale), rank by first mention."
+    )
+    keyword_rank_scale: float = Field(
+        20.0, gt=0, description="Keyword weight is 1 / (1 + rank / scale), rank by frequency."
+    )
+    max_entities: int = Field(64, ge=1, description="Entities of an article compared.")
+    max_keywords: int = Field(30, ge=1, description="Keywords of an article compared.")
+    max_story_entities: int = Field(96, ge=1, description="Entities kept per story (heaviest).")
+    max_story_keywords: int = Field(64, ge=1, description="Keywords kept per story (heaviest).")
 
 
 class ContradictionParams(BaseModel):

@@ -16,7 +16,13 @@ from pydantic import BaseModel, ConfigDict
 from claimwatch.dates import DateWindow, aware, shift
 from claimwatch.models import ClaimsExtracted
 from claimwatch_alert.config import StoryParams
-from claimwatch_alert.stories import StoryCard, add_article, choose_story, new_card
+from claimwatch_alert.stories import (
+    StoryCard,
+    add_article,
+    article_terms,
+    choose_story,
+    new_card,
+)
 
 
 class ArticleRef(BaseModel):
@@ -41,15 +47,24 @@ class Placement:
     """The article was placed before (a redelivery): nothing in the index changes."""
 
 
+def arrival_time(event: ClaimsExtracted, dates: DateWindow, now: datetime) -> datetime:
+    """When the article reached claimwatch (ingest clock), never later than now plus slack.
+
+    Stories close on this clock, not on publication dates: an archive replayed in any order
+    (or a late article with an old date) must not close stories that are still receiving.
+    """
+    return min(aware(event.ingested_at), shift(aware(now), dates.max_ahead))
+
+
 def article_time(event: ClaimsExtracted, dates: DateWindow, now: datetime) -> datetime:
-    """When the article happened, for story windows and ageing; never an absurd date.
+    """When the article happened, for comparing it with stories' dates; never an absurd date.
 
     Ingest refuses a ``published_at`` outside its window, but a topic can be written by any
     producer: a date outside the window around the article's ingest time falls back to that
-    time, and an ingest time after now (plus the window's slack) is taken as now. One
-    far-future record would otherwise age every story out of the index.
+    time, and an ingest time after now (plus the window's slack) is taken as now. An article
+    without a date is taken as published when it arrived.
     """
-    ingested = min(aware(event.ingested_at), shift(aware(now), dates.max_ahead))
+    ingested = arrival_time(event, dates, now)
     published = aware(event.published_at) if event.published_at else None
     if published is not None and dates.contains(published, ingested):
         return published
@@ -59,31 +74,39 @@ def article_time(event: ClaimsExtracted, dates: DateWindow, now: datetime) -> da
 def place(
     event: ClaimsExtracted,
     at: datetime,
+    arrived: datetime,
     cards: Mapping[str, StoryCard],
     refs: Mapping[str, ArticleRef],
-    window: timedelta,
     params: StoryParams,
 ) -> Placement:
-    """Where the article (dated ``at``, see ``article_time``) goes, and the index's change."""
+    """Where the article goes, and the index's change.
+
+    ``at`` is the article's date (``article_time``), ``arrived`` its arrival
+    (``arrival_time``), which keeps the story open.
+    """
     known = refs.get(event.article_id)
     if known is not None:
         return Placement(known.story, known.origin, cards[known.story], known, False, True)
-    entities = set(event.entity_ids)
+    terms = article_terms(event.entity_ids, event.keywords, params)
     original = refs.get(event.duplicate_of) if event.duplicate_of else None
     origin = original.origin if original else event.source
     card = cards.get(original.story) if original else None
     if card is None:
-        card = choose_story(list(cards.values()), entities, event.title, at, window, params)
+        card = choose_story(list(cards.values()), terms, at, params)
     created = card is None
     if card is None:
-        card = new_card(event.article_id, entities, event.title, at)
+        card = new_card(event.article_id, terms, at, arrived)
     else:
-        card = add_article(card, entities, event.title, at, params)
+        card = add_article(card, terms, at, arrived, params)
     ref = ArticleRef(story=card.id, source=event.source, origin=origin, at=at)
     copy_origin = origin if event.duplicate_of and original else None
     return Placement(card.id, copy_origin, card, ref, created, False)
 
 
-def expired(last_at: datetime, newest: datetime, window: timedelta) -> bool:
-    """Index entries older than two windows can no longer gain articles."""
-    return shift(last_at, 2 * window) < newest
+def expired(card: StoryCard, newest: datetime, window: timedelta) -> bool:
+    """A story no article has arrived at for two windows (ingest clock) is closed.
+
+    ``newest`` is the latest arrival time. Cards from before arrival times were kept fall
+    back to their latest article date.
+    """
+    return shift(card.touched_at or card.last_at, 2 * window) < newest

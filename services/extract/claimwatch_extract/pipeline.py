@@ -16,6 +16,7 @@ from spacy.language import Language
 from claimwatch.models import Article, ClaimsExtracted, EntitiesExtracted
 from claimwatch_extract.core import extract_claims
 from claimwatch_extract.entities import canonicalise, load_gazetteer
+from claimwatch_extract.keywords import salient_terms
 from claimwatch_extract.lexicon import load_lexicon
 from claimwatch_extract.paragraphs import add_paragraph_breaks
 
@@ -55,6 +56,7 @@ def extract_batch(
                     ingested_at=article.ingested_at,
                     duplicate_of=article.duplicate_of,
                     entity_ids=[e.id for e in entities],
+                    keywords=salient_terms(doc),
                     claims=claims,
                 ),
             )

@@ -1,0 +1,39 @@
+"""``salient_terms(doc)``: the content words that say what an article is about.
+
+Entities tell *who* and *where*; these tell *what happened* — crash, derail, quake, ballot,
+indict — which is what separates two events of one kind at one place from one event reported
+twice. The alert stage weighs them against the terms of the stories it knows (rarer across
+stories counts more), so no list of event words is needed here: any content word can carry
+the event type. Lemmas, so "crashed", "crashes" and "crash" are one term.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc
+
+CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ"})
+"""Words for things, events and their qualities. Not proper nouns: names are the entities'
+job, and counting them twice would make two events with the same people or place (a crash
+and a council vote in one city, one day) look like one."""
+MAX_TERMS = 30
+MIN_CHARS = 3
+
+
+def salient_terms(doc: Doc, limit: int = MAX_TERMS) -> list[str]:
+    """Up to ``limit`` lower-cased content lemmas, most frequent first (ties: first seen)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for token in doc:
+        if (
+            token.pos_ in CONTENT_POS
+            and token.is_alpha
+            and not token.is_stop
+            and len(token) >= MIN_CHARS
+        ):
+            lemma = token.lemma_.lower()
+            counts[lemma] += 1
+            first.setdefault(lemma, token.i)
+    ranked = sorted(counts, key=lambda term: (-counts[term], first[term]))
+    return ranked[:limit]
