@@ -92,6 +92,7 @@ def article(
         ingested_at=datetime.now(UTC),
         duplicate_of=duplicate_of,
         entity_ids=["person:voronin", "gpe:kestria", "org:coalition"],
+        keywords=["warn", "troop", "coalition", "commit", "plan"],
         claims=claims,
     )
 
@@ -280,8 +281,9 @@ async def state_changelog(settings: Settings, stories: int, timeout_s: float = 3
 def test_closed_stories_leave_the_state_table(
     settings_factory: Callable[..., Settings], tmp_path: Path
 ) -> None:
-    """Stories a week apart (the window is 72 h): each new one closes the one before, whose
-    story-state entry is deleted (a tombstone on the changelog), so state stays bounded."""
+    """Stories arriving a week apart (the window is 72 h, on the ingest clock): each new one
+    closes the one before, whose story-state entry is deleted (a tombstone on the changelog),
+    so state stays bounded."""
     settings = settings_factory()
     worker = alert_worker(settings, tmp_path).start()
     places = ["kestria", "valmora", "ostrand", "belmark"]
@@ -289,14 +291,16 @@ def test_closed_stories_leave_the_state_table(
     try:
         seen = Seen()
         for week, place in enumerate(places):
+            # weeks before now: a date days ahead of its ingest time is out of the window
+            at = now - timedelta(days=7 * (len(places) - week))
             event = ClaimsExtracted(
                 article_id=f"w{week}",
                 source="wire",
                 title=f"{place.capitalize()} {['harbour', 'ferry', 'rail', 'storm'][week]} report",
-                # weeks before now: a date days ahead of its ingest time is out of the window
-                published_at=now - timedelta(days=7 * (len(places) - week)),
-                ingested_at=datetime.now(UTC),
+                published_at=at,
+                ingested_at=at,
                 entity_ids=[f"gpe:{place}", f"person:mayor-of-{place}"],
+                keywords=[["harbour", "ferry", "rail", "storm"][week], "report"],
                 claims=[quantity(20 + week)],
             )
             asyncio.run(produce(settings, [event]))  # one at a time: index order = week order

@@ -39,6 +39,7 @@ def claims(
         published_at=published_at,
         ingested_at=ingested_at,
         entity_ids=["gpe:marrow", "org:harbour-board"],
+        keywords=["budget", "approve", "night"],
     )
 
 

@@ -65,8 +65,8 @@ def test_every_changelog_entry_is_recovered_even_the_tail_of_the_last_batch(
     topics = settings.topics
     card = StoryCard(
         id=STORY,
-        entity_counts={"gpe:marrow": 12, "org:harbour-board": 12},
-        titles=["Harbour cranes idle as dock strike enters second day"],
+        entities={"marrow": 12.0, "harbour-board": 12.0},
+        keywords={"crane": 12.0, "strike": 11.0, "dock": 10.0},
         first_at=NOW,
         last_at=NOW,
         articles=len(ARTICLES),
