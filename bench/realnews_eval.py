@@ -149,7 +149,7 @@ def load_gold(folder: Path, known_clusters: set[str]) -> dict[str, GoldCluster]:
         for key, entry in parsed.clusters.items():
             cluster = cluster_of_key.get(key, key if key in known_clusters else None)
             if cluster is None:
-                say(f"realnews: warning: {path.name}: {key} is no cluster of clusters.json")
+                say(f"realnews: warning: {path.name}: {key} is not in clusters.json")
                 continue
             gold[cluster] = entry
     return gold
