@@ -29,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from articles import articles
 
-from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.broker import EmbeddedBroker
 from claimwatch.kafka import encode, ensure_topics
 from claimwatch.models import SourceKind
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch.topics import TopicSpec
 from claimwatch_app.processes import ServiceProcess

@@ -38,7 +38,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "web"))  # PostgreSQL
 
-from claimwatch.broker import free_port
 from claimwatch.models import (
     Article,
     ArticleProcessed,
@@ -50,6 +49,7 @@ from claimwatch.models import (
     Entity,
     Interval,
 )
+from claimwatch.ports import free_port
 from claimwatch.serving import make_server
 from claimwatch_web.app import create_app
 from claimwatch_web.auth import Gate

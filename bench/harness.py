@@ -19,8 +19,9 @@ from pathlib import Path
 
 import httpx
 
-from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.broker import EmbeddedBroker
 from claimwatch.kafka import ensure_topics
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_app.processes import ServiceProcess
 

@@ -18,16 +18,11 @@ from pathlib import Path
 from types import TracebackType
 
 from claimwatch.lifecycle import die_with_parent
+from claimwatch.ports import free_port
 
 
 class BrokerError(RuntimeError):
     pass
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def broker_binary() -> str:

@@ -28,7 +28,7 @@ import pytest
 import yaml
 from deploy_support import ALERTMANAGER_DIR, PROMETHEUS_DIR, load_module, run, tool
 
-from claimwatch.broker import free_port
+from claimwatch.ports import free_port
 
 ALERTMANAGER_CONFIG = ALERTMANAGER_DIR / "alertmanager.yml"
 SINK = ALERTMANAGER_DIR / "alert_sink.py"

@@ -50,8 +50,9 @@ from deploy_support import (
 )
 from prometheus_client.parser import text_string_to_metric_families
 
-from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.broker import EmbeddedBroker
 from claimwatch.kafka import ensure_topics
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_app.processes import ServiceProcess
 from claimwatch_deliver.client import create_subscription

@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from claimwatch.broker import free_port
 from claimwatch.kafka import EventProducer, decode
 from claimwatch.models import (
     Alert,
@@ -25,6 +24,7 @@ from claimwatch.models import (
     ClaimType,
     Interval,
 )
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_alert.topology import alert_topics
 from claimwatch_app.processes import ServiceProcess

@@ -16,8 +16,9 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError
 
-from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.broker import EmbeddedBroker
 from claimwatch.kafka import ensure_topics
+from claimwatch.ports import free_port
 from claimwatch.topics import TopicSpec
 
 

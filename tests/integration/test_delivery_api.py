@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from schemathesis.checks import not_a_server_error
 
-from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.broker import EmbeddedBroker
 from claimwatch.models import Subscription
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_deliver.client import (
     SubscriptionApiError,

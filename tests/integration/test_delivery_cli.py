@@ -21,9 +21,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from claimwatch.broker import free_port
 from claimwatch.kafka import EventProducer
 from claimwatch.models import Alert, AlertClaim, AlertKind, ClaimType, Severity
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_deliver.client import create_subscription, wait_ready
 from claimwatch_deliver.signing import sign_headers

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from claimwatch.broker import free_port
 from claimwatch.kafka import EventProducer, decode
 from claimwatch.models import Article, ClaimsExtracted, DeadLetter, EntitiesExtracted
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_app.processes import ServiceProcess
 

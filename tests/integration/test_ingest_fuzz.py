@@ -28,7 +28,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from claimwatch.broker import free_port
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 
 CHECKS = [

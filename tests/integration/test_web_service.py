@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from claimwatch.broker import free_port
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_app.processes import ServiceProcess
 

@@ -22,10 +22,10 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from claimwatch.broker import free_port
 from claimwatch.follow import is_marker
 from claimwatch.kafka import DecodeError, decode
 from claimwatch.models import Alert, ArticleProcessed, DeadLetter, DeliveryOutcome, DeliveryRecord
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch.topics import Topics
 from claimwatch_app.processes import ServiceProcess

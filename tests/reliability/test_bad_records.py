@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from reliability_support import (
@@ -177,6 +178,17 @@ def test_deliver_dead_letters_bad_alerts_and_subscriptions_and_keeps_going(
         wait_for(
             "four subscription dead letters",
             lambda: len([d for d in list(watcher.dead) if d.origin_topic == subs_topic]) >= 4,
+            60,
+            deliver,
+        )
+        # Written straight to the topic, not through the API (which answers only once its
+        # own store holds the subscription): wait until deliver has read it too, or the
+        # alert can be routed before the subscription is known.
+        token = {"Authorization": f"Bearer {settings.api_token.get_secret_value()}"}
+        sub_url = f"http://127.0.0.1:{deliver.port}/subscriptions/{sub.id}"
+        wait_for(
+            "deliver knows the good subscription",
+            lambda: httpx.get(sub_url, headers=token, timeout=2).status_code == 200,
             60,
             deliver,
         )

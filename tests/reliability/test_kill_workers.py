@@ -32,8 +32,8 @@ from reliability_support import (
     wait_http_ok,
 )
 
-from claimwatch.broker import free_port
 from claimwatch.models import Alert, AlertKind, SubscriptionFilters
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_app.evaluation import details, load_corpus, score
 from claimwatch_deliver.filters import matches

@@ -28,9 +28,9 @@ from reliability_support import (
     wait_http_ok,
 )
 
-from claimwatch.broker import free_port
 from claimwatch.kafka import decode
 from claimwatch.models import Article, ClaimsExtracted
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 
 UNITS = ["trucks", "boats", "cranes", "pumps", "tents", "doctors", "engineers", "buses"]

@@ -29,7 +29,7 @@ from reliability_support import (
     wait_http_ok,
 )
 
-from claimwatch.broker import free_port
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 
 REQUESTS = 10_000

@@ -19,8 +19,9 @@ from pathlib import Path
 import httpx
 from reliability_support import Watcher, filler_article, start_service, wait_for, wait_http_ok
 
-from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.broker import EmbeddedBroker
 from claimwatch.kafka import ensure_topics
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 
 GRACE_S = 4.0

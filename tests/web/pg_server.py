@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from claimwatch.broker import free_port
+from claimwatch.ports import free_port
 
 PG_ROOT = Path("/usr/lib/postgresql")
 

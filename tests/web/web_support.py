@@ -23,9 +23,9 @@ from aiokafka import AIOKafkaConsumer
 from playwright.sync_api import Browser as PlaywrightBrowser
 from playwright.sync_api import Page, Playwright, sync_playwright
 
-from claimwatch.broker import free_port
 from claimwatch.kafka import DecodeError, EventProducer, decode, ensure_topics
 from claimwatch.models import ArticleProcessed
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_app.processes import ServiceProcess
 from claimwatch_ingest.dedup import DuplicateIndex

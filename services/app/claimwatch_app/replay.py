@@ -38,10 +38,11 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 from rich.console import Console
 
-from claimwatch.broker import EmbeddedBroker, free_port
+from claimwatch.broker import EmbeddedBroker
 from claimwatch.follow import is_marker
 from claimwatch.kafka import DecodeError, EventProducer, decode, ensure_topics
 from claimwatch.models import Alert, ArticleProcessed, DeadLetter
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_app.processes import ServiceProcess, stop_all
 from claimwatch_app.replay_progress import ReplayProgress

@@ -29,8 +29,9 @@ from types import FrameType
 import httpx
 from rich.console import Console
 
-from claimwatch.broker import BrokerError, EmbeddedBroker, free_port
+from claimwatch.broker import BrokerError, EmbeddedBroker
 from claimwatch.kafka import ensure_topics
+from claimwatch.ports import free_port
 from claimwatch.settings import Settings
 from claimwatch_app.processes import ServiceProcess, stop_all
 
