@@ -39,6 +39,7 @@ from claimwatch.metrics import (
 )
 from claimwatch.models import ArticleProcessed, ClaimsExtracted
 from claimwatch.settings import Settings
+from claimwatch_alert.budget import fit_to_budget
 from claimwatch_alert.config import DetectionConfig, load_config
 from claimwatch_alert.engine import apply_article
 from claimwatch_alert.figure_alerts import CONTRADICTION_RULE, FIGURE_UPDATE_RULE
@@ -49,6 +50,7 @@ from claimwatch_alert.metrics import (
     ALERTS_FIRED,
     STORIES_ACTIVE,
     STORIES_CREATED,
+    STORY_CLAIMS_TRIMMED,
     init_alert_metrics,
 )
 from claimwatch_alert.retention import close_expired
@@ -174,10 +176,16 @@ def build_app(
         saved = new_state.model_dump_json().encode() if new_state is not state else None
         if saved is not None and len(saved) > settings.max_record_bytes:
             # checked before any alert is sent: the changelog write would be refused later
-            raise StateOverBudget(
-                f"story {assigned.story}: state would be {len(saved)} bytes with this article; "
-                f"the record budget is {settings.max_record_bytes}"
-            )
+            fitted = fit_to_budget(new_state, saved, settings.max_record_bytes)
+            if fitted is None:
+                raise StateOverBudget(
+                    f"story {assigned.story}: its articles alone take more than the record "
+                    f"budget of {settings.max_record_bytes} bytes"
+                )
+            new_state, saved = fitted.state, fitted.encoded
+            STORY_CLAIMS_TRIMMED.inc(fitted.articles)
+            log.warning("story_state_trimmed", story=assigned.story, articles=fitted.articles,
+                        bytes=len(saved), budget=settings.max_record_bytes)  # fmt: skip
         futures = [await producer.send(topics.alerts, a.id, a) for a in alerts]
         for future in futures:
             await future

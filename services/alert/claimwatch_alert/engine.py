@@ -161,6 +161,16 @@ def figure_alerts(state: StoryState, config: DetectionConfig, now: datetime) -> 
     return drafts
 
 
+def _grew(sent: list[int], now: list[int]) -> bool:
+    """Whether a draft is news against what was sent: a side or step appeared, or one gained
+    outlets. The same sides with the same or fewer outlets are not (fewer happens when a
+    copy's origin is resolved to an outlet already counted, or old claims were trimmed,
+    ``budget.py``): a page must never say less than the one before."""
+    if len(now) != len(sent):
+        return True
+    return any(n > s for n, s in zip(now, sent, strict=True))
+
+
 def apply_article(
     state: StoryState,
     event: ClaimsExtracted,
@@ -192,7 +202,7 @@ def apply_article(
     out: list[Alert] = []
     for draft in drafts:
         previous = state.sent.get(draft.alert.id)
-        if previous is not None and previous.fingerprint == draft.fingerprint:
+        if previous is not None and not _grew(previous.fingerprint, draft.fingerprint):
             continue
         version = 1 if previous is None else previous.version + 1
         alert = draft.alert.model_copy(update={"version": version})

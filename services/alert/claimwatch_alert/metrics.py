@@ -30,6 +30,11 @@ STORIES_CREATED = Counter(
     "claimwatch_stories_created_total",
     "Articles that opened a new story. Close to articles in: stories are not grouping.",
 )
+STORY_CLAIMS_TRIMMED = Counter(
+    "claimwatch_story_articles_trimmed_total",
+    "Articles whose claims a story dropped, oldest first, to keep its state in one record "
+    "(budget.py). Rising: stories run long; their oldest figures leave comparisons.",
+)
 
 
 def init_alert_metrics(rule_ids: Iterable[str], contradiction_rule: str, update_rule: str) -> None:

@@ -52,6 +52,9 @@ class StoryState(BaseModel):
     articles: dict[str, StoredArticle] = Field(default_factory=dict)
     claims: list[StoredClaim] = Field(default_factory=list)
     sent: dict[str, SentAlert] = Field(default_factory=dict)
+    trimmed_articles: int = Field(
+        0, description="Articles whose claims were dropped to keep the state in one record."
+    )
 
     def origin_of(self, article_id: str, _depth: int = 0) -> str:
         """Independence key: the outlet, or for a copy the outlet of its original."""
