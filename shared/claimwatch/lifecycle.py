@@ -44,7 +44,9 @@ def die_with_parent(sig: signal.Signals = signal.SIGTERM) -> Callable[[], None]:
 
     Also covers the parent dying between the fork and the ``prctl`` call (the child would then
     already belong to init). Without ``prctl`` (not Linux) it does nothing; the parent's own
-    shutdown still stops its children.
+    shutdown still stops its children. The kernel signals when the *thread* that forked the
+    child ends, not only the process: start children from a thread that outlives them (the
+    main thread, as ``claimwatch run``, ``replay`` and the test fixtures do).
     """
     parent = os.getpid()
     prctl = _PRCTL
