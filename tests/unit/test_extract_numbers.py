@@ -132,3 +132,52 @@ def test_money_range_shares_the_scale_of_its_upper_end() -> None:
 def test_non_counts(text: str) -> None:
     found = [m for m in scan_numbers(split_words(text)) if m.kind != "score"]
     assert found == []
+
+
+WRITTEN = [
+    # a share written in digits is exact as written, with or without spaces
+    ("3/8 of the seats", "fraction", (37.5, 37.5)),
+    ("3 / 8 of the seats", "fraction", (37.5, 37.5)),
+    ("1/3 of the staff", "fraction", (32.8, 33.8)),  # not a whole tenth: the rounding of 33%
+    ("the ratio of nurses to doctors is 5:2", "ratio", (2.5, 2.5)),
+    ("the ratio of nurses to doctors is 5 : 2", "ratio", (2.5, 2.5)),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), WRITTEN)
+def test_fractions_and_ratios_written_in_digits(
+    text: str, kind: str, expected: tuple[float, float]
+) -> None:
+    assert [m.kind for m in scan_numbers(split_words(text))] == [kind]
+    assert normalise(text, counted=False) == pytest.approx(expected)
+
+
+def test_a_strict_bound_on_a_written_fraction_or_ratio_excludes_it() -> None:
+    less = normalise("less than 3/8 of the seats", counted=False)
+    assert less == (None, math.nextafter(37.5, -math.inf))
+    more = normalise("the ratio of nurses to doctors rose to more than 5:2", counted=False)
+    assert more == (math.nextafter(2.5, math.inf), None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the meeting starts at 10:30 on Monday",  # a time: no ratio named before it
+        "the ratio of their stakes is 2:3:5",  # three parts: not one value
+        "the service runs 24/7",  # no "of": not a share
+        "the ruling of 12/11 stands",  # a date-like pair, not followed by "of"
+    ],
+)
+def test_pairs_that_are_not_fractions_or_ratios(text: str) -> None:
+    kinds = {m.kind for m in scan_numbers(split_words(text))}
+    assert not kinds & {"fraction", "ratio"}
+
+
+def test_a_currency_name_or_code_before_a_modifier() -> None:
+    """ "US Dollar 5", "Rupees 250", "USD more than 5": the currency opens the phrase."""
+    words = split_words("a fee of US Dollar more than 5 per call")
+    (m,) = scan_numbers(words)
+    assert (m.currency, m.op, m.low) == ("USD", "gt", 5)
+    assert words[m.start : m.start + 2] == ["us", "dollar"]
+    (r,) = scan_numbers(split_words("tickets cost Rupees 250 each"))
+    assert (r.currency, r.low, r.op) == ("INR", 250, None)

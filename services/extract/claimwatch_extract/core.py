@@ -32,7 +32,7 @@ from claimwatch_extract.money import extract_money
 from claimwatch_extract.numbers import NumberMatch, scan_numbers
 from claimwatch_extract.ordinals import extract_ordinals
 from claimwatch_extract.precision import is_conversion, stated_precision
-from claimwatch_extract.quantities import extract_quantity
+from claimwatch_extract.quantities import Quantity, extract_quantity, list_ends, list_member
 from claimwatch_extract.quotes import find_quotes
 from claimwatch_extract.slots import change_slot, money_slot
 from claimwatch_extract.threats import (
@@ -113,7 +113,8 @@ class _Builder:
         found = [rel.shifted(sent.start) for rel in scan_numbers(words, lex, tags)]
         matches = inherit_conversion_bounds(prepositional_bounds(found, sent, lex), sent)
         last: tuple[int, int] | None = None  # the last measurement: (literal end, claim index)
-        for m in matches:
+        lists = list_ends(matches, sent) if len(matches) > 1 else {}
+        for at, m in enumerate(matches):
             cash = extract_money(m, sent, lex, matches)
             if cash is not None:
                 self._value(
@@ -145,6 +146,8 @@ class _Builder:
                 last = (m.num_end, len(self.claims) - 1)
                 continue
             q = extract_quantity(m, sent, lex, prev_class)
+            if q is None and at in lists:  # "71, 58 and 64 points": the list's noun
+                q = self._list_quantity(matches, lists[at], sent, prev_class, m)
             if q is not None:
                 prev_class = q.cls
                 self._value(
@@ -210,6 +213,22 @@ class _Builder:
                 condition=hit.condition,
                 attribution=attribution,
             )
+
+    def _list_quantity(
+        self,
+        matches: list[NumberMatch],
+        end: int,
+        sent: Span,
+        prev_class: str | None,
+        m: NumberMatch,
+    ) -> Quantity | None:
+        """The count a list member states when the list's last number counts a noun (not
+        money, not a measure)."""
+        last, lex = matches[end], self.lex
+        if extract_money(last, sent, lex, matches) or extract_measurement(last, sent, lex):
+            return None
+        counted = extract_quantity(last, sent, lex, prev_class)
+        return list_member(m, sent, lex, counted) if counted is not None else None
 
     def _value(
         self,

@@ -39,6 +39,8 @@ class Numbers(_Model):
     nearly_measure: float = Field(gt=0, lt=1)
     about_rel: float = Field(gt=0, lt=1)
     fraction_spread: float = Field(ge=0)
+    digit_fraction_spread: float = Field(ge=0)
+    ratio_words: list[str]
 
 
 class NounFrame(_Model):
@@ -78,6 +80,8 @@ class Measurements(_Model):
     comparison_markers: list[str]
     duration_anchors_before: list[str]
     duration_anchors_after: list[str]
+    multiple_words: list[str]
+    multiple_followers: list[str]
 
 
 class Minor(_Model):
@@ -93,6 +97,7 @@ class Money(_Model):
     glued_only: list[str]
     codes: list[str]
     names: dict[str, str]
+    names_before: dict[str, str]
     pound_names: list[str]
     pound_code: str
     weight_words: list[str]

@@ -118,6 +118,23 @@ def _is_magnitude(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:
     return False
 
 
+def _is_multiple(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:
+    """ "3 times as old as", "four times larger", "2 times her age", "5 times the size": a
+    multiple of another value. "three times a day", "visited 3 times": counts of occasions."""
+    meas = lex.measurements
+    doc = sent.doc
+    k = m.num_end
+    if m.kind not in ("exact", "range") or k + 1 >= sent.end:
+        return False
+    if doc[k].lower_ not in meas.multiple_words:
+        return False
+    nxt = doc[k + 1]
+    if nxt.lower_ in meas.multiple_followers or nxt.tag_ in ("JJR", "RBR", "PRP$"):
+        return nxt.lower_ != "the" or (k + 2 < sent.end and doc[k + 2].pos_ in ("NOUN", "ADJ"))
+    # "2 times Mary's age": a possessive name
+    return nxt.tag_ in ("NNP", "NNPS") and k + 2 < sent.end and doc[k + 2].tag_ == "POS"
+
+
 def _rivals(m: NumberMatch, others: Sequence[NumberMatch], sent: Span, lex: Lexicon) -> list[int]:
     """Positions of the other numbers in the sentence whose unit has the same kind as ``m``'s."""
     units = lex.measurements.units
@@ -151,6 +168,13 @@ def extract_measurement(
         return None
     doc = sent.doc
     first = doc[m.start]
+    if m.kind == "ratio":  # "a ratio of 4:3": the quotient; what it compares is not read
+        low, high = m.interval(lex, counted=False)
+        return Measurement(first, low, high, "ratio", measurement_slot("ratio", "unknown"), 0.4)
+    if _is_multiple(sent, m, lex):  # "3 times as old as", "twice" is not read
+        low, high = m.interval(lex, counted=False)
+        slot = measurement_slot("multiple", "unknown")
+        return Measurement(first, low, high, "multiple", slot, 0.4)
     if m.kind == "fraction":
         low, high = m.interval(lex, counted=False)
         rivals = _rivals(m, others, sent, lex)

@@ -104,7 +104,7 @@ def money_currency(
     A bare number joined by "or"/"to" to an amount takes that amount's currency ("eight or
     nine euros", "8 or $9"); a minor unit without its own currency takes the one of the
     nearest amount in the sentence ("up 19 cents at $58.24")."""
-    if m.kind in ("score", "fraction"):
+    if m.kind in ("score", "fraction", "ratio"):
         return None
     if m.currency is not None:
         return m.currency, 1.0

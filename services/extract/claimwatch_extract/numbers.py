@@ -12,7 +12,9 @@ docs/extraction-quality.md):
   analogue of N+1); "at least X" → [X, None]; "nearly X" → [0.9·X, X); "about X" →
   [0.9·X, 1.1·X]; "up to X" → [None, X];
 * vague plurals ("dozens", "tens of thousands") → the wide intervals in the lexicon;
-* fractions ("two-thirds of") → percent, ± ``fraction_spread`` points.
+* fractions ("two-thirds of") → percent, ± ``fraction_spread`` points; written in digits
+  ("3/8 of") → exact percent (± ``digit_fraction_spread`` when not a whole tenth);
+* ratios ("a ratio of 4:3", in a sentence naming one) → the quotient, a real value.
 
 A literal may carry its currency and scale in one token ("$7.2m", "HK$5", "USD10m", "1.8bn",
 "410K"); the currency is kept on the match for the money reader (money.py).
@@ -31,6 +33,9 @@ from claimwatch_extract.lexicon import Lexicon, Op, load_lexicon
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[A-Za-z]+|[^\sA-Za-z\d]")
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _FRACTION = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+_GLUED_FRACTION = re.compile(r"^(\d{1,3})/(\d{1,3})$")
+_GLUED_RATIO = re.compile(r"^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$")
+_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _GROUP3 = re.compile(r"^\d{3}$")
 MINUS = ("-", "−", "–")
 
@@ -50,10 +55,11 @@ class NumberMatch:
     low: float
     high: float
     op: Op | None
-    kind: str  # "exact" | "range" | "vague" | "fraction" | "score"
+    kind: str  # "exact" | "range" | "vague" | "fraction" | "score" | "ratio"
     integer: bool
     currency: str | None = None
     scale: str | None = None
+    spread: float | None = None  # a fraction's ± points (None: the lexicon's, for words)
 
     def shifted(self, offset: int) -> NumberMatch:
         """The same match with token indexes moved by ``offset`` (sentence → doc)."""
@@ -140,6 +146,9 @@ def _currency_before(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, s
         k = i - n
         if k < 0:
             continue
+        name = " ".join(words[k:i])
+        if name in m.names_before:  # "US Dollar 5", "Rupees 250"
+            return k, m.names_before[name]
         key = "".join(words[k:i])
         if key in m.glued_only:
             continue
@@ -147,6 +156,58 @@ def _currency_before(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, s
         if code is not None:
             return k, code
     return None
+
+
+def _currency_before_prefix(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, str] | None:
+    """A currency written before the modifier of the number at ``i`` ("US$ more than 5")."""
+    k, op = prefix_at(words, i, lex)
+    return _currency_before(words, k, lex) if op is not None else None
+
+
+def _written_pair(
+    words: Sequence[str], i: int, sep: str, glued: re.Pattern[str]
+) -> tuple[float, float, int] | None:
+    """(a, b, index after) of two numbers written "a/b" or "a / b" (``sep`` between) at ``i``."""
+    g = glued.match(words[i])
+    if g is not None:
+        return float(g[1]), float(g[2]), i + 1
+    plain = i + 2 < len(words) and _PLAIN.match(words[i]) and _PLAIN.match(words[i + 2])
+    if plain and words[i + 1] == sep:
+        return float(words[i]), float(words[i + 2]), i + 3
+    return None
+
+
+def _digit_fraction(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
+    """ "3/8 of the seats", "3 / 8 of": a share in percent, exact as written."""
+    pair = _written_pair(words, i, "/", _GLUED_FRACTION)
+    if pair is None:
+        return None
+    a, b, end = pair
+    if not (0 < a < b) or end >= len(words) or words[end] != "of":
+        return None
+    pct = a / b * 100
+    value = round(pct, 1)
+    spread = 0.0 if abs(pct - value) < 1e-9 else lex.numbers.digit_fraction_spread
+    start, op = prefix_at(words, i, lex)
+    return NumberMatch(start, end, i, end, value, value, op, "fraction", False, spread=spread)
+
+
+def _ratio(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
+    """ "the ratio ... is 4:3": the quotient, in a sentence that names a ratio before it."""
+    if i > 0 and words[i - 1] == ":":
+        return None  # the middle of "2:3:5"
+    pair = _written_pair(words, i, ":", _GLUED_RATIO)
+    if pair is None:
+        return None
+    a, b, end = pair
+    if b == 0 or (end < len(words) and words[end] == ":"):
+        return None
+    ratio_words = lex.numbers.ratio_words
+    if not any(w in ratio_words for w in words[:i]):
+        return None
+    value = round(a / b, 6)
+    start, op = prefix_at(words, i, lex)
+    return NumberMatch(start, end, i, end, value, value, op, "ratio", False)
 
 
 def _plural_noun_after(tags: Sequence[str] | None, j: int) -> bool:
@@ -402,9 +463,14 @@ def _match_at(
         # "dozens" alone is vague only when it counts something: "dozens of", "hundreds still"
         start, op = prefix_at(words, i, lex)
         return NumberMatch(start, i + 1, i, i + 1, lo, hi, op, "vague", True)
+    if words[i][:1].isdigit():
+        written = _digit_fraction(words, i, lex) or _ratio(words, i, lex)
+        if written is not None:
+            return written
     before = _currency_before(words, i, lex)
+    outer = None if before is not None else _currency_before_prefix(words, i, lex)
     lead = before[0] if before else i
-    lit = _literal(words, i, lex, tags, before[1] if before else None)
+    lit = _literal(words, i, lex, tags, before[1] if before else (outer[1] if outer else None))
     if lit is None:
         return None
     if _minus_before(words, lead):
@@ -427,6 +493,8 @@ def _match_at(
         if lit2 is not None and lit2.value <= value and lit.scale is None:
             return NumberMatch(i, lit2.end, i, lit2.end, value, lit2.value, None, "score", True)
     start, op = prefix_at(words, lead, lex)
+    if outer is not None:
+        start = outer[0]  # "US Dollar more than 1": the currency opens the phrase
     if marker and op is None:
         op = "lt" if marker == "sub-" else "about"  # "~1.2mm", "sub-500 sq m"
     # ranges: "between 40 and 50", "40 to 50", "40-50", "$10 to $15 billion"
@@ -487,7 +555,7 @@ def to_interval(m: NumberMatch, lex: Lexicon, counted: bool) -> tuple[float | No
             return 0, m.high
         return m.low, m.high
     if m.kind == "fraction":
-        spread = n.fraction_spread
+        spread = n.fraction_spread if m.spread is None else m.spread
         if m.op == "nearly":
             return round(v * n.nearly_measure, 1), before(v)
         if m.op == "gt":

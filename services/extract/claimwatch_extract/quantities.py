@@ -8,6 +8,7 @@ class (noun lexicon), the predicate around it gives the frame (frame lexicon); s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -18,6 +19,7 @@ from claimwatch_extract.rates import rate_period
 from claimwatch_extract.slots import match_frame, quantity_slot
 
 SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
+LIST_JOINERS = frozenset({",", "and", "or"})
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ def extract_quantity(
     match: NumberMatch, sent: Span, lex: Lexicon, prev_class: str | None
 ) -> Quantity | None:
     """A quantity claim for one number phrase of a sentence, or None if it is not a count."""
-    if match.kind in ("score", "fraction"):
+    if match.kind in ("score", "fraction", "ratio"):
         return None
     doc = sent.doc
     nums = doc[match.num_start : match.num_end]
@@ -273,6 +275,33 @@ def extract_quantity(
     if frame is None:
         return _make(match, sent, lex, cls, None, 0.4, noun)
     return _make(match, sent, lex, cls, frame, 0.9 if known else 0.7, noun)
+
+
+def list_ends(matches: Sequence[NumberMatch], sent: Span) -> dict[int, int]:
+    """Index of each number that opens or continues a list of bare numbers to the index of the
+    list's last number, which carries the counted noun for all ("scored 71, 58 and 64 points"):
+    members are joined only by commas, "and" and "or"."""
+    doc = sent.doc
+    out: dict[int, int] = {}
+    first = 0
+    for j in range(1, len(matches) + 1):
+        if j < len(matches):
+            a, b = matches[j - 1], matches[j]
+            gap = doc[a.end : b.start]
+            joined = len(gap) > 0 and all(t.lower_ in LIST_JOINERS for t in gap)
+            if joined and a.kind == b.kind == "exact" and a.op is None:
+                continue
+        out.update((k, j - 1) for k in range(first, j - 1))
+        first = j
+    return out
+
+
+def list_member(match: NumberMatch, sent: Span, lex: Lexicon, last: Quantity) -> Quantity | None:
+    """A bare number of a list counts what the list's last number counts."""
+    nums = sent.doc[match.num_start : match.num_end]
+    if last.noun is None or match.kind != "exact" or _is_year(match, nums, sent, lex):
+        return None
+    return _make(match, sent, lex, last.cls, last.frame, last.confidence, last.noun)
 
 
 def _one_counts(one: Token, sent: Span) -> bool:
