@@ -159,6 +159,16 @@ def test_wording_that_says_a_figure_moves_is_kept(nlp: Any) -> None:
     assert first.fact and first.fact.time == FactTime.EARLIER
 
 
+def test_a_previous_level_is_an_earlier_value_not_todays(nlp: Any) -> None:
+    """ "previously 15%" next to today's 30%: the old level never contradicts the new one."""
+    cs = by_low(numeric(nlp, "The levy, previously 15%, was raised to 30%."))
+    assert cs[15].fact and cs[15].fact.time == FactTime.EARLIER
+    assert cs[30].fact and cs[30].fact.time == FactTime.CURRENT
+    cs = by_low(numeric(nlp, "The club formerly had 120 members; it now has 95 members."))
+    assert cs[120].fact and cs[120].fact.time == FactTime.EARLIER
+    assert cs[95].fact and cs[95].fact.time == FactTime.CURRENT
+
+
 def test_falling_people_are_not_a_falling_figure(nlp: Any) -> None:
     (c,) = numeric(nlp, "Two climbers have fallen to their deaths on the glacier.")
     assert c.fact and c.fact.cue is None
