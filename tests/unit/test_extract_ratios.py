@@ -85,6 +85,14 @@ def test_a_list_ending_in_a_measure_gives_no_counts(nlp: Any) -> None:
     assert {u for _, _, u in got} == {"km"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["On June 4, 12 people were hurt in the fire.", "Lot 7, 9 cars and a van were sold."],
+)
+def test_a_date_or_a_comma_before_a_count_is_not_a_list(nlp: Any, text: str) -> None:
+    assert not any(low in (4.0, 7.0) for low, _, _ in values(nlp, text))
+
+
 def test_a_year_in_a_list_is_not_counted(nlp: Any) -> None:
     got = values(nlp, "Sales in 2019, 2020 and 2021 fell to 40 cars a month.")
     assert not any(low in (2019.0, 2020.0) for low, _, _ in got)

@@ -280,7 +280,8 @@ def extract_quantity(
 def list_ends(matches: Sequence[NumberMatch], sent: Span) -> dict[int, int]:
     """Index of each number that opens or continues a list of bare numbers to the index of the
     list's last number, which carries the counted noun for all ("scored 71, 58 and 64 points"):
-    members are joined only by commas, "and" and "or"."""
+    members are joined only by commas, "and" and "or", and the last one by "and" or "or"
+    ("on May 5, 12 people died" is a date and a count, not a list)."""
     doc = sent.doc
     out: dict[int, int] = {}
     first = 0
@@ -291,7 +292,9 @@ def list_ends(matches: Sequence[NumberMatch], sent: Span) -> dict[int, int]:
             joined = len(gap) > 0 and all(t.lower_ in LIST_JOINERS for t in gap)
             if joined and a.kind == b.kind == "exact" and a.op is None:
                 continue
-        out.update((k, j - 1) for k in range(first, j - 1))
+        last_gap = doc[matches[j - 2].end : matches[j - 1].start] if j - 1 > first else None
+        if last_gap is not None and any(t.lower_ in ("and", "or") for t in last_gap):
+            out.update((k, j - 1) for k in range(first, j - 1))
         first = j
     return out
 
@@ -301,6 +304,8 @@ def list_member(match: NumberMatch, sent: Span, lex: Lexicon, last: Quantity) ->
     nums = sent.doc[match.num_start : match.num_end]
     if last.noun is None or match.kind != "exact" or _is_year(match, nums, sent, lex):
         return None
+    if match.start > sent.start and sent.doc[match.start - 1].pos_ == "PROPN":
+        return None  # "May 5, 6 and 7 tickets": a date or a name opens it
     return _make(match, sent, lex, last.cls, last.frame, last.confidence, last.noun)
 
 
