@@ -102,6 +102,8 @@ def test_ordinal_non_periods(nlp: Any) -> None:
     [
         ("A magnitude 7.4 earthquake struck.", 7.4, "magnitude", "measurement:magnitude"),
         ("The 6.8-magnitude quake hit hard.", 6.8, "magnitude", "measurement:magnitude"),
+        ("The 5.7 magnitude quake cut power.", 5.7, "magnitude", "measurement:magnitude"),
+        ("A 6.1 tremor rattled the port.", 6.1, "magnitude", "measurement:magnitude"),
         ("It struck at a depth of 10 kilometres.", 10, "km", "measurement:depth"),
         ("It was centred 12 miles south of the city.", 19.31, "km", "measurement:distance"),
         ("Inflation rose to 4.9 percent in May.", 4.9, "percent", "measurement:percent:inflation"),
@@ -111,6 +113,10 @@ def test_measurements(nlp: Any, text: str, low: float, unit: str, slot: str) -> 
     (m,) = of(claims(nlp, text), ClaimType.MEASUREMENT)
     assert m.value is not None
     assert (m.value.low, m.value.unit, m.slot) == (pytest.approx(low), unit, slot)
+
+
+def test_a_whole_number_of_quakes_is_a_count_not_a_magnitude(nlp: Any) -> None:
+    assert of(claims(nlp, "Three quakes rattled the port overnight."), ClaimType.MEASUREMENT) == []
 
 
 def test_head_of_state_threat_against_foreign_troops(nlp: Any) -> None:

@@ -132,6 +132,21 @@ def test_counts_joined_by_and_are_parts_but_two_facts_are_not(nlp: Any) -> None:
     assert cs[12].fact and cs[12].fact.scope == FactScope.WHOLE
 
 
+def test_others_beyond_another_fact_s_count_are_a_whole(nlp: Any) -> None:
+    cases = {
+        "Four people were killed and 23 others injured when the ferry hit the pier.": 23,
+        "At least nine people died and 14 more were hurt in the rockfall.": 14,
+        "Three people were killed, 11 others were wounded and two are missing.": 11,
+    }
+    for text, count in cases.items():
+        cs = by_low(numeric(nlp, text))
+        assert cs[count].fact is not None, text
+        assert cs[count].fact.scope == FactScope.WHOLE, text
+        assert cs[count].fact.key == "quantity:person:injured", text
+    cs = by_low(numeric(nlp, "Two people died on Friday and three more died on Saturday."))
+    assert cs[3].fact and cs[3].fact.scope == FactScope.PART
+
+
 def test_a_named_hospital_s_count_is_a_part_of_the_injured(nlp: Any) -> None:
     text = "Saint Anne's Hospital said it was treating 17 people injured in the crash."
     (c,) = numeric(nlp, text)
@@ -141,6 +156,26 @@ def test_a_named_hospital_s_count_is_a_part_of_the_injured(nlp: Any) -> None:
 def test_the_whole_of_which_others_are_among_stays_whole(nlp: Any) -> None:
     cs = by_low(numeric(nlp, "Two Canadians were among the 15 people killed in the crash."))
     assert cs[15].fact and cs[15].fact.scope == FactScope.WHOLE
+
+
+def test_hospital_and_condition_wording_names_the_frame(nlp: Any) -> None:
+    cases = {
+        "Over 20 people were taken to hospital.": "quantity:person:hospitalised",
+        "Nine people were rushed to hospital with burns.": "quantity:person:hospitalised",
+        "Five people have serious injuries, the ambulance service said.": (
+            "quantity:person:injured|seriously"
+        ),
+        "Three people remain in critical condition.": "quantity:person:injured|seriously",
+    }
+    for text, key in cases.items():
+        (c,) = numeric(nlp, text)
+        assert c.fact and c.fact.key == key, text
+
+
+def test_a_past_temblor_is_background(nlp: Any) -> None:
+    text = "The coast has had many quakes since a 8.7 temblor in 2009 caused a tsunami."
+    (c,) = numeric(nlp, text)
+    assert c.fact and c.fact.time == FactTime.BACKGROUND
 
 
 # ----------------------------------------------------------------- figures that evolve

@@ -415,16 +415,19 @@ def _scope(
     prev = [t.lower_ for t in doc[max(sent.start, site.start - 3) : site.start]]
     if any(a == "of" and b in ("whom", "which") for a, b in pairwise(prev)):
         return FactScope.PART
-    # "another 40", "40 others", "five more" (not "more than five")
-    if before is not None and before.lower_ in sc.increment_words and before.lower_ != "more":
-        return FactScope.PART
+    # "another 40", "40 others", "five more" (not "more than five"); but "nine were killed
+    # and 40 others injured": the others are beyond another fact's count, not an increment
     more_than = after2 is not None and after2.lower_ == "than"
-    if after is not None and after.lower_ in sc.increment_words and not more_than:
-        return FactScope.PART
     noun = site.noun
-    if noun is not None and any(
-        c.dep_ == "amod" and c.lower_ in sc.increment_words for c in noun.children
-    ):
+    increment = (
+        (before is not None and before.lower_ in sc.increment_words and before.lower_ != "more")
+        or (after is not None and after.lower_ in sc.increment_words and not more_than)
+        or (
+            noun is not None
+            and any(c.dep_ == "amod" and c.lower_ in sc.increment_words for c in noun.children)
+        )
+    )
+    if increment and not _beyond_other_count(sent, site, verb):
         return FactScope.PART
     if _conjoined_count(doc[site.end - 1], noun):  # "one Australian and one English climber"
         return FactScope.PART
@@ -450,6 +453,19 @@ def _scope(
     if frame in ("hospitalised", "injured") and _named_place(sent, flex):
         return FactScope.PART
     return FactScope.WHOLE
+
+
+def _beyond_other_count(sent: Span, site: NumberSite, verb: Token) -> bool:
+    """An earlier number in the sentence is counted by another verb ("nine were killed and
+    40 others injured", "12 died and a further 30 were hurt"): "others" and "further" set
+    this count apart from that one, they do not add to it."""
+    for tok in sent.doc[sent.start : site.start]:
+        if not tok.like_num:
+            continue
+        other = clause_verb(tok)
+        if other.i != verb.i and other.lemma_.lower() != verb.lemma_.lower():
+            return other.pos_ in _CLAUSE_POS and verb.pos_ in _CLAUSE_POS
+    return False
 
 
 def _conjoined_count(num: Token, noun: Token | None) -> bool:

@@ -75,6 +75,7 @@ class Context(_Model):
 class Measurements(_Model):
     units: dict[str, Unit]
     magnitude_words: list[str]
+    magnitude_nouns: list[str] = []
     contexts: dict[str, Context]
     percent_subjects: dict[str, list[str]]
     comparison_markers: list[str]

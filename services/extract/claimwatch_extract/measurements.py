@@ -113,9 +113,14 @@ def _is_magnitude(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:
     hi = min(m.num_end + 5, sent.end)
     before = {t.lower_ for t in doc[lo : m.num_start]}
     after = [t.lower_ for t in doc[m.num_end : hi]]
-    if before & words or after[:2] in (["-", "magnitude"], ["magnitude"]) or "richter" in after:
+    if before & words or after[:1] == ["magnitude"] or after[:2] == ["-", "magnitude"]:
         return m.low < 10
-    return False
+    if "richter" in after:
+        return m.low < 10
+    # "a 6.4 quake": a number with a decimal part does not count quakes
+    nouns = lex.measurements.magnitude_nouns
+    decimal = m.low < 10 and not m.integer
+    return decimal and bool(after) and doc[m.num_end].lemma_.lower() in nouns
 
 
 def _is_multiple(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:

@@ -64,6 +64,8 @@ def _cluster(verb: Token) -> set[str]:
     """Lemmas of a predicate: the verb, particles, complements and their objects."""
     out = {verb.lemma_.lower(), verb.lower_}
     for c in verb.children:
+        if c.dep_ == "ccomp" and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+            continue  # "seven were killed, 14 others were wounded": another clause, its own count
         if c.dep_ in ("prt", "acomp", "xcomp", "dobj", "prep", "advmod", "oprd", "attr", "ccomp"):
             out.add(c.lemma_.lower())
             out.add(c.lower_)  # "were missing": the tagger may lemmatise it to "miss"
