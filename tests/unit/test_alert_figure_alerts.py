@@ -160,3 +160,22 @@ def test_three_counts_far_apart_are_several_facts_not_a_disagreement(nlp: Any) -
         state, _ = apply_article(state, event, load_rules(), load_config(), T0)
     # (16 vs 55 alone was worth an alert; with 100 as well the story holds several facts)
     assert figure_drafts(state, load_config()) == []
+
+
+def test_magnitudes_a_whole_unit_apart_are_two_quakes(nlp: Any) -> None:
+    def quake(aid: str, source: str, magnitude: str, hours: float) -> Article:
+        body = f"A magnitude {magnitude} earthquake shook the Varna coast on Tuesday."
+        return art(aid, source, "Quake shakes coast", body, hours)
+
+    def drafts(articles: list[Article]) -> list[str]:
+        state = StoryState(story="st-test")
+        for _, event in extract_batch(nlp, articles):
+            state, _ = apply_article(state, event, load_rules(), load_config(), T0)
+        return [d.title for d in figure_drafts(state, load_config())]
+
+    # two agencies a few tenths apart: a disagreement
+    close = drafts([quake("q1", "harbour-post", "6.4", 0), quake("q2", "city-ledger", "6.9", 0.5)])
+    assert close == ["Outlets disagree on the magnitude of the earthquake: 6.4 vs 6.9"]
+    # a main shock and an aftershock (or a past quake) are two facts
+    apart = drafts([quake("q1", "harbour-post", "5.8", 0), quake("q2", "city-ledger", "7.1", 0.5)])
+    assert apart == []

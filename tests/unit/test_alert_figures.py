@@ -191,3 +191,17 @@ def test_a_value_far_off_the_figure_s_scale_is_another_fact() -> None:
     found = assess(reports, FIXED)
     sides = consistent_sides(found.disagreeing)
     assert [sorted(x.source for x in side) for side in sides] == [["a"], ["b", "d"]]
+
+
+def test_the_scale_most_articles_lead_with_is_the_figure_s() -> None:
+    # Two articles lead with today's toll; three recall a past disaster's toll further down
+    # (one of them after its own, smaller, figure). The leads decide the scale.
+    reports = [
+        r("a", 2, article="a1", position=10),
+        r("a", 160000, article="a1", position=900),
+        r("b", 6, article="b1", position=20),
+        r("b", 230000, article="b1", position=700),
+        r("d", 225000, article="d1", position=800),
+    ]
+    found = assess(reports, FIXED)
+    assert values(found.disagreeing) == [(2, 2), (6, 6)]

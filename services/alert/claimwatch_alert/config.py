@@ -134,6 +134,12 @@ class FigureParams(BaseModel):
         description="With three or more sides, values further apart than this factor are a "
         "mix of facts (incidents, times), not outlets disagreeing on one: no alert.",
     )
+    max_difference: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per fact kind (fnmatch pattern), the widest gap between values that can "
+        "still be two reports of one figure, for scales where a ratio means nothing "
+        "(`measurement:magnitude: 1.0`: quakes a whole magnitude apart are two quakes).",
+    )
     max_steps: int = Field(
         8, ge=2, description="A timeline with more values than this is noise: no update alert."
     )

@@ -207,13 +207,26 @@ def _shown_as(origin: str, reports: Sequence[Report]) -> str:
 # --------------------------------------------------------------------------- drafts
 
 
-def too_far_apart(groups: Sequence[Sequence[Report]], max_ratio: float) -> bool:
+def too_far_apart(
+    groups: Sequence[Sequence[Report]], max_ratio: float, max_difference: float | None = None
+) -> bool:
     """Values an order of magnitude apart (3 vs 641, 7 vs 1.8 million) are an incident and
-    a running total, or two events, far more often than two reports of one figure."""
+    a running total, or two events, far more often than two reports of one figure; on a
+    logarithmic scale (magnitudes) the same holds for values ``max_difference`` apart."""
     lows = [max(r.low for r in g) for g in groups]
     highs = [min(r.high for r in g) for g in groups]
     top, bottom = max(lows), min(highs)
+    if max_difference is not None and math.isfinite(top) and math.isfinite(bottom):
+        return top - bottom > max_difference
     return bottom > 0 and math.isfinite(top) and top > max_ratio * bottom
+
+
+def max_difference(key: str, params: FigureParams) -> float | None:
+    """The widest gap two reports of this fact may have (None: compare by ratio)."""
+    return next(
+        (gap for pattern, gap in params.max_difference.items() if matches_any(key, [pattern])),
+        None,
+    )
 
 
 def contradiction_draft(
@@ -224,7 +237,9 @@ def contradiction_draft(
     words, question = _describe(fact)
     groups = consistent_sides(found.disagreeing)
     ratio = params.max_ratio if len(groups) == 2 else params.max_ratio_many
-    if len(groups) > params.max_sides or too_far_apart(groups, ratio):
+    if len(groups) > params.max_sides or too_far_apart(
+        groups, ratio, max_difference(fact.key, params)
+    ):
         return None  # several facts were taken for one (see FigureParams)
     sides = [
         AlertSide(value=_side_value(g), text=g[0].text, texts=_texts(g), sources=_names(g))
@@ -268,7 +283,8 @@ def update_draft(
     fact: FactClaims, found: Finding, severity: Severity, params: FigureParams
 ) -> FigureDraft | None:
     steps = [step.reports for step in found.timeline]
-    if not 2 <= len(steps) <= params.max_steps or too_far_apart(steps, params.max_ratio):
+    gap = max_difference(fact.key, params)
+    if not 2 <= len(steps) <= params.max_steps or too_far_apart(steps, params.max_ratio, gap):
         return None
     words, question = _describe(fact)
     entries = [_entry(step) for step in found.timeline]

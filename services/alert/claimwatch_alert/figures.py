@@ -203,21 +203,28 @@ def _anchor(r: Report) -> float | None:
 
 
 def main_scale(reports: Sequence[Report], ratio: float) -> list[Report]:
-    """The reports of the figure's main order of magnitude: the one most articles give
-    (ties: the one in a headline, then the earliest). Values further than ``ratio`` from it
-    belong to another fact the extractor could not tell apart (a past disaster's toll, a
-    running total), and are left out rather than compared."""
+    """The reports of the figure's main order of magnitude: the one most articles *lead
+    with* (an article's first mention of the figure; a past disaster's toll comes later in
+    the text), then the one most articles give at all (ties: the one in a headline, then the
+    earliest). Values further than ``ratio`` from it belong to another fact the extractor
+    could not tell apart (a past disaster's toll, a running total), and are left out rather
+    than compared."""
     anchored = [(r, v) for r in reports if (v := _anchor(r)) is not None]
     if not anchored:
         return list(reports)
+    leads: dict[str, float] = {}
+    for r, v in sorted(anchored, key=lambda rv: rv[0].position, reverse=True):
+        leads[r.article_id] = v
 
     def near(v: float, centre: float) -> bool:
         return centre / ratio <= v <= centre * ratio
 
-    def support(centre: float) -> tuple[int, bool, float]:
+    def support(centre: float) -> tuple[int, int, bool, float]:
         members = [r for r, v in anchored if near(v, centre)]
+        led = sum(1 for v in leads.values() if near(v, centre))
         first = min(r.published for r in members).timestamp()
-        return len({r.article_id for r in members}), any(r.headline for r in members), -first
+        articles = len({r.article_id for r in members})
+        return led, articles, any(r.headline for r in members), -first
 
     centre = max((v for _, v in anchored), key=support)
     return [r for r in reports if (v := _anchor(r)) is None or near(v, centre)]
