@@ -172,6 +172,12 @@ def test_hospital_and_condition_wording_names_the_frame(nlp: Any) -> None:
         assert c.fact and c.fact.key == key, text
 
 
+def test_customers_and_consumers_are_counted_as_people(nlp: Any) -> None:
+    (a,) = numeric(nlp, "The lender said 12 million customers may have been affected.")
+    (b,) = numeric(nlp, "A later filing said 12.4 million people were affected.")
+    assert a.fact and b.fact and a.fact.key == b.fact.key == "quantity:person:affected"
+
+
 def test_a_past_temblor_is_background(nlp: Any) -> None:
     text = "The coast has had many quakes since a 8.7 temblor in 2009 caused a tsunami."
     (c,) = numeric(nlp, text)
