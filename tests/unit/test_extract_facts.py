@@ -172,6 +172,14 @@ def test_hospital_and_condition_wording_names_the_frame(nlp: Any) -> None:
         assert c.fact and c.fact.key == key, text
 
 
+def test_a_tally_of_damage_is_narrowed_by_the_noun_in_front(nlp: Any) -> None:
+    (a,) = numeric(nlp, "Officials said 90 government office buildings were destroyed.")
+    (b,) = numeric(nlp, "About 400 homes were destroyed by the flood.")
+    assert a.fact and a.fact.key == "quantity:building:destroyed|government,office"
+    assert a.fact.description.startswith("government office buildings")
+    assert b.fact and b.fact.key == "quantity:building:destroyed"
+
+
 def test_customers_and_consumers_are_counted_as_people(nlp: Any) -> None:
     (a,) = numeric(nlp, "The lender said 12 million customers may have been affected.")
     (b,) = numeric(nlp, "A later filing said 12.4 million people were affected.")

@@ -59,6 +59,7 @@ class FrameWords(_Model):
 class FactLexicon(_Model):
     generic_nouns: list[str]
     roles: list[str]
+    compound_frames: list[str] = []
     severity: dict[str, list[str]]
     scope: Scope
     cues: dict[FigureCue, list[str]]

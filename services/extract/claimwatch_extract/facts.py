@@ -115,6 +115,8 @@ def describe(
     if kind == ClaimType.QUANTITY:
         counted, frame = parts[1], (parts[2] if len(parts) > 2 else None)
         qualifiers = _qualifiers(site.noun, verb, counted, flex)
+        if frame in flex.compound_frames:
+            qualifiers += _compounds(site.noun, qualifiers)
     elif kind == ClaimType.MEASUREMENT:  # "measurement:<dimension>[:<subject>]"
         counted = _dimension(parts[1], sent, site, flex)
         frame = parts[2] if len(parts) > 2 else None
@@ -207,6 +209,21 @@ def _qualifiers(noun: Token | None, verb: Token, counted: str, flex: FactLexicon
     if severity:
         found.add(severity)
     return sorted(found)
+
+
+def _compounds(noun: Token | None, have: list[str]) -> list[str]:
+    """Common nouns in front of the counted noun ("office", "school" in "office buildings",
+    "school buildings"): they say which of the things were counted."""
+    if noun is None:
+        return []
+    return [
+        c.lemma_.lower()
+        for c in noun.children
+        if c.dep_ == "compound"
+        and c.pos_ == "NOUN"
+        and c.i < noun.i
+        and c.lemma_.lower() not in have
+    ]
 
 
 def _accumulated(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
