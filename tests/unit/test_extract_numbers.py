@@ -181,3 +181,9 @@ def test_a_currency_name_or_code_before_a_modifier() -> None:
     assert words[m.start : m.start + 2] == ["us", "dollar"]
     (r,) = scan_numbers(split_words("tickets cost Rupees 250 each"))
     assert (r.currency, r.low, r.op) == ("INR", 250, None)
+
+
+def test_a_currency_code_before_a_modifier_does_not_open_an_amount() -> None:
+    """ "figures in USD over 5 years": the code ends one phrase, "over 5 years" is another."""
+    (m,) = scan_numbers(split_words("figures in USD over 5 years"))
+    assert m.currency is None

@@ -159,9 +159,13 @@ def _currency_before(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, s
 
 
 def _currency_before_prefix(words: Sequence[str], i: int, lex: Lexicon) -> tuple[int, str] | None:
-    """A currency written before the modifier of the number at ``i`` ("US$ more than 5")."""
+    """A currency written before the modifier of the number at ``i`` ("US Dollar more than
+    5"); not a bare code, which ends a phrase as often as it opens one ("in USD over 5 years")."""
     k, op = prefix_at(words, i, lex)
-    return _currency_before(words, k, lex) if op is not None else None
+    found = _currency_before(words, k, lex) if op is not None else None
+    if found is not None and words[found[0]].upper() in lex.money.code_set:
+        return None
+    return found
 
 
 def _written_pair(
