@@ -467,7 +467,8 @@ def _match_at(
         # "dozens" alone is vague only when it counts something: "dozens of", "hundreds still"
         start, op = prefix_at(words, i, lex)
         return NumberMatch(start, i + 1, i, i + 1, lo, hi, op, "vague", True)
-    if words[i][:1].isdigit():
+    w = words[i]
+    if w[:1].isdigit() and ("/" in w or ":" in w or words[i + 1 : i + 2] in (["/"], [":"])):
         written = _digit_fraction(words, i, lex) or _ratio(words, i, lex)
         if written is not None:
             return written

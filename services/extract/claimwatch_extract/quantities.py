@@ -290,13 +290,15 @@ def list_ends(matches: Sequence[NumberMatch], sent: Span) -> dict[int, int]:
     for j in range(1, len(matches) + 1):
         if j < len(matches):
             a, b = matches[j - 1], matches[j]
-            gap = doc[a.end : b.start]
-            joined = len(gap) > 0 and all(t.lower_ in LIST_JOINERS for t in gap)
+            joined = 0 < b.start - a.end <= 2 and all(
+                doc[k].lower_ in LIST_JOINERS for k in range(a.end, b.start)
+            )
             if joined and a.kind == b.kind == "exact" and a.op is None:
                 continue
-        last_gap = doc[matches[j - 2].end : matches[j - 1].start] if j - 1 > first else None
-        if last_gap is not None and any(t.lower_ in ("and", "or") for t in last_gap):
-            out.update((k, j - 1) for k in range(first, j - 1))
+        if j - 1 > first:  # a list of two or more: its last joiner is "and" or "or"
+            gap = range(matches[j - 2].end, matches[j - 1].start)
+            if any(doc[k].lower_ in ("and", "or") for k in gap):
+                out.update((k, j - 1) for k in range(first, j - 1))
         first = j
     return out
 
