@@ -49,6 +49,8 @@ def test_a_ratio_named_in_the_sentence_is_its_quotient(nlp: Any) -> None:
 
 def test_a_time_or_a_three_part_ratio_is_not_a_ratio(nlp: Any) -> None:
     assert not any(u == "ratio" for _, _, u in values(nlp, "The train left at 9:45 on Friday."))
+    timed = values(nlp, "Officials said the staffing ratio of 1:8 was met by 9:45 a.m. on Friday.")
+    assert {(lo, u) for lo, _, u in timed if u == "ratio"} == {(0.125, "ratio")}
     shared = values(nlp, "The profit was shared in the ratio 3:4:5 among the partners.")
     assert not any(u == "ratio" for _, _, u in shared)
 

@@ -174,6 +174,8 @@ def extract_measurement(
     doc = sent.doc
     first = doc[m.start]
     if m.kind == "ratio":  # "a ratio of 4:3": the quotient; what it compares is not read
+        if doc[m.num_start].ent_type_ == "TIME":
+            return None  # "the debt ratio was discussed at 10:30": a time of day
         low, high = m.interval(lex, counted=False)
         return Measurement(first, low, high, "ratio", measurement_slot("ratio", "unknown"), 0.4)
     if _is_multiple(sent, m, lex):  # "3 times as old as", "twice" is not read
