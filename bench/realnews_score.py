@@ -28,8 +28,9 @@ counted apart as ``other_kind`` (not a hit, not unmatched). Recall: share of the
 that kind matched by at least one alert of that kind (``any_kind_recall``: by any alert).
 
 **Key-claim alert vs a gold threat.** Same cluster and the alert's actor fuzzy-matches the
-gold actor (rapidfuzz ``token_set_ratio`` >= 85 on lower case, so a surname matches the full
-name). Precision over key-claim alerts, recall over gold threats.
+gold actor (rapidfuzz ``token_set_ratio`` >= 85 on lower case with punctuation dropped, so a
+surname matches the full name and a gold actor written "Leader (Country)" matches either).
+Precision over key-claim alerts, recall over gold threats.
 
 **Unmatched.** An alert in a reviewed cluster that matches no gold fact (of either kind) and
 no gold threat; reported per five reviewed clusters and listed for review. Alerts in
@@ -45,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, utils
 
 from claimwatch.display import format_interval
 from claimwatch.models import Interval
@@ -301,7 +302,8 @@ def matches_fact(alert: Mapping[str, Any], fact: GoldFact) -> bool:
 def actor_matches(actor: str | None, gold_actor: str) -> bool:
     if not actor:
         return False
-    return fuzz.token_set_ratio(actor.lower(), gold_actor.lower()) >= ACTOR_MIN_RATIO
+    ratio = fuzz.token_set_ratio(actor, gold_actor, processor=utils.default_process)
+    return ratio >= ACTOR_MIN_RATIO
 
 
 @dataclass

@@ -206,6 +206,12 @@ def test_key_claims_match_by_actor_surname_and_cluster() -> None:
     assert [row["id"] for row in s["unmatched_alerts"]] == ["kc-2"]
 
 
+def test_a_gold_actor_with_its_affiliation_in_brackets_matches_either_name() -> None:
+    assert rs.actor_matches("Valdoria", "Marta Olsen (Valdoria)")
+    assert rs.actor_matches("Marta Olsen", "Valdoria (Marta Olsen)")
+    assert not rs.actor_matches("Kestria", "Marta Olsen (Valdoria)")
+
+
 def test_alerts_in_unreviewed_clusters_are_counted_apart() -> None:
     alert = _alert("ct-9", "contradiction", [_value(1, 1), _value(2, 2)], cluster="ds/topic")
     s = _score([alert])
