@@ -54,6 +54,7 @@ def test_no_default_rule_fires_for_resign_sue_or_strike_threats(
         ("armed_group", "foreign_forces", "threat-of-force-foreign-military"),
         ("state_official", "armed_group", "threat-of-force-armed-group"),
         ("armed_group", "vehicles", "threat-of-force-civilians"),
+        ("military", "attacker", "threat-of-force-if-attacked"),
     ],
 )
 def test_threats_of_force_against_states_groups_and_vehicles_page(
@@ -63,7 +64,7 @@ def test_threats_of_force_against_states_groups_and_vehicles_page(
 
 
 def test_unknown_speakers_never_page() -> None:
-    for target in ("state", "foreign_forces", "military", "armed_group", "civilians"):
+    for target in ("state", "foreign_forces", "military", "armed_group", "civilians", "attacker"):
         assert not [r.id for r in load_rules() if r.matches(threat("unknown", target))]
         assert not [r.id for r in load_rules() if r.matches(threat("labour", target))]
 

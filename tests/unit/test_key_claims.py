@@ -88,3 +88,104 @@ def test_future_and_response_forms(nlp: Any, text: str) -> None:
 
 def test_shooting_down_munitions_is_not_paged(nlp: Any) -> None:
     assert paging_rules(nlp, "Norway vowed to shoot down any missiles fired at its coast.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("The army chief vowed to defeat the insurgents before the rains.", "armed-group"),
+        ("The president vowed to eradicate terrorism in the northern provinces.", "armed-group"),
+        (
+            "The defence minister said her troops were waiting at the pass to take on the "
+            "invaders.",
+            "foreign-military",
+        ),
+        ("The rebel commander gave a defiant speech threatening attacks on the capital.", "civil"),
+        (
+            "If Kestria crosses the river, we have the power to destroy them, the general said.",
+            "threat-of-force-state",
+        ),
+        (
+            "If our bases are attacked, the army will retaliate, the defence minister warned.",
+            "threat-of-force-if-attacked",
+        ),
+        (
+            "The general said the missiles would be used only if the country's security was "
+            "threatened.",
+            "if-attacked",
+        ),
+    ],
+)
+def test_combat_capability_and_if_attacked_forms_page(nlp: Any, text: str, rule: str) -> None:
+    rules = paging_rules(nlp, text)
+    assert any(rule in r for r in rules), rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The finance minister vowed to defeat the bill before the recess.",
+        "The club captain said his players were waiting to take on the visitors.",
+        "The mayor vowed to eradicate poverty in the northern districts.",
+        "The company has the capability to double its output if demand rises.",
+        "If the talks fail, the trade minister said, the country will retaliate.",
+        "The minister said the funds would be used only if the harvest failed.",
+        "The foreign secretary vowed to punish the tyrant Marek Valdo for defying the world.",
+    ],
+)
+def test_their_twins_do_not_page(nlp: Any, text: str) -> None:
+    assert paging_rules(nlp, text) == []
+
+
+def test_a_threat_carried_out_before_is_no_threat(nlp: Any) -> None:
+    assert threat_claims(nlp, "Kestria mounted its long-threatened invasion of the province.") == []
+
+
+def test_the_name_given_in_an_apposition_is_the_actor(nlp: Any) -> None:
+    got = threat_claims(
+        nlp,
+        "Another militia figure, a commander called Abu Karim, said his fighters would attack "
+        "the foreign troops.",
+    )
+    assert got == [("Abu Karim", "armed_group", "foreign_forces")]
+
+
+def test_a_stray_quote_mark_stays_in_its_paragraph(nlp: Any) -> None:
+    text = (
+        'A caption left over from the page: "Troops at the border\n\n'
+        "Kestria threatened to sink Norway's ships in the gulf."
+    )
+    assert threat_claims(nlp, text) == [("Kestria", "state_official", "military")]
+
+
+def test_a_family_name_alone_is_the_person_named_before(nlp: Any) -> None:
+    text = (
+        "President Park Min-ho spoke in the capital on Monday.\n\n"
+        "Mr Park said his forces would destroy the rebel camps."
+    )
+    assert threat_claims(nlp, text) == [("Park Min-ho", "state_official", "armed_group")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The president accused the Valdorian government of threatening to invade Kestria.",
+        'The premier denounced the Valdorian government for threatening what she called a "full '
+        'invasion" of Kestria.',
+    ],
+)
+def test_an_accused_threat_is_the_accused_ones(nlp: Any, text: str) -> None:
+    assert threat_claims(nlp, text) == [("Valdorian government", "state_official", "state")]
+
+
+def test_an_accusation_of_a_non_force_threat_is_none(nlp: Any) -> None:
+    text = 'The minister denounced the union for threatening what she called a "crippling strike".'
+    assert threat_claims(nlp, text) == []
+
+
+def test_a_country_named_before_a_name_makes_him_its_official(nlp: Any) -> None:
+    text = (
+        "Kestria's Valdo Says Talks Are Possible\n\n"
+        '"Our missiles will be used only if our security is threatened," he said.'
+    )
+    assert threat_claims(nlp, text) == [("Valdo", "state_official", "attacker")]

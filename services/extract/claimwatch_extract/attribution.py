@@ -24,19 +24,29 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the *outer* double-quoted passages (inside the marks).
 
     Single quotes inside a double-quoted passage are part of it ("quotes inside quotes"), so
-    only double marks are paired: straight quotes alternate, curly ones pair open/close.
+    only double marks are paired: straight quotes alternate, curly ones pair open/close. A
+    quote never runs past its paragraph: one left open (a quote continued in the next
+    paragraph, or a stray mark in a scraped caption) ends with it, so a single stray mark
+    cannot turn the rest of an article's narration into quotation.
     """
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
     closer = ""
-    for m in re.finditer(r"[\"“”«»„]", text):
+    for m in re.finditer(r"[\"“”«»„\n]", text):
         ch = m.group()
+        if ch == "\n":
+            if open_at is not None:
+                spans.append((open_at, m.start()))
+            open_at = None
+            continue
         if open_at is None:
             if ch in ('"', "“", "«", "„"):
                 open_at, closer = m.end(), ('"' if ch == '"' else _OPEN_CLOSE[ch])
         elif ch == closer or (ch == '"' and closer == '"') or ch in ("”", "»"):
             spans.append((open_at, m.start()))
             open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(text)))
     return spans
 
 
@@ -138,6 +148,20 @@ class Actor:
     kind: str | None = None  # entity type of a named actor (GPE: a state speaking)
 
 
+def _named_in_apposition(root: Token, tok: Token) -> bool:
+    """A name given to ``tok`` in an apposition ("another figure, a spokesman called X"):
+    the actor's own name even when the tagger calls it an organisation."""
+    if root.dep_ == "appos":  # "another figure, X, said"
+        return root.head.i == tok.i
+    called = root.head  # "a spokesman called X": the name of the appositive
+    return (
+        root.dep_ == "oprd"
+        and called.dep_ == "acl"
+        and called.head.dep_ == "appos"
+        and called.head.head.i == tok.i
+    )
+
+
 def resolve_actor(tok: Token, ents: EntityIndex) -> Actor:
     """Canonical actor for a subject token: a named entity in its phrase (people first), a
     pronoun resolved to the last person named before, else the noun phrase itself."""
@@ -147,7 +171,12 @@ def resolve_actor(tok: Token, ents: EntityIndex) -> Actor:
         if t.ent_iob_ == "B":
             ent = ents.span_starting_at(t.i)
             c = ents.at(ent) if ent is not None else None
-            if ent is not None and ent.label_ != "PERSON" and not ent.start <= tok.i < ent.end:
+            if (
+                ent is not None
+                and ent.label_ != "PERSON"
+                and not ent.start <= tok.i < ent.end
+                and not _named_in_apposition(ent.root, tok)
+            ):
                 continue  # "Hezbari fighters", "Russia's ministry": a modifier, not the actor
             if c is not None and (found is None or (c.type == "PERSON" and found.type != "PERSON")):
                 found = c

@@ -190,6 +190,8 @@ class _Builder:
             if hit.needs_armed_actor and a_class not in ARMED_ACTORS:
                 continue
             target, t_class = target_class(hit.target, lex)
+            if hit.target is None and hit.if_attacked:
+                t_class = "attacker"
             quoted = any(self._quoted(t) for t in hit.evidence)
             if quoted and (speaker is not None or agent is not None):
                 attribution = Attribution.DIRECT_QUOTE

@@ -142,13 +142,18 @@ class EntityIndex:
 
 
 def _strip_person(ent: Span, lex: Lexicon) -> tuple[str, int]:
-    """Drop leading titles and a trailing possessive; returns (name, start_char)."""
+    """Drop leading titles, a trailing possessive, and a speech verb (with what follows) the
+    tagger took for part of a name in a title-case headline ("Valdo Says Talks ..."); returns
+    (name, start_char)."""
     toks = list(ent)
     titles = set(lex.actors.titles)
     while len(toks) > 1 and toks[0].lower_.rstrip(".") in titles:
         toks = toks[1:]
     while toks and toks[-1].lower_ in ("'s", "’s", "'"):
         toks = toks[:-1]
+    said = next((i for i, t in enumerate(toks) if i and t.lower_ in lex.speech_verb_forms), None)
+    if said is not None:  # "Valdo Says Talks Are Possible": the name ends before the verb
+        toks = toks[:said]
     if not toks:
         return ent.text, ent.start_char
     # a span's text, not doc.text[...]: Doc.text is rebuilt from every token on each access
@@ -170,6 +175,10 @@ def _titles_near(ent: Span) -> set[str]:
             words = [t.lemma_.lower() for t in tok.subtree if not ent.start <= t.i < ent.end]
             out.add(" ".join(words))
     out |= {t.lemma_.lower() for t in ent if t.lower_.rstrip(".") in ("general", "colonel")}
+    # "Kestria's Valdo" (headline style): the country's leader or official
+    possessed = ent.start > 1 and doc[ent.start - 1].lower_ in ("'s", "’s")
+    if possessed and doc[ent.start - 2].ent_type_ == "GPE":
+        out.add("state")
     return out
 
 
@@ -254,6 +263,8 @@ def _match_person(text: str, people: list[_Cluster]) -> _Cluster | None:
             score = fuzz.ratio(fold(text), fold(p.name))
             if score < FULLNAME_MIN_SCORE:
                 continue
+        elif len(parts) == 1 and fold(text) == fold(p.name.split()[0]) != fold(p.surname):
+            score = 100.0  # family name first: "Mr Moon" is Moon Jae-in
         else:
             a, b = fold(parts[-1]), fold(p.surname)
             if a[:1] != b[:1]:

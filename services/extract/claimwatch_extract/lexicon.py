@@ -174,6 +174,9 @@ class Threats(_Model):
     military_modifiers: list[str]
     military_means: list[str]
     deploy_verbs: list[str]
+    combat_verbs: list[str]
+    combat_phrasal: dict[str, str]
+    combat_target_classes: list[str]
     force_adverbs: list[str]
     force_markers: list[tuple[str, str]]
     force_phrasal: dict[str, str]
@@ -186,9 +189,15 @@ class Threats(_Model):
     designation_verbs: list[str]
     modal_aux: list[str]
     readiness: list[str]
+    capability_nouns: list[str]
+    condition_marks: list[str]
+    condition_phrases: list[tuple[str, ...]]
+    attack_condition_words: list[str]
     reported_modal_aux: list[str]
     force_containers: list[str]
     threat_verbs: list[str]
+    accusation_verbs: list[str]
+    territorial_force: list[str]
     warning_verbs: list[str]
     labour_actor_words: list[str]
 
@@ -275,6 +284,12 @@ class Lexicon(_Model):
     @cached_property
     def speech(self) -> frozenset[str]:
         return frozenset(self.speech_verbs)
+
+    @cached_property
+    def speech_verb_forms(self) -> frozenset[str]:
+        """Headline forms of the speech verbs ("says", "warns", "vows"): the present tense a
+        title-case headline puts right after a name."""
+        return frozenset(v + ("es" if v.endswith(("s", "sh", "ch")) else "s") for v in self.speech)
 
     @cached_property
     def not_counted_set(self) -> frozenset[str]:

@@ -31,6 +31,9 @@ class ThreatHit:
     # Force only if a state, military or armed actor says it: "they will be destroyed", "warned
     # of war" (said by an analyst it is a forecast, by a general a threat).
     needs_armed_actor: bool = False
+    # No target named, but the condition is an attack on the speaker's side: "if we are
+    # attacked, we will retaliate" is a threat against whoever attacks.
+    if_attacked: bool = False
 
 
 def _modal(tok: Token, lex: Lexicon) -> bool:
@@ -88,14 +91,61 @@ def _left_subject(verb: Token, lex: Lexicon) -> Token | None:
     return None
 
 
-def _condition(tok: Token) -> str | None:
-    for t in (tok, tok.head):
+def _condition_clause(tok: Token, lex: Lexicon) -> Token | None:
+    """The clause that says when the threat holds: "if they attack", "unless the talks
+    resume", "in case of provocations"; on the verb itself, the verb it depends on, or the
+    clause above a capability noun ("we have the power to destroy them")."""
+    th = lex.threats
+    heads = [tok, tok.head]
+    if tok.dep_ == "acl":
+        heads.append(tok.head.head)
+    for t in heads:
         for c in t.children:
+            if c.dep_ not in ("advcl", "prep"):
+                continue
             if c.dep_ == "advcl" and any(
-                m.dep_ == "mark" and m.lower_ in ("if", "unless", "should") for m in c.children
+                m.dep_ in ("mark", "advmod") and m.lower_ in th.condition_marks for m in c.children
             ):
-                return " ".join(x.text for x in c.subtree)
+                return c
+            opening = tuple(x.lower_ for x in c.subtree)
+            if any(opening[: len(p)] == tuple(p) for p in th.condition_phrases):
+                # "in case the enemy crosses": the clause's verb, or "in case of attack"
+                return next((x for x in c.subtree if x.pos_ == "VERB"), c)
     return None
+
+
+def _condition(tok: Token, lex: Lexicon) -> str | None:
+    clause = _condition_clause(tok, lex)
+    return " ".join(x.text for x in clause.subtree) if clause is not None else None
+
+
+def _attack_condition(tok: Token, lex: Lexicon) -> bool:
+    """The condition is force used or threatened against the speaker's side: "when Kestria is
+    targeted", "if our security is threatened", "in case of an attack"."""
+    clause = _condition_clause(tok, lex)
+    if clause is None:
+        return False
+    th = lex.threats
+    words = th.force_verbs + th.force_np_nouns + th.attack_condition_words
+    return any(_lemma(t) in words for t in clause.subtree)
+
+
+def _armed_use(verb: Token, lex: Lexicon) -> Act | None:
+    """Armed means used or sent: "these weapons will be used", "we will send the fleet"."""
+    th = lex.threats
+    if _lemma(verb) not in th.deploy_verbs:
+        return None
+    means = [o for o in _objects(verb) if _lemma(o) in th.military_means]
+    return Act(verb, None) if means else None
+
+
+def _condition_target(tok: Token, lex: Lexicon) -> Token | None:
+    """Who the condition names as acting: in "if Kestria attacks our ships, we will destroy
+    them" the threat is against Kestria (an active subject only: in "when we are attacked"
+    the subject is the speaker's own side)."""
+    clause = _condition_clause(tok, lex)
+    subj = _child(clause, "nsubj") if clause is not None else None
+    return subj if subj is not None and _is_target(subj, lex) else None
 
 
 def _force_noun(tok: Token, lex: Lexicon) -> Token | None:
@@ -247,6 +297,26 @@ def _oath(verb: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _combat(verb: Token, lex: Lexicon) -> bool:
+    """ "defeat", "conquer", "take on": force only against an armed opponent."""
+    th = lex.threats
+    lemma = _lemma(verb)
+    if lemma in th.combat_verbs:
+        return True
+    particle = th.combat_phrasal.get(lemma)
+    return particle is not None and any(
+        c.dep_ == "prt" and c.lower_ == particle for c in verb.children
+    )
+
+
+def _armed_opponent(tok: Token, lex: Lexicon) -> bool:
+    """An object named as armed by its own words ("the insurgents", "the enemy's army",
+    "radical terrorism"), not merely a name: "defeat Kestria in the final" is sport."""
+    mods = [c for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
+    classes = {k: lex.targets.classes[k] for k in lex.threats.combat_target_classes}
+    return classify(_words([*mods, tok]), classes, list(classes)) is not None
+
+
 @dataclass(frozen=True)
 class Act:
     """A forceful act: the token that shows it, what it is done to, and whether it is force
@@ -287,6 +357,9 @@ def _forceful(verb: Token, lex: Lexicon, under: str) -> Act | tuple[Token, Token
         if hit is None and any(c.dep_ == "prt" for c in verb.children):
             return None  # "the rocket will blow up": it explodes, nobody is threatened
         return verb, hit
+    if _combat(verb, lex):
+        armed = [o for o in objs if o.dep_ != "agent" and _armed_opponent(o, lex)]
+        return (verb, armed[0]) if armed else None
     if lemma in th.force_verbs:
         target = next((o for o in objs if o.dep_ != "agent"), None)
         if lemma == "fire":
@@ -367,6 +440,30 @@ def _own_clause(tok: Token) -> set[int]:
     return out
 
 
+def _accused(verb: Token, lex: Lexicon) -> Token | None:
+    """Who is accused of the threat: in "accused Kestria of threatening to invade" or
+    "denounced the government for threatening war", the threat is the object's, not the
+    accuser's."""
+    prep = verb.head
+    if verb.dep_ != "pcomp" or prep.dep_ != "prep" or prep.lower_ not in ("of", "for"):
+        return None
+    if _lemma(prep.head) not in lex.threats.accusation_verbs:
+        return None
+    return _child(prep.head, "dobj")
+
+
+def _what_called(obj: Token | None, verb: Token) -> Token | None:
+    """ "threatening what he called an invasion": the thing named, not "what"."""
+    if obj is not None and obj.lower_ != "what":
+        return obj
+    for clause in verb.children:  # "what" is the object of "threaten" or of "called"
+        if clause.dep_ in ("ccomp", "relcl") and any(c.lower_ == "what" for c in clause.children):
+            named = _child(clause, "oprd")
+            if named is not None:
+                return named
+    return obj
+
+
 def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
     """The threat that ``tok`` starts, if any."""
     th = lex.threats
@@ -376,30 +473,35 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
         return _designation(tok, lemma, lex) if lemma in th.designation_nouns else None
     if lemma in th.threat_verbs:
         xc = _child(tok, "xcomp")
-        subj = _child(tok, "nsubj")
+        subj = _child(tok, "nsubj") or _accused(tok, lex)
         if _negated(tok):
             return None
         if xc is not None:
             xl = xc.lemma_.lower()
             if xl in th.response_verbs and xl != "retaliate":
                 if _force_noun(xc, lex) is not None or _marker(xc, lex):
-                    return ThreatHit(xc, (tok, xc), _object(xc), subj, _condition(xc))
+                    return ThreatHit(xc, (tok, xc), _object(xc), subj, _condition(xc, lex))
                 return None
             under = "threaten" if lemma == "threaten" else "vow"
             act = _forceful_act(xc, lex, under)
             if act is None and xc.dep_ == "xcomp":
-                for conj in (c for c in xc.children if c.dep_ == "conj"):
+                for conj in xc.conjuncts:  # "vowed to end X, protect Y and defeat Z"
                     act = _forceful_act(conj, lex, under)
                     if act is not None:
                         break
             if act is not None:
                 target = act.target if act.target is not None else _object(xc)
                 ev = act.evidence
-                return ThreatHit(ev, (tok, ev), target, subj, _condition(xc), act.weak)
+                return ThreatHit(ev, (tok, ev), target, subj, _condition(xc, lex), act.weak)
             return None
-        obj = _child(tok, "dobj")
+        obj = _what_called(_child(tok, "dobj"), tok)
         if lemma == "threaten" and obj is not None and _force_noun_phrase(obj, lex):
-            return ThreatHit(obj, (tok, obj), _np_target(obj), subj, _condition(tok))
+            return ThreatHit(obj, (tok, obj), _np_target(obj), subj, _condition(tok, lex))
+        modified = tok.head  # "a speech threatening attacks", parsed as a modifier of the noun;
+        # not "its long-threatened invasion" (a participle of what was threatened before)
+        participle = tok.dep_ in ("amod", "acl") and tok.tag_ == "VBG" and modified.i > tok.i
+        if lemma == "threaten" and obj is None and participle and _force_noun_phrase(modified, lex):
+            return ThreatHit(modified, (tok, modified), _np_target(modified), None, None)
         return None
     if lemma in th.warning_verbs:
         for prep in tok.children:
@@ -408,12 +510,22 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
                 if obj is not None and _force_noun_phrase(obj, lex) and not _negated(tok):
                     target = _np_target(obj)
                     subj = _child(tok, "nsubj")
-                    hit = ThreatHit(obj, (tok, obj), target, subj, _condition(tok), True)
+                    hit = ThreatHit(obj, (tok, obj), target, subj, _condition(tok, lex), True)
                     return hit
     modal = _modal(tok, lex)
-    ready = tok.dep_ in ("xcomp", "acl", "relcl") and _lemma(tok.head) in th.readiness
-    if (ready or modal) and not _negated(tok):
+    infinitive = tok.dep_ in ("xcomp", "acl", "relcl") or (
+        tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+    )
+    ready = infinitive and _lemma(tok.head) in th.readiness
+    capable = (  # "if they attack, we have the power to destroy them"
+        tok.dep_ == "acl"
+        and _lemma(tok.head) in th.capability_nouns
+        and _condition_clause(tok, lex) is not None
+    )
+    if (ready or modal or capable) and not _negated(tok):
         act = _forceful_act(tok, lex, "modal")
+        if act is None and modal and _attack_condition(tok, lex):
+            act = _armed_use(tok, lex)  # "these weapons will be used if we are attacked"
         if act is not None:
             ev, target = act.evidence, act.target
             passive = _child(tok, "nsubjpass")
@@ -423,8 +535,12 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
                 target = _left_subject(tok, lex)
             if target is None and lemma in ("burn", "sink"):
                 target = _child(tok, "nsubj")  # "their tanks will burn"
-            hit = ThreatHit(ev, (tok, ev), target, None, _condition(tok), act.weak)
-            return hit
+            if target is None or target.lower_ in PRONOUN_TARGETS:
+                target = _condition_target(tok, lex) or target
+            weak = act.weak and target is not None and target.lower_ in PRONOUN_TARGETS
+            if_attacked = target is None and _attack_condition(tok, lex)
+            cond = _condition(tok, lex)
+            return ThreatHit(ev, (tok, ev), target, None, cond, weak, if_attacked)
     if lemma in th.response_verbs and modal:
         noun = _force_noun(tok, lex)
         if (noun is not None or _marker(tok, lex)) and not _negated(tok):
@@ -433,7 +549,7 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
                 target = _child(tok, "nsubj")
             if target is None and tok.dep_ == "ccomp":  # "warned X would be met with"
                 target = _child(tok.head, "dobj")
-            return ThreatHit(tok, (tok, noun or tok), target, None, _condition(tok))
+            return ThreatHit(tok, (tok, noun or tok), target, None, _condition(tok, lex))
     return None
 
 
@@ -460,7 +576,7 @@ def _designation(tok: Token, lemma: str, lex: Lexicon) -> ThreatHit | None:
             target = _child(csubj, "nsubj", "nsubjpass") or csubj
         if target is None and _child(gov, "auxpass") is not None:
             target = _left_subject(gov, lex)
-        return ThreatHit(tok, (tok, gov), target, None, _condition(gov))
+        return ThreatHit(tok, (tok, gov), target, None, _condition(gov, lex))
     return None
 
 
@@ -486,15 +602,39 @@ def _own_phrase(tok: Token) -> list[Token]:
     return [t for t in tok.subtree if t.i not in skip]
 
 
+def _invaded_place(target: Token, own: list[Token], lex: Lexicon) -> bool:
+    """A named place (GPE or LOC) invaded or occupied is a country's territory; a place hit
+    by fire ("missiles into the Sea of Kestria") is not."""
+    if not any(t.ent_type_ in ("GPE", "LOC") for t in own):
+        return False
+    gov = target.head.head if target.head.dep_ == "prep" else target.head
+    return _lemma(gov) in lex.threats.territorial_force
+
+
+def _a_person(tok: Token) -> bool:
+    """A person, named or named in an apposition: punishing a leader is not force against his
+    country."""
+    if tok.ent_type_ == "PERSON":
+        return True
+    return any(
+        c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ in ("PERSON", "")
+        for c in tok.children
+    )
+
+
 def target_class(target: Token | None, lex: Lexicon) -> tuple[str | None, str]:
     """(target phrase, class): military nouns with a foreign marker → ``foreign_forces``."""
     if target is None or target.lower_ in ("they", "them", "it", "anyone", "anybody"):
         return (target.text if target is not None else None), "unknown"
+    if _a_person(target):  # "tyrant Kim", "the despot, Marek Valdo": a person, not a state
+        return phrase(target), "unknown"
     own = _own_phrase(target)
     words = _words(own)
     cls = classify(words, lex.targets.classes, lex.targets.priority) or "unknown"
     if cls == "unknown" and any(t.ent_type_ == "GPE" for t in own):
         cls = "state"  # "sink Japan", "hit the US Pacific territory"
+    if cls == "unknown" and _invaded_place(target, own, lex):
+        cls = "state"  # "an invasion of South Kestria", tagged a location, not a country
     words = " ".join(t.lemma_.lower() for t in target.subtree)
     if cls == "military":
         foreign = classify(words, {"f": lex.targets.foreign_markers}, ["f"])
