@@ -110,8 +110,7 @@ def test_shooting_down_munitions_is_not_paged(nlp: Any) -> None:
             "threat-of-force-if-attacked",
         ),
         (
-            "The general said the missiles would be used only if the country's security was "
-            "threatened.",
+            "The admiral said the navy would retaliate whenever its patrol boats came under fire.",
             "if-attacked",
         ),
     ],
@@ -129,7 +128,7 @@ def test_combat_capability_and_if_attacked_forms_page(nlp: Any, text: str, rule:
         "The mayor vowed to eradicate poverty in the northern districts.",
         "The company has the capability to double its output if demand rises.",
         "If the talks fail, the trade minister said, the country will retaliate.",
-        "The minister said the funds would be used only if the harvest failed.",
+        "The minister said the funds would be used if the harvest failed again.",
         "The foreign secretary vowed to punish the tyrant Marek Valdo for defying the world.",
     ],
 )
@@ -170,8 +169,8 @@ def test_a_family_name_alone_is_the_person_named_before(nlp: Any) -> None:
     "text",
     [
         "The president accused the Valdorian government of threatening to invade Kestria.",
-        'The premier denounced the Valdorian government for threatening what she called a "full '
-        'invasion" of Kestria.',
+        "The envoy blamed the Valdorian government for threatening what she called a lightning "
+        "invasion of Kestria's border provinces.",
     ],
 )
 def test_an_accused_threat_is_the_accused_ones(nlp: Any, text: str) -> None:
@@ -186,6 +185,6 @@ def test_an_accusation_of_a_non_force_threat_is_none(nlp: Any) -> None:
 def test_a_country_named_before_a_name_makes_him_its_official(nlp: Any) -> None:
     text = (
         "Kestria's Valdo Says Talks Are Possible\n\n"
-        '"Our missiles will be used only if our security is threatened," he said.'
+        '"Our warplanes will be used if the rebels attack the valley again," he said.'
     )
-    assert threat_claims(nlp, text) == [("Valdo", "state_official", "attacker")]
+    assert threat_claims(nlp, text) == [("Valdo", "state_official", "armed_group")]

@@ -145,7 +145,9 @@ def _condition_target(tok: Token, lex: Lexicon) -> Token | None:
     the subject is the speaker's own side)."""
     clause = _condition_clause(tok, lex)
     subj = _child(clause, "nsubj") if clause is not None else None
-    return subj if subj is not None and _is_target(subj, lex) else None
+    if subj is None or any(c.dep_ == "poss" and c.lower_ in OWN_SIDE for c in subj.children):
+        return None  # "whenever our boats come under fire": the speaker's side, not a target
+    return subj if _is_target(subj, lex) else None
 
 
 def _force_noun(tok: Token, lex: Lexicon) -> Token | None:
@@ -327,6 +329,7 @@ class Act:
     weak: bool = False
 
 
+OWN_SIDE = frozenset({"our", "my", "its"})
 PRONOUN_TARGETS = frozenset({"they", "them", "him", "her", "it", "you", "anyone", "anybody"})
 
 
