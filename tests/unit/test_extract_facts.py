@@ -186,6 +186,18 @@ def test_customers_and_consumers_are_counted_as_people(nlp: Any) -> None:
     assert a.fact and b.fact and a.fact.key == b.fact.key == "quantity:person:affected"
 
 
+def test_munitions_fired_or_dropped_are_one_frame_and_staff_fired_are_not(nlp: Any) -> None:
+    (bombs,) = numeric(nlp, "Six bombs were dropped near the clinic, aid workers said.")
+    (rockets,) = numeric(nlp, "Militants fired 14 rockets at the border town overnight.")
+    assert bombs.fact and bombs.fact.key == "quantity:bomb:launched"
+    assert bombs.fact.question == "how many bombs were fired or dropped"
+    assert rockets.fact and rockets.fact.key == "quantity:missile:launched"
+    (staff,) = numeric(nlp, "The airline fired 40 pilots last week.")
+    (out,) = numeric(nlp, "Two candidates dropped out of the race.")
+    assert staff.fact and "launched" not in staff.fact.key
+    assert out.fact and "launched" not in out.fact.key
+
+
 def test_a_past_temblor_is_background(nlp: Any) -> None:
     text = "The coast has had many quakes since a 8.7 temblor in 2009 caused a tsunami."
     (c,) = numeric(nlp, text)
