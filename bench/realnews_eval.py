@@ -13,7 +13,8 @@ For each dataset folder (one replay per dataset, as a user would run it):
   ``clusters.json`` (topic-level ones apart);
 - contradictions and figure updates: precision and recall against the gold facts of
   ``bench/gold/realnews/*.yaml`` (format: a fact with its unit, kind and values by outlet);
-- key claims: precision and recall against the gold threats (actor fuzzy match + cluster);
+- key claims: precision and recall against the gold threats (actor fuzzy match + cluster;
+  ``key_claim_recall_with_target`` also wants the target);
 - alerts per reviewed cluster, unmatched alerts per five reviewed clusters.
 
 Output: a table and the unmatched alerts (id, cluster, title, values and outlets; never
@@ -200,6 +201,7 @@ def summary(report: dict[str, Any]) -> dict[str, Any]:
         "articles": report["articles"],
         "grouping": report["grouping"],
         **{k: a[k] for k in ("contradiction", "figure_update", "key_claim")},
+        "key_claim_recall_with_target": a["key_claim_recall_with_target"],
         "reviewed_clusters": a["reviewed_clusters"],
         "alerts_per_cluster": a["alerts_per_cluster"],
         "unmatched": a["unmatched"],
@@ -252,6 +254,7 @@ def render(report: dict[str, Any]) -> None:
             _f(a["alerts_per_cluster"].get(kind, 0.0 if a["reviewed_clusters"] else None)),
         )
     err.print(table)
+    say(f"key-claim recall with the gold target named too: {_f(a['key_claim_recall_with_target'])}")
     say(
         f"unmatched alerts: {a['unmatched']} "
         f"({_f(a['unmatched_per_five_clusters'])} per five reviewed clusters); "

@@ -30,7 +30,8 @@ that kind matched by at least one alert of that kind (``any_kind_recall``: by an
 **Key-claim alert vs a gold threat.** Same cluster and the alert's actor fuzzy-matches the
 gold actor (rapidfuzz ``token_set_ratio`` >= 85 on lower case with punctuation dropped, so a
 surname matches the full name and a gold actor written "Leader (Country)" matches either).
-Precision over key-claim alerts, recall over gold threats.
+Precision over key-claim alerts, recall over gold threats. ``key_claim_recall_with_target``
+is the stricter figure: the alert's target must match the gold target the same way.
 
 **Unmatched.** An alert in a reviewed cluster that matches no gold fact (of either kind) and
 no gold threat; reported per five reviewed clusters and listed for review. Alerts in
@@ -306,6 +307,13 @@ def actor_matches(actor: str | None, gold_actor: str) -> bool:
     return ratio >= ACTOR_MIN_RATIO
 
 
+def target_matches(target: str | None, gold_target: str | None) -> bool:
+    """The stricter key-claim match: the alert also names the gold target (same fuzzy rule
+    as actors; a gold threat without a target accepts any). A lower bound: "the US" and
+    "United States" do not match."""
+    return gold_target is None or actor_matches(target, gold_target)
+
+
 @dataclass
 class KindTally:
     alerts: int = 0
@@ -342,6 +350,7 @@ class AlertScores:
     unreviewed: list[dict[str, Any]] = field(default_factory=list)
     missed: list[dict[str, Any]] = field(default_factory=list)
     reviewed_clusters: int = 0
+    threats_found_with_target: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         n = self.reviewed_clusters
@@ -351,6 +360,9 @@ class AlertScores:
         return {
             **{k: t.as_dict() for k, t in self.kinds.items()},
             "reviewed_clusters": n,
+            "key_claim_recall_with_target": _ratio(
+                self.threats_found_with_target, self.kinds["key_claim"].gold
+            ),
             "alerts_per_cluster": {
                 k: round(c / n, 3) if n else None for k, c in sorted(by_kind.items())
             }
@@ -408,6 +420,7 @@ def score_alerts(
     scores = AlertScores(reviewed_clusters=len(reviewed))
     found: dict[tuple[str, int], set[str]] = defaultdict(set)
     threats_found: set[tuple[str, int]] = set()
+    threats_found_with_target: set[tuple[str, int]] = set()
     for alert in last_versions(lines):
         kind = alert["kind"]
         cluster = alert_cluster(alert, paths_of, story_of, cluster_of)
@@ -423,6 +436,10 @@ def score_alerts(
             actor = (alert.get("claim") or {}).get("actor")
             hits = [i for i, t in enumerate(entry.threats) if actor_matches(actor, t.actor)]
             threats_found.update((cluster, i) for i in hits)
+            target = (alert.get("claim") or {}).get("target")
+            threats_found_with_target.update(
+                (cluster, i) for i in hits if target_matches(target, entry.threats[i].target)
+            )
             tally.matched += bool(hits)
             if not hits:
                 scores.unmatched.append(row)
@@ -457,6 +474,7 @@ def score_alerts(
                 )
         for i, threat in enumerate(entry.threats):
             scores.kinds["key_claim"].gold += 1
+            scores.threats_found_with_target += (cluster, i) in threats_found_with_target
             if (cluster, i) in threats_found:
                 scores.kinds["key_claim"].found += 1
                 scores.kinds["key_claim"].found_any_kind += 1

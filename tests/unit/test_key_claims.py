@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from spacy.tokens import Doc
 
 from claimwatch.models import Article, ClaimType
 from claimwatch_alert.rules import load_rules
+from claimwatch_extract.attribution import phrase
 from claimwatch_extract.pipeline import extract_batch
 
 
@@ -188,3 +190,15 @@ def test_a_country_named_before_a_name_makes_him_its_official(nlp: Any) -> None:
         '"Our warplanes will be used if the rebels attack the valley again," he said.'
     )
     assert threat_claims(nlp, text) == [("Valdo", "state_official", "armed_group")]
+
+
+def test_a_paragraph_break_hung_on_the_target_stays_out_of_its_name(nlp: Any) -> None:
+    words = ["the", "Pacific", "fleet", "\n\n"]  # a headline the parser ran into the body
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        spaces=[True, True, False, False],
+        heads=[2, 2, 2, 2],
+        deps=["det", "compound", "ROOT", "dep"],
+    )
+    assert phrase(doc[2]) == "Pacific fleet"

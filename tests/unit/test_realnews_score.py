@@ -204,6 +204,15 @@ def test_key_claims_match_by_actor_surname_and_cluster() -> None:
     assert s["key_claim"]["alerts"] == 2 and s["key_claim"]["matched"] == 1
     assert s["key_claim"]["precision"] == 0.5 and s["key_claim"]["recall"] == 1.0
     assert [row["id"] for row in s["unmatched_alerts"]] == ["kc-2"]
+    assert s["key_claim_recall_with_target"] == 1.0
+
+
+def test_the_stricter_key_claim_recall_also_wants_the_gold_target() -> None:
+    wrong_target = _alert("kc-1", "key_claim", [], claim={"actor": "Olsen", "target": "Kestria"})
+    s = _score([wrong_target])
+    assert s["key_claim"]["recall"] == 1.0  # the actor is enough for the main figure
+    assert s["key_claim_recall_with_target"] == 0.0
+    assert rs.target_matches(None, None) and rs.target_matches("Kestria", None)
 
 
 def test_a_gold_actor_with_its_affiliation_in_brackets_matches_either_name() -> None:

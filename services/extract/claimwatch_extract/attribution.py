@@ -126,6 +126,7 @@ def phrase(tok: Token) -> str:
         for t in tok.subtree
         if not any(a.dep_ in ("relcl", "acl", "appos") and a.i != tok.i for a in _path(t, tok))
         and t.dep_ not in ("punct", "case")
+        and not t.is_space  # a paragraph break the parser hung on the phrase
     ]
     if words and words[0].lower_ in ("the", "a", "an"):
         words = words[1:]
