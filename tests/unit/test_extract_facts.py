@@ -145,6 +145,9 @@ def test_others_beyond_another_fact_s_count_are_a_whole(nlp: Any) -> None:
         assert cs[count].fact.key == "quantity:person:injured", text
     cs = by_low(numeric(nlp, "Two people died on Friday and three more died on Saturday."))
     assert cs[3].fact and cs[3].fact.scope == FactScope.PART
+    text = "Three guards were killed at the gate and two others died in the fire."
+    cs = by_low(numeric(nlp, text))  # another verb, the same frame: an increment
+    assert cs[2].fact and cs[2].fact.scope == FactScope.PART
 
 
 def test_a_named_hospital_s_count_is_a_part_of_the_injured(nlp: Any) -> None:

@@ -29,6 +29,8 @@ from spacy.tokens import Doc, Span, Token
 
 from claimwatch.models import ClaimType, Fact, FactScope, FactTime, FigureCue
 from claimwatch_extract.fact_lexicon import FactLexicon
+from claimwatch_extract.lexicon import load_lexicon
+from claimwatch_extract.slots import match_frame
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = {
@@ -444,7 +446,7 @@ def _scope(
             and any(c.dep_ == "amod" and c.lower_ in sc.increment_words for c in noun.children)
         )
     )
-    if increment and not _beyond_other_count(sent, site, verb):
+    if increment and not _beyond_other_count(sent, site, verb, frame):
         return FactScope.PART
     if _conjoined_count(doc[site.end - 1], noun):  # "one Australian and one English climber"
         return FactScope.PART
@@ -472,16 +474,20 @@ def _scope(
     return FactScope.WHOLE
 
 
-def _beyond_other_count(sent: Span, site: NumberSite, verb: Token) -> bool:
-    """An earlier number in the sentence is counted by another verb ("nine were killed and
-    40 others injured", "12 died and a further 30 were hurt"): "others" and "further" set
-    this count apart from that one, they do not add to it."""
+def _beyond_other_count(sent: Span, site: NumberSite, verb: Token, frame: str | None) -> bool:
+    """An earlier number in the sentence is counted by a verb of another frame ("nine were
+    killed and 40 others injured", "12 died and a further 30 were hurt"): "others" and
+    "further" set this count apart from that one, they do not add to it. ("Three were killed
+    in the north and two others died in the south" adds to one frame: an increment.)"""
     for tok in sent.doc[sent.start : site.start]:
         if not tok.like_num:
             continue
         other = clause_verb(tok)
-        if other.i != verb.i and other.lemma_.lower() != verb.lemma_.lower():
-            return other.pos_ in _CLAUSE_POS and verb.pos_ in _CLAUSE_POS
+        if other.i == verb.i or other.lemma_.lower() == verb.lemma_.lower():
+            continue
+        if other.pos_ not in _CLAUSE_POS or verb.pos_ not in _CLAUSE_POS:
+            return False
+        return match_frame({other.lemma_.lower()}, load_lexicon()) != frame
     return False
 
 
