@@ -24,6 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def failure(output: bytes, proc: subprocess.Popen[bytes]) -> str:
+    """Why no alert was seen: the exit code and the last lines ``run`` printed."""
+    tail = output.decode("utf-8", "replace").strip().splitlines()[-8:]
+    return f"exit {proc.returncode}; last output: " + " | ".join(tail)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--timeout", type=float, default=180.0)
@@ -35,7 +41,7 @@ def main() -> None:
             [
                 sys.executable,
                 "-m",
-                "claimwatch",
+                "claimwatch_app",
                 "run",
                 "--samples",
                 str(ROOT / "samples"),
@@ -77,6 +83,7 @@ def main() -> None:
                 "ready_s": round(ready_s, 1) if ready_s is not None else None,
                 "first_alert_s": round(first_alert_s, 1) if first_alert_s is not None else None,
                 "timeout_s": args.timeout,
+                **({} if first_alert_s is not None else {"error": failure(buf, proc)}),
             }
         )
     )
