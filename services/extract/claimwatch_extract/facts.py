@@ -448,7 +448,7 @@ def _scope(
     )
     if increment and not _beyond_other_count(sent, site, verb, frame):
         return FactScope.PART
-    if _conjoined_count(doc[site.end - 1], noun):  # "one Australian and one English climber"
+    if _conjoined_count(doc[site.end - 1], noun):  # "one Danish and one Chilean sailor"
         return FactScope.PART
     # "84 killed, including 10 children": the object of "including" is the part
     for tok in (noun, doc[site.end - 1]):
@@ -493,8 +493,8 @@ def _beyond_other_count(sent: Span, site: NumberSite, verb: Token, frame: str | 
 
 def _conjoined_count(num: Token, noun: Token | None) -> bool:
     """A count joined to another count of people or things: "three Britons and two French
-    nationals", "one Australian and one English climber" — each is a part of the total.
-    ("Seven dead and 50 injured" joins two facts, not two parts: no shared noun.)"""
+    nationals", "one Danish and one Chilean sailor" — each is a part of the total.
+    ("Four dead and 30 injured" joins two facts, not two parts: no shared noun.)"""
     heads = [t for t in (noun, num if num.head.pos_ == "NOUN" else None) if t is not None]
     for tok in heads:
         linked = [c for c in tok.children if c.dep_ == "conj"]

@@ -53,7 +53,7 @@ def _lemma_key(tok: Token) -> tuple[str, str]:
 
 def currency_after(m: NumberMatch, sent: Span, lex: Lexicon) -> tuple[str, float, int] | None:
     """(code, factor to the major unit, index after the name) of a currency written after the
-    number: "5 dollars", "7,199 Chinese yuan", "19 cents", "tens of thousands of dollars"."""
+    number: "5 dollars", "7,199 Chinese yuan", "19 cents", "tens of thousands of euros"."""
     money = lex.money
     doc = sent.doc
     j = m.num_end

@@ -421,7 +421,7 @@ def _range_after(
     if negative:
         second = replace(second, value=-second.value, raw=-second.raw)
     if is_year(first, words[i], lex) != is_year(second, words[j], lex):
-        return None  # "in 2018 to 3.9 million": a year, then a value
+        return None  # "in 2021 to 4.6 million": a year, then a value
     if unit1 and list(words[second.end : second.end + unit1]) != list(words[end:k]):
         return None  # "18 sen to RM23.50": not one unit on both sides
     low = first.value

@@ -144,7 +144,7 @@ def _frame(noun: Token | None, num: Token, lex: Lexicon) -> tuple[str | None, To
 
 
 def _modifier(tok: Token) -> bool:
-    """A word between a number and its noun: "2.7m combined digital and physical sales"."""
+    """A word between a number and its noun: "4.1m combined print and online copies"."""
     if tok.pos_ in ("ADJ", "CCONJ") or tok.tag_ in ("VBN", "VBD", "HYPH"):
         return True
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None

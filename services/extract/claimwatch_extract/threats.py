@@ -52,7 +52,7 @@ def _modal(tok: Token, lex: Lexicon) -> bool:
             ):
                 return True
     head = tok.head
-    return (  # "Israel is going to retaliate"
+    return (  # "Kestria is going to retaliate"
         tok.dep_ == "xcomp"
         and head.lower_ == "going"
         and any(c.dep_ == "aux" and c.lemma_ == "be" for c in head.children)
@@ -94,7 +94,7 @@ def _left_subject(verb: Token, lex: Lexicon) -> Token | None:
 def _condition_clause(tok: Token, lex: Lexicon) -> Token | None:
     """The clause that says when the threat holds: "if they attack", "unless the talks
     resume", "in case of provocations"; on the verb itself, the verb it depends on, or the
-    clause above a capability noun ("we have the power to destroy them")."""
+    clause above a capability noun ("we have the means to destroy them")."""
     th = lex.threats
     heads = [tok, tok.head]
     if tok.dep_ == "acl":
@@ -121,7 +121,7 @@ def _condition(tok: Token, lex: Lexicon) -> str | None:
 
 def _attack_condition(tok: Token, lex: Lexicon) -> bool:
     """The condition is force used or threatened against the speaker's side: "when Kestria is
-    targeted", "if our security is threatened", "in case of an attack"."""
+    targeted", "if our borders are threatened", "in case of an attack"."""
     clause = _condition_clause(tok, lex)
     if clause is None:
         return False
@@ -358,7 +358,7 @@ def _forceful(verb: Token, lex: Lexicon, under: str) -> Act | tuple[Token, Token
     ):
         hit = next((o for o in objs if o.lower_ != phrasal), None)
         if hit is None and any(c.dep_ == "prt" for c in verb.children):
-            return None  # "the rocket will blow up": it explodes, nobody is threatened
+            return None  # "the shell will blow up": it explodes, nobody is threatened
         return verb, hit
     if _combat(verb, lex):
         armed = [o for o in objs if o.dep_ != "agent" and _armed_opponent(o, lex)]
@@ -373,7 +373,7 @@ def _forceful(verb: Token, lex: Lexicon, under: str) -> Act | tuple[Token, Token
                 for c in verb.children
             ) or any(_lemma(o) in th.military_means for o in objs)
             if fired_on and target is not None and _lemma(target) in th.military_means:
-                target = _np_target(verb)  # "fire four missiles into the sea near X"
+                target = _np_target(verb)  # "launch three rockets into the bay off X"
             return (verb, target) if fired_on else None
         if lemma in th.response_verbs and any(
             c.dep_ == "prep" and c.lower_ in ("with", "by") for c in verb.children
@@ -520,7 +520,7 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
         tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
     )
     ready = infinitive and _lemma(tok.head) in th.readiness
-    capable = (  # "if they attack, we have the power to destroy them"
+    capable = (  # "if they attack, we have the means to destroy them"
         tok.dep_ == "acl"
         and _lemma(tok.head) in th.capability_nouns
         and _condition_clause(tok, lex) is not None
@@ -635,7 +635,7 @@ def target_class(target: Token | None, lex: Lexicon) -> tuple[str | None, str]:
     words = _words(own)
     cls = classify(words, lex.targets.classes, lex.targets.priority) or "unknown"
     if cls == "unknown" and any(t.ent_type_ == "GPE" for t in own):
-        cls = "state"  # "sink Japan", "hit the US Pacific territory"
+        cls = "state"  # "sink Valdoria", "hit the Kestrian island territory"
     if cls == "unknown" and _invaded_place(target, own, lex):
         cls = "state"  # "an invasion of South Kestria", tagged a location, not a country
     words = " ".join(t.lemma_.lower() for t in target.subtree)
