@@ -73,6 +73,31 @@ def test_outlets_that_disagree_get_a_title_in_plain_words(nlp: Any) -> None:
     assert "same" in alert.explanation.lower() or "one fact" in alert.explanation
 
 
+def test_a_victim_s_children_counted_differently_is_a_disagreement(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "p1",
+                "harbour-post",
+                "Father of five dies in quarry fall",
+                "A father of five died on Friday when a ledge gave way at the old quarry.",
+                0,
+            ),
+            art(
+                "p2",
+                "city-ledger",
+                "Quarry worker killed",
+                "The worker, a father of six, died at the quarry on Friday, police said.",
+                1,
+            ),
+        ],
+    )
+    (alert,) = [a for a in found if a.slot and "parent_of" in a.slot]
+    assert alert.kind == AlertKind.CONTRADICTION
+    assert alert.title == "Outlets disagree on how many children the parent has: 5 vs 6"
+
+
 def test_a_toll_that_rises_over_the_day_is_a_figure_update_that_does_not_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,

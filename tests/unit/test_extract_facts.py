@@ -201,6 +201,34 @@ def test_munitions_fired_or_dropped_are_one_frame_and_staff_fired_are_not(nlp: A
     assert out.fact and "launched" not in out.fact.key
 
 
+def test_munitions_that_hit_or_landed_are_one_frame(nlp: Any) -> None:
+    (hit,) = numeric(nlp, "Two artillery shells hit the depot on Sunday, the army said.")
+    (landed,) = numeric(nlp, "Three artillery shells landed near the depot, a guard said.")
+    assert hit.fact and landed.fact and hit.fact.key == landed.fact.key
+    assert hit.fact.key.endswith(":struck")
+
+
+def test_captives_still_held_are_their_own_frame(nlp: Any) -> None:
+    (held,) = numeric(nlp, "The rebels are still holding 31 hostages captive in the hills.")
+    (remain,) = numeric(nlp, "Some 31 hostages remain captive, the mediator said.")
+    assert held.fact and remain.fact and held.fact.key == remain.fact.key
+    assert held.fact.frame == "held"
+
+
+def test_counts_that_joined_or_were_received_have_a_frame(nlp: Any) -> None:
+    (joined,) = numeric(nlp, "About 400 residents joined the march to the town hall.")
+    (got,) = numeric(nlp, "The council received 1,200 letters about the new bypass.")
+    assert joined.fact and joined.fact.frame == "participate"
+    assert got.fact and got.fact.frame == "received"
+
+
+def test_a_parent_of_n_counts_children_not_parents(nlp: Any) -> None:
+    (a,) = numeric(nlp, "A father of five was killed when the scaffold gave way.")
+    (b,) = numeric(nlp, "The victim, the father of six children, worked at the yard.")
+    assert a.fact and b.fact and a.fact.key == b.fact.key == "quantity:child:parent_of"
+    assert a.fact.question == "how many children the parent has"
+
+
 def test_a_past_temblor_is_background(nlp: Any) -> None:
     text = "The coast has had many quakes since a 8.7 temblor in 2009 caused a tsunami."
     (c,) = numeric(nlp, text)

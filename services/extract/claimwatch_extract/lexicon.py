@@ -255,6 +255,7 @@ class Lexicon(_Model):
     frame_default_class: dict[str, str]
     not_counted: list[str]
     label_nouns: list[str]
+    parent_nouns: list[str] = []
     rate_periods: dict[str, str]
     ordinals: Ordinals
     measurements: Measurements

@@ -235,6 +235,9 @@ def extract_quantity(
         cls = lex.groups[gl].member if member else _noun_class(unit, lex)[0]
         return _make(match, sent, lex, cls, f"size:{gl}", 0.85)
     noun = _counted_noun(match, sent)
+    if _parent_of(last, noun, lex):  # "a mother of 12": her children, not 12 mothers
+        children = noun if noun is not None and noun.i > last.i else None
+        return _make(match, sent, lex, "child", "parent_of", 0.7, children)
     if noun is not None:
         nl = noun.lemma_.lower()
         if nl in lex.not_counted_set or noun.lower_ in lex.not_counted_set:
@@ -277,6 +280,14 @@ def extract_quantity(
     if frame is None:
         return _make(match, sent, lex, cls, None, 0.4, noun)
     return _make(match, sent, lex, cls, frame, 0.9 if known else 0.7, noun)
+
+
+def _parent_of(num: Token, noun: Token | None, lex: Lexicon) -> bool:
+    """ "a mother of 12", "the father of three children": the number counts the parent's
+    children (a detail outlets state to name a victim, and may state differently)."""
+    tok = noun if noun is not None and noun.i > num.i else num
+    of = tok.head
+    return tok.dep_ == "pobj" and of.lower_ == "of" and of.head.lemma_.lower() in lex.parent_nouns
 
 
 def list_ends(matches: Sequence[NumberMatch], sent: Span) -> dict[int, int]:
