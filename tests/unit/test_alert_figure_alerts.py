@@ -98,6 +98,31 @@ def test_a_victim_s_children_counted_differently_is_a_disagreement(nlp: Any) -> 
     assert alert.title == "Outlets disagree on how many children the parent has: 5 vs 6"
 
 
+def test_responses_a_body_received_counted_differently_is_a_disagreement(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "r1",
+                "harbour-post",
+                "Council approves bypass",
+                "The council approved the bypass plan after it received 1,200 objections.",
+                0,
+            ),
+            art(
+                "r2",
+                "city-ledger",
+                "Bypass plan goes ahead",
+                "The council had received 1,500 objections before it approved the plan.",
+                0.5,
+            ),
+        ],
+    )
+    (alert,) = [a for a in found if a.slot and a.slot.endswith(":received")]
+    assert alert.kind == AlertKind.CONTRADICTION
+    assert alert.title == "Outlets disagree on how many objections were received: 1200 vs 1500"
+
+
 def test_a_toll_that_rises_over_the_day_is_a_figure_update_that_does_not_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,
