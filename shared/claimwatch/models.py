@@ -144,6 +144,9 @@ class FactTime(StrEnum):
     """Another, earlier event or period ("the first since 1959, when two died")."""
     EARLIER = "earlier"
     """An earlier value of this very figure ("down to 21% from 35%", "initially five")."""
+    UNREALISED = "unrealised"
+    """A figure that has not happened: threatened, conditional, hypothetical ("threatened to
+    fire four missiles", "could kill up to 50 if it makes landfall")."""
 
 
 class FactScope(StrEnum):

@@ -105,6 +105,12 @@ def test_an_event_in_another_month_is_background(nlp: Any) -> None:
     assert c.fact and c.fact.time == FactTime.BACKGROUND
 
 
+def test_the_event_a_period_began_with_is_background(nlp: Any) -> None:
+    text = "Ever since the storm killed nine people on the coast, ferries have stayed in port."
+    (c,) = numeric(nlp, text)
+    assert c.fact and c.fact.time == FactTime.BACKGROUND
+
+
 def test_a_separate_attack_is_not_the_story_s_event(nlp: Any) -> None:
     (c,) = numeric(nlp, "Two soldiers were killed in a separate attack near the border.")
     assert c.fact and c.fact.time == FactTime.BACKGROUND
@@ -148,6 +154,34 @@ def test_others_beyond_another_fact_s_count_are_a_whole(nlp: Any) -> None:
     text = "Three guards were killed at the gate and two others died in the fire."
     cs = by_low(numeric(nlp, text))  # another verb, the same frame: an increment
     assert cs[2].fact and cs[2].fact.scope == FactScope.PART
+
+
+def test_a_count_by_one_cause_is_a_part_of_the_toll(nlp: Any) -> None:
+    cases = {
+        "Eleven people died of smoke inhalation in the hostel fire.": 11,
+        "Six guards were killed on Friday, two by friendly fire.": 2,
+        "Three passengers later died from their injuries in hospital.": 3,
+        "Two of the three guards killed by friendly fire were reservists.": 3,
+    }
+    for text, part in cases.items():
+        cs = by_low(numeric(nlp, text))
+        assert cs[part].fact and cs[part].fact.scope == FactScope.PART, text
+    cs = by_low(numeric(nlp, "Six guards were killed on Friday, two by friendly fire."))
+    assert cs[6].fact and cs[6].fact.scope == FactScope.WHOLE
+    (c,) = numeric(nlp, "Nine people were killed by the gunfire outside the stadium.")
+    assert c.fact and c.fact.scope == FactScope.WHOLE
+
+
+def test_a_figure_of_one_of_several_events_is_a_part(nlp: Any) -> None:
+    cases = [
+        "One of the tremors, a 5.9-magnitude quake, shook the capital.",
+        "One 5.9-magnitude tremor was felt on the neighbouring islands.",
+    ]
+    for text in cases:
+        (c,) = numeric(nlp, text)
+        assert c.fact and c.fact.scope == FactScope.PART, text
+    (c,) = numeric(nlp, "A 5.9-magnitude tremor was felt on the neighbouring islands.")
+    assert c.fact and c.fact.scope == FactScope.WHOLE
 
 
 def test_a_named_hospital_s_count_is_a_part_of_the_injured(nlp: Any) -> None:
@@ -233,6 +267,35 @@ def test_a_past_temblor_is_background(nlp: Any) -> None:
     text = "The coast has had many quakes since a 8.7 temblor in 2009 caused a tsunami."
     (c,) = numeric(nlp, text)
     assert c.fact and c.fact.time == FactTime.BACKGROUND
+
+
+# ----------------------------------------------------------------- figures that have not happened
+
+
+def test_a_threatened_or_conditional_figure_is_unrealised(nlp: Any) -> None:
+    cases = [
+        "The militia threatened to fire six rockets at the depot.",
+        "Forecasters said the cyclone could kill up to 80 people if it strikes the delta.",
+        "If the levee fails, about 9,000 residents will be displaced.",
+        "The device would have killed 150 people had it gone off.",
+    ]
+    for text in cases:
+        cs = numeric(nlp, text)
+        assert cs, text
+        assert all(c.fact and c.fact.time == FactTime.UNREALISED for c in cs), text
+
+
+def test_a_guess_about_what_happened_and_a_reported_plan_are_this_event_s(nlp: Any) -> None:
+    cases = [
+        "As many as 60 people may have died in the landslide, the governor said.",
+        "The carmaker said it would cut 900 jobs at the plant.",
+        "Officials said 14 people had been killed.",
+        "Had the wall held, we would not have 240 flooded homes in the valley.",
+    ]
+    for text in cases:
+        cs = numeric(nlp, text)
+        assert cs, text
+        assert all(c.fact and c.fact.time == FactTime.CURRENT for c in cs), text
 
 
 # ----------------------------------------------------------------- figures that evolve

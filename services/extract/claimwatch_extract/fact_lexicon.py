@@ -29,11 +29,15 @@ class Scope(_Model):
     increment_words: list[str]
     whole_words: list[str]
     part_places: list[str]
+    one_of_words: list[str] = []
+    part_causes: list[str] = []
+    cause_preps: list[str] = []
     total_words: list[str]
 
 
 class Background(_Model):
     date_patterns: list[str]
+    period_openers: list[str] = []
     event_modifiers: list[str]
 
     @field_validator("date_patterns")
@@ -51,6 +55,14 @@ class Background(_Model):
         return [re.compile(p) for p in self.date_patterns]
 
 
+class Unrealised(_Model):
+    modals: list[str]
+    perfect_guesses: list[str]
+    reported_will: list[str]
+    verbs: list[str]
+    conditions: list[str]
+
+
 class FrameWords(_Model):
     words: str
     question: str
@@ -64,6 +76,7 @@ class FactLexicon(_Model):
     scope: Scope
     cues: dict[FigureCue, list[str]]
     background: Background
+    unrealised: Unrealised
     event_nouns: dict[str, list[str]]
     tally_nouns: list[str]
     dimension_words: dict[str, str]
@@ -88,6 +101,10 @@ class FactLexicon(_Model):
         """Multi-word cues, longest first, matched on the clause's lower-case words."""
         found = [(w, c) for c, words in self.cues.items() for w in words if " " in w]
         return sorted(found, key=lambda p: -len(p[0]))
+
+    @cached_property
+    def part_cause_set(self) -> frozenset[str]:
+        return frozenset(self.scope.part_causes)
 
     @cached_property
     def role_set(self) -> frozenset[str]:

@@ -129,12 +129,18 @@ def describe(
     cue = _cue(num, verb, sent, flex)
     if cue == FigureCue.INITIAL and time == FactTime.CURRENT:
         time, anchor = FactTime.EARLIER, anchor or "initially"
+    if time == FactTime.CURRENT:
+        unreal = _unrealised(num, flex)
+        if unreal:
+            time, anchor = FactTime.UNREALISED, unreal
     scope = _scope(sent, site, verb, frame, flex)
     event_tok = _event(num, site.noun, flex)
     event = _phrase(event_tok) if event_tok is not None else None
     event_kind = flex.event_kind.get(event_tok.lemma_.lower()) if event_tok is not None else None
     if event_tok is not None and time == FactTime.CURRENT and _other_event(event_tok, flex):
         time, anchor = FactTime.BACKGROUND, event
+    if event_tok is not None and _one_of_several(event_tok, flex):
+        scope = FactScope.PART
     if frame == "unknown":
         frame = None
     key = ":".join(p for p in (kind.value, counted, frame) if p)
@@ -344,7 +350,24 @@ def _time(
     when = _when_clause_year(path)
     if when:
         return FactTime.BACKGROUND, when
+    opener = _period_opener(path, flex)
+    if opener:
+        return FactTime.BACKGROUND, opener
     return FactTime.CURRENT, None
+
+
+def _period_opener(path: list[Token], flex: FactLexicon) -> str | None:
+    """ "Ever since the rebels fired two rockets over the harbour, ...": the clause names the
+    earlier event a period began with."""
+    for verb in path:
+        if verb.pos_ not in _CLAUSE_POS or verb.dep_ != "advcl":
+            continue
+        marks = [c for c in verb.children if c.dep_ in ("mark", "advmod") and c.i < verb.i]
+        words = " ".join(t.lower_ for t in sorted(marks, key=lambda t: t.i))
+        for opener in flex.background.period_openers:
+            if opener in words:
+                return opener
+    return None
 
 
 def _when_clause_year(path: list[Token]) -> str | None:
@@ -362,6 +385,52 @@ def _when_clause_year(path: list[Token]) -> str | None:
             if tok.i != verb.i and _YEAR.fullmatch(tok.text):
                 return tok.text
     return None
+
+
+def _unrealised(num: Token, flex: FactLexicon) -> str | None:
+    """The word that says the figure has not happened, else None: a modal on its clause
+    ("would cost 300 jobs"; not a guess about the past, "may have killed 50", nor a denied
+    counterfactual, "without it we would not have 300 homeless"), a condition
+    on it ("if the dam breaks, 5,000 will be displaced"), or a verb of intent or threat it is
+    the complement of ("threatened to fire four missiles")."""
+    un = flex.unrealised
+    verb = clause_verb(num)
+    if verb.pos_ not in _CLAUSE_POS:
+        return None
+    cur = verb
+    for _ in range(4):
+        if any(c.dep_ == "neg" for c in cur.children):
+            return None  # "had they acted, we would not have 355 damaged shops": real
+        auxes = [c.lower_ for c in cur.children if c.dep_ in ("aux", "auxpass")]
+        for i, aux in enumerate(auxes):
+            if aux in un.modals:
+                guess = aux in un.perfect_guesses and "have" in auxes[i + 1 :]
+                if not guess and not _reported_will(cur, aux, un.reported_will):
+                    return aux
+        for c in cur.children:
+            if c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in un.conditions for m in c.children
+            ):
+                return next(m.lower_ for m in c.children if m.dep_ == "mark")
+        if any(c.dep_ == "mark" and c.lower_ in un.conditions for c in cur.children):
+            return next(c.lower_ for c in cur.children if c.dep_ == "mark")
+        if cur.dep_ not in ("xcomp", "ccomp") or cur.head.i == cur.i:
+            return None
+        head = cur.head
+        if head.lemma_.lower() in un.verbs:
+            return head.lemma_.lower()
+        cur = head
+    return None
+
+
+def _reported_will(verb: Token, aux: str, reporting: list[str]) -> bool:
+    """ "said it would cut 300 jobs": a "will" in reported speech."""
+    return (
+        aux == "would"
+        and verb.dep_ == "ccomp"
+        and verb.head.lemma_.lower() in reporting
+        and not any(c.lower_ == "have" for c in verb.children if c.dep_ == "aux")
+    )
 
 
 # --------------------------------------------------------------------------- cue
@@ -467,6 +536,8 @@ def _scope(
             and not inside & {t.i for t in c.subtree}
         ):
             return FactScope.PART
+    if _by_cause(doc[site.end - 1], noun, verb, flex):
+        return FactScope.PART
     # "20 were taken to St Mary's and 31 to the city hospital", "Royal Hospital said it was
     # treating 20": one named hospital's count is a part of the injured
     if frame in ("hospitalised", "injured") and _named_place(sent, flex):
@@ -488,6 +559,30 @@ def _beyond_other_count(sent: Span, site: NumberSite, verb: Token, frame: str | 
         if other.pos_ not in _CLAUSE_POS or verb.pos_ not in _CLAUSE_POS:
             return False
         return match_frame({other.lemma_.lower()}, load_lexicon()) != frame
+    return False
+
+
+def _by_cause(num: Token, noun: Token | None, verb: Token, flex: FactLexicon) -> bool:
+    """ "40 died of smoke inhalation", "four by friendly fire": a count by one cause of death
+    or injury is a part of the toll."""
+    preps = flex.scope.cause_preps
+    heads = [t for t in (num, noun, verb) if t is not None]
+    if noun is not None:  # "the four soldiers killed by friendly fire"
+        heads += [c for c in noun.children if c.dep_ in ("acl", "relcl")]
+    for head in heads:
+        for prep in head.children:
+            if prep.dep_ not in ("prep", "agent") or prep.lower_ not in preps:
+                continue
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                mods = [c for c in obj.children if c.dep_ in ("amod", "compound") and c.i < obj.i]
+                words = [obj.lemma_.lower(), obj.lower_]
+                if mods:
+                    phrase = " ".join(t.lower_ for t in [*mods, obj])
+                    words += [phrase, " ".join(t.lower_ for t in mods[-1:]) + " " + obj.lower_]
+                if any(w in flex.part_cause_set for w in words):
+                    return True
     return False
 
 
@@ -549,6 +644,21 @@ def _other_event(event: Token, flex: FactLexicon) -> bool:
         c.dep_ in ("amod", "nummod", "compound") and c.lower_ in flex.background.event_modifiers
         for c in event.children
     )
+
+
+def _one_of_several(event: Token, flex: FactLexicon) -> bool:
+    """ "One of the quakes, a 6.2 tremor", "one of the tremors with a 6.2 magnitude", "one
+    6.2 tremor": the figure is of one of several events of the story's kind, not the
+    story's figure."""
+    ones = flex.scope.one_of_words
+    if any(c.dep_ == "nummod" and c.lower_ in ones for c in event.children):
+        return True
+    head = event.head
+    if event.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in ones:
+        return True
+    if event.dep_ == "appos" and head.lower_ in ones:
+        return any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
+    return False
 
 
 def _phrase(noun: Token) -> str:
