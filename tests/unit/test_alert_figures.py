@@ -9,7 +9,14 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from claimwatch.models import FigureCue, Interval
-from claimwatch_alert.figures import Report, Rules, assess, consistent_sides, stated_by_article
+from claimwatch_alert.figures import (
+    Report,
+    Rules,
+    _alike,
+    assess,
+    consistent_sides,
+    stated_by_article,
+)
 
 T0 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 WINDOW = timedelta(hours=2)
@@ -205,3 +212,14 @@ def test_the_scale_most_articles_lead_with_is_the_figure_s() -> None:
     ]
     found = assess(reports, FIXED)
     assert values(found.disagreeing) == [(2, 2), (6, 6)]
+
+
+def test_an_article_repeating_a_value_is_judged_once_and_every_mention_stays_a_side() -> None:
+    """A long story stays cheap: the headline, lead and body of one article stating 24 are
+    one group; all three still stand on their side of the disagreement."""
+    mentions = [r("a", 24, article="a1", position=p, headline=p == 0) for p in (0, 90, 900)]
+    tied = [r("b", 26, article="b1", hours=3, position=5), r("c", 26, article="c1", hours=3)]
+    groups = _alike([*mentions, *tied])
+    assert [len(g) for g in groups] == [1, 2, 1, 1]  # headline apart; tied instants apart
+    found = assess([*mentions, r("d", 26, article="d1", hours=0.5)], FIXED)
+    assert sorted(x.position for x in found.disagreeing if x.source == "a") == [0, 90, 900]

@@ -226,22 +226,41 @@ def main_scale(reports: Sequence[Report], ratio: float) -> list[Report]:
         articles = len({r.article_id for r in members})
         return led, articles, any(r.headline for r in members), -first
 
-    centre = max((v for _, v in anchored), key=support)
+    centre = max(dict.fromkeys(v for _, v in anchored), key=support)  # each value once
     return [r for r in reports if (v := _anchor(r)) is None or near(v, centre)]
+
+
+def _alike(reports: Sequence[Report]) -> list[list[Report]]:
+    """Reports grouped when one article states one value the same way more than once (its
+    headline, lead and body): every pair with another report is judged the same for each of
+    them, so each group is judged once, which keeps a long story's pairs few. Not where
+    another article has the same publication instant: there the order of two reports falls
+    to their offsets in the text, which can differ within a group."""
+    articles_at: dict[datetime, set[str]] = {}
+    for r in reports:
+        articles_at.setdefault(r.published, set()).add(r.article_id)
+    groups: dict[tuple[object, ...], list[Report]] = {}
+    for r in reports:
+        tied = len(articles_at[r.published]) > 1
+        key = (r.article_id, r.value, r.precision, r.published, r.cue, r.headline,
+               r.event_kind, r.day_only, r.position if tied else None)  # fmt: skip
+        groups.setdefault(key, []).append(r)
+    return list(groups.values())
 
 
 def assess(reports: Sequence[Report], rules: Rules) -> Finding:
     """Disagreement and/or timeline of one fact (see the module docstring)."""
     stated = stated_by_article(main_scale(reports, rules.scale_ratio), rules)
+    alike = _alike(stated)
     disagreeing: dict[int, Report] = {}
     moved = went_down = False
-    for i, a in enumerate(stated):
-        for b in stated[i + 1 :]:
-            if not comparable(a, b):
+    for i, a in enumerate(alike):
+        for b in alike[i + 1 :]:
+            if not comparable(a[0], b[0]):
                 continue
-            kind = _classify(a, b, rules)
+            kind = _classify(a[0], b[0], rules)
             if kind in ("disagree", "down"):
-                disagreeing[id(a)], disagreeing[id(b)] = a, b
+                disagreeing.update((id(r), r) for r in (*a, *b))
                 went_down = went_down or kind == "down"
             moved = moved or kind == "move"
     sides = tuple(disagreeing.values())
