@@ -7,8 +7,9 @@ import math
 from typing import Any
 
 import pytest
+from extracting import claims
 
-from claimwatch.models import Article, Claim, ClaimType
+from claimwatch.models import Article, ClaimType
 from claimwatch_extract.pipeline import extract_batch
 
 
@@ -20,12 +21,6 @@ def money(nlp: Any, text: str) -> list[tuple[float | None, float | None, str]]:
         for c in out.claims
         if c.type == ClaimType.MEASUREMENT and c.value and c.slot and ":money:" in c.slot
     ]
-
-
-def claims(nlp: Any, text: str) -> list[Claim]:
-    art = Article(id="t", source="s", text=text, original_text=text)
-    ((_, out),) = extract_batch(nlp, [art])
-    return out.claims
 
 
 @pytest.mark.parametrize(

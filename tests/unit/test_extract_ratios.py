@@ -9,19 +9,7 @@ import math
 from typing import Any
 
 import pytest
-
-from claimwatch.models import Article, Claim
-from claimwatch_extract.pipeline import extract_batch
-
-
-def claims(nlp: Any, text: str) -> list[Claim]:
-    art = Article(id="t", source="s", text=text, original_text=text)
-    ((_, out),) = extract_batch(nlp, [art])
-    return out.claims
-
-
-def values(nlp: Any, text: str) -> set[tuple[float | None, float | None, str]]:
-    return {(c.value.low, c.value.high, c.value.unit) for c in claims(nlp, text) if c.value}
+from extracting import values
 
 
 def test_a_share_in_digits_is_a_percentage_not_a_count_of_its_denominator(nlp: Any) -> None:

@@ -8,19 +8,9 @@ import math
 from typing import Any
 
 import pytest
+from extracting import claims, values
 
-from claimwatch.models import Article, Claim, ClaimType, ValueKind
-from claimwatch_extract.pipeline import extract_batch
-
-
-def claims(nlp: Any, text: str) -> list[Claim]:
-    art = Article(id="t", source="s", text=text, original_text=text)
-    ((_, out),) = extract_batch(nlp, [art])
-    return out.claims
-
-
-def values(nlp: Any, text: str) -> set[tuple[float | None, float | None, str]]:
-    return {(c.value.low, c.value.high, c.value.unit) for c in claims(nlp, text) if c.value}
+from claimwatch.models import ClaimType, ValueKind
 
 
 @pytest.mark.parametrize(

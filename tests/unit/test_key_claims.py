@@ -104,7 +104,8 @@ def test_shooting_down_munitions_is_not_paged(nlp: Any) -> None:
         ),
         ("The rebel commander gave a defiant speech threatening attacks on the capital.", "civil"),
         (
-            "If Kestria crosses the river, we have the capability to destroy them, the general said.",
+            "If Kestria crosses the river, we have the capability to destroy them, the general "
+            "said.",
             "threat-of-force-state",
         ),
         (
