@@ -184,6 +184,23 @@ def test_a_figure_of_one_of_several_events_is_a_part(nlp: Any) -> None:
     assert c.fact and c.fact.scope == FactScope.WHOLE
 
 
+def test_a_count_in_one_district_town_or_camp_is_that_place_s_share(nlp: Any) -> None:
+    cases = {
+        "In the neighbouring Marlow district, eight people were killed.": 8,
+        "Mortar fire on tents in the Halden refugee camp left three dead and 21 injured.": 21,
+        "At least 14 homes were damaged in Tarsby, the main town of the district.": 14,
+    }
+    for text, part in cases.items():
+        cs = by_low(numeric(nlp, text))
+        assert cs[part].fact and cs[part].fact.scope == FactScope.PART, text
+    for text in (
+        "At least 30 people were killed in the quake in the northern province.",
+        "The blast left seven dead and 40 injured.",
+    ):
+        cs = numeric(nlp, text)
+        assert cs and all(c.fact and c.fact.scope == FactScope.WHOLE for c in cs), text
+
+
 def test_a_named_hospital_s_count_is_a_part_of_the_injured(nlp: Any) -> None:
     text = "Saint Anne's Hospital said it was treating 17 people injured in the crash."
     (c,) = numeric(nlp, text)

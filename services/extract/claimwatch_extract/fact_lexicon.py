@@ -29,6 +29,8 @@ class Scope(_Model):
     increment_words: list[str]
     whole_words: list[str]
     part_places: list[str]
+    part_place_nouns: list[str] = []
+    part_place_preps: list[str] = []
     one_of_words: list[str] = []
     part_causes: list[str] = []
     cause_preps: list[str] = []

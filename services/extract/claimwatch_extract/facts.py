@@ -538,6 +538,8 @@ def _scope(
             return FactScope.PART
     if _by_cause(doc[site.end - 1], noun, verb, flex):
         return FactScope.PART
+    if _in_one_place(doc[site.end - 1], noun, verb, flex):
+        return FactScope.PART
     # "20 were taken to St Mary's and 31 to the city hospital", "Royal Hospital said it was
     # treating 20": one named hospital's count is a part of the injured
     if frame in ("hospitalised", "injured") and _named_place(sent, flex):
@@ -583,6 +585,47 @@ def _by_cause(num: Token, noun: Token | None, verb: Token, flex: FactLexicon) ->
                     words += [phrase, " ".join(t.lower_ for t in mods[-1:]) + " " + obj.lower_]
                 if any(w in flex.part_cause_set for w in words):
                     return True
+    return False
+
+
+def _in_one_place(num: Token, noun: Token | None, verb: Token, flex: FactLexicon) -> bool:
+    """ "In the neighbouring district, ten were killed and 40 hurt", "shelling of houses in
+    the camp left 16 injured", "ten homes were damaged in Redvale, the capital of the
+    district": a count located in one district, town or camp is that place's share."""
+    sc = flex.scope
+    heads = [t for t in (num, noun, verb) if t is not None]
+    cur = verb
+    for _ in range(3):  # "... ten were killed and 40 were injured": the place is shared
+        if cur.dep_ != "conj" or cur.head.i == cur.i:
+            break
+        cur = cur.head
+        heads.append(cur)
+    if cur.pos_ not in _CLAUSE_POS and cur.head.i != cur.i:  # "left five dead and 16 hurt"
+        heads.append(clause_verb(cur.head))
+    subjects = [
+        c
+        for h in heads
+        for c in h.children
+        if c.dep_ in ("nsubj", "nsubjpass", "csubj", "advcl") and c.i < h.i and c.i != num.i
+    ]
+    places = [
+        obj
+        for h in heads
+        for prep in h.children
+        if prep.dep_ == "prep" and prep.lower_ in sc.part_place_preps
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]
+    for subj in subjects:  # the cause named as the subject: "shelling of houses in the camp"
+        if noun is not None and subj.i == noun.i:
+            continue
+        places += [
+            t for t in subj.subtree if t.dep_ == "pobj" and t.head.lower_ in sc.part_place_preps
+        ]
+    for obj in places:
+        named = [obj, *(t for c in obj.children if c.dep_ == "appos" for t in c.subtree)]
+        if any(t.lemma_.lower() in sc.part_place_nouns for t in named):
+            return True
     return False
 
 
