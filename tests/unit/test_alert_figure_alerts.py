@@ -144,6 +144,18 @@ def test_a_toll_that_rises_over_the_day_is_a_figure_update_that_does_not_page(nl
     assert matches(update, SubscriptionFilters(kinds=[AlertKind.FIGURE_UPDATE]))
 
 
+def test_a_damage_tally_that_grows_as_surveys_come_in_is_an_update(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art("d1", "harbour-post", "Quake shakes the coast", "About 60 houses were damaged.", 0),
+            art("d2", "city-ledger", "Quake damage", "More than 400 houses were damaged.", 9),
+        ],
+    )
+    (update,) = found
+    assert update.kind == AlertKind.FIGURE_UPDATE
+
+
 def test_numbers_that_only_look_alike_stay_quiet(nlp: Any) -> None:
     quiet = alerts_for(
         nlp,
