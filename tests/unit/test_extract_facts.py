@@ -180,8 +180,12 @@ def test_a_figure_of_one_of_several_events_is_a_part(nlp: Any) -> None:
     for text in cases:
         (c,) = numeric(nlp, text)
         assert c.fact and c.fact.scope == FactScope.PART, text
-    (c,) = numeric(nlp, "A 5.9-magnitude tremor was felt on the neighbouring islands.")
-    assert c.fact and c.fact.scope == FactScope.WHOLE
+    for text in (
+        "A 5.9-magnitude tremor was felt on the neighbouring islands.",
+        "One of the strongest tremors in decades, a 7.1-magnitude quake, hit the coast.",
+    ):
+        (c,) = numeric(nlp, text)
+        assert c.fact and c.fact.scope == FactScope.WHOLE, text
 
 
 def test_a_count_in_one_district_town_or_camp_is_that_place_s_share(nlp: Any) -> None:

@@ -692,16 +692,24 @@ def _other_event(event: Token, flex: FactLexicon) -> bool:
 def _one_of_several(event: Token, flex: FactLexicon) -> bool:
     """ "One of the quakes, a 6.2 tremor", "one of the tremors with a 6.2 magnitude", "one
     6.2 tremor": the figure is of one of several events of the story's kind, not the
-    story's figure."""
+    story's figure. "One of the strongest quakes in decades" ranks the event, it does not
+    make it one of several."""
     ones = flex.scope.one_of_words
     if any(c.dep_ == "nummod" and c.lower_ in ones for c in event.children):
         return True
     head = event.head
-    if event.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in ones:
-        return True
-    if event.dep_ == "appos" and head.lower_ in ones:
-        return any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
-    return False
+    one = head.head if event.dep_ == "pobj" and head.lower_ == "of" else head
+    if one.lower_ not in ones or event.dep_ not in ("pobj", "appos"):
+        return False
+    group = [
+        obj
+        for prep in one.children
+        if prep.dep_ == "prep" and prep.lower_ == "of"
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]
+    ranked = any(t.tag_ == "JJS" or t.lower_ == "most" for g in group for t in g.subtree)
+    return bool(group) and not ranked
 
 
 def _phrase(noun: Token) -> str:
