@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from claimwatch.dates import aware
 from claimwatch.display import format_figure
@@ -263,20 +264,10 @@ def contradiction_draft(
     if found.self_contradicting:
         shown = ", ".join(_shown_as(o, all_reports) for o in found.self_contradicting)
         line += f" {shown} state(s) incompatible values themselves (a self-contradiction)."
-    return FigureDraft(
-        kind=AlertKind.CONTRADICTION,
-        rule=CONTRADICTION_RULE,
-        severity=severity,
-        key=fact.key,
-        title=title,
-        fact=words,
-        explanation=line,
-        reports=tuple(all_reports),
-        origins=origins,
-        fingerprint=[len({r.origin for r in g}) for g in groups],
-        slot=fact.first.slot,
+    return _draft(
+        AlertKind.CONTRADICTION, CONTRADICTION_RULE, severity, fact, groups, title, words, line,
         sides=sides,
-    )
+    )  # fmt: skip
 
 
 def update_draft(
@@ -288,8 +279,6 @@ def update_draft(
         return None
     words, question = _describe(fact)
     entries = [_entry(step) for step in found.timeline]
-    all_reports = [r for step in found.timeline for r in step.reports]
-    origins = sorted({r.origin for r in all_reports})
     path = " → ".join(plain_value(e.value, fact.key) for e in entries)
     title = f"Update on {question}: {path}"
     history = "; ".join(
@@ -301,19 +290,39 @@ def update_draft(
         f"different times or with wording such as 'rose to' are read as updates, not as "
         f"outlets disagreeing."
     )
+    return _draft(
+        AlertKind.FIGURE_UPDATE, FIGURE_UPDATE_RULE, severity, fact, steps, title, words, line,
+        timeline=entries,
+    )  # fmt: skip
+
+
+def _draft(
+    kind: AlertKind,
+    rule: str,
+    severity: Severity,
+    fact: FactClaims,
+    groups: Sequence[Sequence[Report]],
+    title: str,
+    words: str,
+    explanation: str,
+    **shape: Any,
+) -> FigureDraft:
+    """A draft over ``groups`` (a contradiction's sides or an update's steps): its reports,
+    their outlets, and the outlets per group that decide when a new version is sent."""
+    reports = tuple(r for group in groups for r in group)
     return FigureDraft(
-        kind=AlertKind.FIGURE_UPDATE,
-        rule=FIGURE_UPDATE_RULE,
+        kind=kind,
+        rule=rule,
         severity=severity,
         key=fact.key,
         title=title,
         fact=words,
-        explanation=line,
-        reports=tuple(all_reports),
-        origins=origins,
-        fingerprint=[len({r.origin for r in step.reports}) for step in found.timeline],
+        explanation=explanation,
+        reports=reports,
+        origins=sorted({r.origin for r in reports}),
+        fingerprint=[len({r.origin for r in group}) for group in groups],
         slot=fact.first.slot,
-        timeline=entries,
+        **shape,
     )
 
 
