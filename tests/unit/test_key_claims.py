@@ -203,3 +203,31 @@ def test_a_paragraph_break_hung_on_the_target_stays_out_of_its_name(nlp: Any) ->
         deps=["det", "compound", "ROOT", "dep"],
     )
     assert phrase(doc[2]) == "Pacific fleet"
+
+
+def threat_targets(nlp: Any, text: str) -> list[str | None]:
+    art = Article(id="t", source="s", text=text, original_text=text)
+    ((_, out),) = extract_batch(nlp, [art])
+    return [c.target for c in out.claims if c.type == ClaimType.THREAT]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        (
+            "Valdoria vowed to wipe out the U.S. mainland if the embargo holds.",
+            "United States mainland",
+        ),
+        ("The general said Moscow would be struck if the treaty collapsed.", "Russia"),
+        ("The minister said the army would hit ISIS harder than before.", "Islamic State"),
+    ],
+)
+def test_a_target_is_named_by_its_canonical_entity(nlp: Any, text: str, target: str) -> None:
+    assert threat_targets(nlp, text) == [target]
+
+
+def test_the_further_targets_of_one_speaker_join_the_threat(nlp: Any) -> None:
+    text = (
+        "The regime warned that its missiles would destroy Kestria and would sink the U.S. fleet."
+    )
+    assert threat_targets(nlp, text) == ["Kestria and United States fleet"]

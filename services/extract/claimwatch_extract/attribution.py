@@ -119,8 +119,7 @@ def find_speaker(
     return None
 
 
-def phrase(tok: Token) -> str:
-    """The noun phrase headed by ``tok`` (no relative clauses), for non-entity actors."""
+def _phrase_tokens(tok: Token) -> list[Token]:
     words = [
         t
         for t in tok.subtree
@@ -130,7 +129,42 @@ def phrase(tok: Token) -> str:
     ]
     if words and words[0].lower_ in ("the", "a", "an"):
         words = words[1:]
-    return " ".join(t.text for t in words) if words else tok.text
+    return words or [tok]
+
+
+def phrase(tok: Token) -> str:
+    """The noun phrase headed by ``tok`` (no relative clauses), for non-entity actors."""
+    return " ".join(t.text for t in _phrase_tokens(tok))
+
+
+NAMED_LABELS = frozenset({"PERSON", "GPE", "ORG", "LOC", "FAC"})
+
+
+def canonical_phrase(tok: Token, ents: EntityIndex) -> str:
+    """``phrase`` with every name in it written as its canonical entity ("the U.S. mainland"
+    → "United States mainland", "Pyongyang" → "North Korea"), as actors are.
+
+    Why: a threat's target is matched, grouped and read by name; the phrase keeps its own
+    qualifiers ("bases in X"). Demonyms (NORP) stay: they modify a noun ("Kestrian troops")."""
+    words = _phrase_tokens(tok)
+    inside_phrase = {t.i for t in words}
+    out: list[str] = []
+    skip_to = -1
+    for t in words:
+        if t.i < skip_to:
+            continue
+        ent = ents.span_starting_at(t.i) if t.ent_iob_ == "B" else None
+        cluster = ents.at(ent) if ent is not None and ent.label_ in NAMED_LABELS else None
+        if (
+            ent is not None
+            and cluster is not None
+            and all(i in inside_phrase for i in range(ent.start, ent.end))
+        ):
+            out.append(cluster.name)
+            skip_to = ent.end
+        else:
+            out.append(t.text)
+    return " ".join(out)
 
 
 def _path(t: Token, top: Token) -> list[Token]:

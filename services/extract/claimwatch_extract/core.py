@@ -15,9 +15,11 @@ from claimwatch_extract.attribution import (
     Actor,
     Speaker,
     attribution_of,
+    canonical_phrase,
     classify,
     dateline_spans,
     find_speaker,
+    phrase,
     quote_spans,
     resolve_actor,
 )
@@ -36,6 +38,7 @@ from claimwatch_extract.quantities import Quantity, extract_quantity, list_ends,
 from claimwatch_extract.quotes import find_quotes
 from claimwatch_extract.slots import change_slot, money_slot
 from claimwatch_extract.threats import (
+    PRONOUN_TARGETS,
     find_threats,
     is_labour,
     needs_object,
@@ -45,6 +48,16 @@ from claimwatch_extract.threats import (
 )
 
 ARMED_ACTORS = frozenset({"state_official", "military", "armed_group"})
+
+
+def _named(target: str | None) -> bool:
+    """A target a reader can name (not "them", "it")."""
+    return target is not None and target.lower() not in PRONOUN_TARGETS
+
+
+def join_names(names: list[str]) -> str:
+    """ "X", "X and Y", "X, Y and Z": the targets of one threat, in the order named."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def actor_class(actor: Actor | None, lex: Lexicon) -> str:
@@ -174,14 +187,12 @@ class _Builder:
                 slot=o.slot,
                 fact=describe(ClaimType.ORDINAL_PERIOD, o.slot, sent, site, self.ctx, self.flex),
             )
-        threat_actors: set[str] = set()
+        threat_at: dict[str, tuple[int, list[str]]] = {}  # actor key → (claim index, targets)
         for hit in find_threats(sent, lex):
             agent = speech_noun_agent(hit.trigger, lex)  # "a warning from X that ..."
             tok = agent or threat_actor_token(hit, speaker, self.spans, lex, self.datelines)
             actor = resolve_actor(tok, self.ents) if tok is not None else None
             key = (actor.id or actor.name) if actor is not None else ""
-            if key in threat_actors:
-                continue  # one threat claim per speaker and sentence, as annotators count
             a_class = actor_class(actor, lex)
             if needs_object(hit, lex) and (
                 a_class in ("labour", "unknown") or (actor and is_labour(actor.words, lex))
@@ -190,8 +201,15 @@ class _Builder:
             if hit.needs_armed_actor and a_class not in ARMED_ACTORS:
                 continue
             target, t_class = target_class(hit.target, lex)
+            if hit.target is not None and target == phrase(hit.target):
+                target = canonical_phrase(hit.target, self.ents)  # "the US" → United States
             if hit.target is None and hit.if_attacked:
                 t_class = "attacker"
+            if key in threat_at:
+                # one threat claim per speaker and sentence, as annotators count; the other
+                # targets it names join it ("to hit X, sink Y and crush Z")
+                self._join_target(*threat_at[key], target, t_class)
+                continue
             quoted = any(self._quoted(t) for t in hit.evidence)
             if quoted and (speaker is not None or agent is not None):
                 attribution = Attribution.DIRECT_QUOTE
@@ -200,7 +218,8 @@ class _Builder:
             else:
                 attribution = Attribution.UNATTRIBUTED
             conf = 0.9 if actor is not None and a_class != "unknown" else 0.7
-            threat_actors.add(key)
+            named = [target] if target is not None and _named(target) else []
+            threat_at[key] = (len(self.claims), named)
             self.add(
                 ClaimType.THREAT,
                 sent,
@@ -215,6 +234,17 @@ class _Builder:
                 condition=hit.condition,
                 attribution=attribution,
             )
+
+    def _join_target(self, at: int, names: list[str], target: str | None, t_class: str) -> None:
+        """Add a further named target to the speaker's threat claim of this sentence."""
+        if target is None or not _named(target) or target in names:
+            return
+        claim = self.claims[at]
+        update: dict[str, object] = {"target": join_names([*names, target])}
+        if not names:  # the first threat named no one: this one is the target
+            update["target_class"] = t_class
+        names.append(target)
+        self.claims[at] = claim.model_copy(update=update)
 
     def _list_quantity(
         self,

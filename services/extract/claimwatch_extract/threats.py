@@ -728,6 +728,7 @@ def speech_noun_agent(trigger: Token, lex: Lexicon) -> Token | None:
 
 
 __all__ = [
+    "PRONOUN_TARGETS",
     "Actor",
     "ThreatHit",
     "find_threats",
