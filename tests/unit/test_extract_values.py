@@ -193,3 +193,37 @@ def test_an_increment_is_a_change(nlp: Any) -> None:
 
 def test_a_compound_noun_is_counted_by_its_head(nlp: Any) -> None:
     assert (14, 14, "record") in values(nlp, "The swimmer has set 14 world records.")
+
+
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("Nobody was hurt when the old footbridge gave way, the council said.", "injured"),
+        ("No one died in the warehouse blaze on Tuesday night.", "killed"),
+        ("The coastguard said there were no casualties after the trawler sank.", "killed"),
+        ("No injuries were reported among the festival staff.", "injured"),
+        ("None of the bus passengers were injured in the collision.", "injured"),
+    ],
+)
+def test_a_stated_none_is_a_count_of_zero(nlp: Any, text: str, slot: str) -> None:
+    """ "Nobody was hurt" states the figure that "three were hurt" states: 0 on the same slot,
+    so outlets that disagree on it are compared."""
+    zeros = [c for c in claims(nlp, text) if c.value and c.value.high == 0]
+    assert [(c.slot, c.value.low if c.value else None) for c in zeros] == [
+        (f"quantity:person:{slot}", 0)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No one has claimed responsibility for the attack on the depot.",
+        "No one was arrested after the march through the old town.",
+        "There is no sign of the missing hikers, the rangers said.",
+        "Nobody expects the talks to end before the weekend.",
+    ],
+)
+def test_a_none_on_another_frame_is_not_a_count(nlp: Any, text: str) -> None:
+    """Only a none on a tally frame (killed, injured) is a figure; "no one was arrested" or
+    "no group claimed it" states an open state, not a count outlets compare."""
+    assert not [c for c in claims(nlp, text) if c.value and c.value.high == 0]

@@ -34,7 +34,14 @@ from claimwatch_extract.money import extract_money
 from claimwatch_extract.numbers import NumberMatch, scan_numbers
 from claimwatch_extract.ordinals import extract_ordinals
 from claimwatch_extract.precision import is_conversion, stated_precision
-from claimwatch_extract.quantities import Quantity, extract_quantity, list_ends, list_member
+from claimwatch_extract.quantities import (
+    Quantity,
+    extract_quantity,
+    extract_zero,
+    list_ends,
+    list_member,
+    zero_sites,
+)
 from claimwatch_extract.quotes import find_quotes
 from claimwatch_extract.slots import change_slot, money_slot
 from claimwatch_extract.threats import (
@@ -167,6 +174,20 @@ class _Builder:
                     ClaimType.QUANTITY,
                     sent,
                     m,
+                    speaker,
+                    (q.first, q.low, q.high, q.cls),
+                    q.slot,
+                    q.confidence,
+                    counted=True,
+                    noun=q.noun,
+                )
+        for z in zero_sites(words, sent, lex):
+            q = extract_zero(z, sent, lex)
+            if q is not None:
+                self._value(
+                    ClaimType.QUANTITY,
+                    sent,
+                    z,
                     speaker,
                     (q.first, q.low, q.high, q.cls),
                     q.slot,

@@ -240,6 +240,15 @@ class Targets(_Model):
     priority: list[str]
 
 
+class Zeros(_Model):
+    """Zero statements ("no one was killed", "there were no casualties"): the words that
+    state a count of none, and the frames on which a stated none is a figure outlets compare."""
+
+    pronouns: list[str]
+    determiners: list[str]
+    frames: list[str]
+
+
 class Lexicon(_Model):
     numbers: Numbers
     money: Money
@@ -253,6 +262,7 @@ class Lexicon(_Model):
     source_nouns: list[str]
     prep_frames: dict[str, str]
     frame_default_class: dict[str, str]
+    zeros: Zeros
     not_counted: list[str]
     label_nouns: list[str]
     parent_nouns: list[str] = []

@@ -282,6 +282,54 @@ def extract_quantity(
     return _make(match, sent, lex, cls, frame, 0.9 if known else 0.7, noun)
 
 
+def zero_sites(words: Sequence[str], sent: Span, lex: Lexicon) -> list[NumberMatch]:
+    """The words of a sentence that state a count of none ("nobody", "none", "no" before a
+    noun or "one"), as number matches of value 0 (doc token indexes). Cheap: a set lookup per
+    word of the already lower-cased sentence."""
+    z = lex.zeros
+    out: list[NumberMatch] = []
+    for k, w in enumerate(words):
+        if w in z.pronouns or w in z.determiners:
+            i = sent.start + k
+            out.append(NumberMatch(i, i + 1, i, i + 1, 0, 0, None, "exact", True))
+    return out
+
+
+def extract_zero(match: NumberMatch, sent: Span, lex: Lexicon) -> Quantity | None:
+    """A zero statement on a frame where none is a figure ("no one was killed", "there were no
+    injuries", "nobody was hurt"): the count 0 on the slot the numeric reports use, so "no one
+    was hurt" meets "three were hurt". Other frames ("no one was arrested", "no group has
+    claimed it") are left alone."""
+    tok = sent.doc[match.num_start]
+    if tok.lower_ in lex.zeros.determiners:
+        if tok.dep_ != "det" or tok.head.i <= tok.i:
+            return None
+        tok = tok.head  # "no injuries", "no one"
+    pronoun = tok.lower_ in lex.zeros.pronouns or tok.lower_ == "one"
+    noun = tok if tok.pos_ == "NOUN" and not pronoun else None
+    if noun is not None:
+        nl = noun.lemma_.lower()
+        if nl in lex.frame_nouns:  # "no casualties", "no deaths"
+            fn = lex.frame_nouns[nl]
+            return _zero(match, sent, lex, fn.cls, fn.frame, noun)
+        if nl in lex.not_counted_set:
+            return None
+        cls, known = _noun_class(noun, lex)
+        if not known:
+            return None
+    frame, _ = _frame(noun, tok, lex)
+    if frame is None or frame not in lex.zeros.frames:
+        return None
+    cls = _noun_class(noun, lex)[0] if noun is not None else lex.frame_default_class[frame]
+    return _zero(match, sent, lex, cls, frame, noun)
+
+
+def _zero(
+    match: NumberMatch, sent: Span, lex: Lexicon, cls: str, frame: str, noun: Token | None
+) -> Quantity | None:
+    return _make(match, sent, lex, cls, frame, 0.8, noun) if frame in lex.zeros.frames else None
+
+
 def _parent_of(num: Token, noun: Token | None, lex: Lexicon) -> bool:
     """ "a mother of 12", "the father of three children": the number counts the parent's
     children (a detail outlets state to name a victim, and may state differently)."""
