@@ -220,6 +220,9 @@ def threat_targets(nlp: Any, text: str) -> list[str | None]:
         ),
         ("The general said Moscow would be struck if the treaty collapsed.", "Russia"),
         ("The minister said the army would hit ISIS harder than before.", "Islamic State"),
+        ("Iran threatened to sink Norway's ships in the gulf.", "Norway's ships"),
+        ("The general said his forces would attack the American base.", "United States' base"),
+        ("The rebels vowed to kill Americans wherever they hide.", "Americans"),
     ],
 )
 def test_a_target_is_named_by_its_canonical_entity(nlp: Any, text: str, target: str) -> None:
@@ -231,3 +234,23 @@ def test_the_further_targets_of_one_speaker_join_the_threat(nlp: Any) -> None:
         "The regime warned that its missiles would destroy Kestria and would sink the U.S. fleet."
     )
     assert threat_targets(nlp, text) == ["Kestria and United States fleet"]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        (
+            'Hours before the test, the regime said it was time to "flatten" Kestria, to "sink" '
+            'the Valdorian navy and to "crush" Norway.',
+            "Kestria, Valdorian navy and Norway",
+        ),
+        ("Valdoria threatened to invade Kestria and to bomb Norway.", "Kestria and Norway"),
+    ],
+)
+def test_a_list_of_threats_names_every_target(nlp: Any, text: str, target: str) -> None:
+    assert threat_targets(nlp, text) == [target]
+
+
+def test_a_listed_clause_with_its_own_subject_is_not_the_first_speakers(nlp: Any) -> None:
+    text = "Valdoria said it would invade Kestria, and the rebels said they would burn the ports."
+    assert threat_targets(nlp, text) == ["Kestria", "ports"]

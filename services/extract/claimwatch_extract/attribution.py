@@ -142,10 +142,12 @@ NAMED_LABELS = frozenset({"PERSON", "GPE", "ORG", "LOC", "FAC"})
 
 def canonical_phrase(tok: Token, ents: EntityIndex) -> str:
     """``phrase`` with every name in it written as its canonical entity ("the U.S. mainland"
-    → "United States mainland", "Pyongyang" → "North Korea"), as actors are.
+    → "United States mainland", "Pyongyang" → "North Korea"), as actors are; a country's
+    demonym modifying the head as the country's possessive ("Kestrian troops" → "Kestria's
+    troops").
 
     Why: a threat's target is matched, grouped and read by name; the phrase keeps its own
-    qualifiers ("bases in X"). Demonyms (NORP) stay: they modify a noun ("Kestrian troops")."""
+    qualifiers ("bases in X"). A demonym that is the head stays ("Kestrians": people)."""
     words = _phrase_tokens(tok)
     inside_phrase = {t.i for t in words}
     out: list[str] = []
@@ -154,17 +156,29 @@ def canonical_phrase(tok: Token, ents: EntityIndex) -> str:
         if t.i < skip_to:
             continue
         ent = ents.span_starting_at(t.i) if t.ent_iob_ == "B" else None
-        cluster = ents.at(ent) if ent is not None and ent.label_ in NAMED_LABELS else None
+        cluster = ents.at(ent) if ent is not None else None
         if (
-            ent is not None
-            and cluster is not None
-            and all(i in inside_phrase for i in range(ent.start, ent.end))
+            ent is None
+            or cluster is None
+            or not all(i in inside_phrase for i in range(ent.start, ent.end))
         ):
-            out.append(cluster.name)
-            skip_to = ent.end
-        else:
             out.append(t.text)
+            continue
+        after = tok.doc[ent.end] if ent.end < len(tok.doc) else None
+        owner = after is not None and after.dep_ == "case" and after.head.i in inside_phrase
+        if ent.label_ in NAMED_LABELS:
+            out.append(possessive(cluster.name) if owner else cluster.name)  # "Norway's ships"
+        elif cluster.type == "GPE" and not ent.start <= tok.i < ent.end:
+            out.append(possessive(cluster.name))  # a country's demonym modifying the head
+        else:
+            out.append(ent.text)
+        skip_to = ent.end
     return " ".join(out)
+
+
+def possessive(name: str) -> str:
+    """ "Norway's", "United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _path(t: Token, top: Token) -> list[Token]:

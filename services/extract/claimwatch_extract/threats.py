@@ -11,7 +11,7 @@ tariffs, labour strikes) are excluded by the lexicon, not by event-specific rule
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -424,10 +424,34 @@ def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
             continue
         hit = _threat_at(tok, lex)
         if hit is not None:
-            hits.append(hit)
-            for e in hit.evidence:
-                covered |= _own_clause(e)
+            for h in [hit, *_listed(hit, lex)]:
+                hits.append(h)
+                for e in h.evidence:
+                    covered |= _own_clause(e)
     return hits
+
+
+def _listed(hit: ThreatHit, lex: Lexicon) -> list[ThreatHit]:
+    """The further threats of a list that hangs off a threat verb: "to destroy X, to sink Y
+    and to burn Z". Each is the same speaker's threat against its own object, also when the
+    verb alone would not read as one (no modal of its own)."""
+    out: list[ThreatHit] = []
+    verbs = [hit.trigger] if hit.trigger.pos_ == "VERB" else []
+    while verbs:
+        verb = verbs.pop()
+        for c in verb.children:
+            listed = c.dep_ == "conj" or (
+                c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            )
+            if not listed or c.pos_ != "VERB" or _lemma(c) not in lex.threats.force_verbs:
+                continue
+            if _child(c, "nsubj", "nsubjpass") is not None:
+                continue  # a clause of its own ("X will sink A and Y will burn B")
+            obj = _child(c, "dobj")
+            if obj is not None and _is_target(obj, lex):
+                out.append(replace(hit, trigger=c, evidence=(c,), target=obj, if_attacked=False))
+                verbs.append(c)
+    return sorted(out, key=lambda h: h.trigger.i)
 
 
 CANDIDATE_POS = frozenset({"VERB", "NOUN", "PROPN"})  # where a threat can start
