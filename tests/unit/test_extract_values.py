@@ -227,3 +227,34 @@ def test_a_none_on_another_frame_is_not_a_count(nlp: Any, text: str) -> None:
     """Only a none on a tally frame (killed, injured) is a figure; "no one was arrested" or
     "no group claimed it" states an open state, not a count outlets compare."""
     assert not [c for c in claims(nlp, text) if c.value and c.value.high == 0]
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "value"),
+    [
+        ("The inspectors filed a 64-page report with the ministry.", "page:size:report", 64),
+        ("She read a 29-word pledge before the assembly.", "word:size:pledge", 29),
+        ("A two-car crash closed the ring road for an hour.", "vehicle:size:crash", 2),
+    ],
+)
+def test_a_hyphenated_count_sizes_the_thing_it_qualifies(
+    nlp: Any, text: str, slot: str, value: int
+) -> None:
+    """ "A 64-page report" states how long the report is, on a fact of its own (the report's
+    pages), so "a 63-page report" elsewhere is compared with it and a 12-page letter is not."""
+    found = {(c.slot, c.value.low) for c in claims(nlp, text) if c.value}
+    assert (f"quantity:{slot}", value) in found
+    fact_keys = {c.fact.key for c in claims(nlp, text) if c.fact and c.slot and "size" in c.slot}
+    assert fact_keys == {f"quantity:{slot}"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He was handed a 12-year sentence for the fraud.",
+        "The talks ended after a 90-minute meeting.",
+        "A 16-year-old boy was taken to hospital.",
+    ],
+)
+def test_a_hyphenated_duration_or_age_is_not_a_size(nlp: Any, text: str) -> None:
+    assert not [c for c in claims(nlp, text) if c.slot and ":size:" in c.slot]

@@ -115,7 +115,7 @@ def describe(
     frame: str | None = None
     qualifiers: list[str] = []
     if kind == ClaimType.QUANTITY:
-        counted, frame = parts[1], (parts[2] if len(parts) > 2 else None)
+        counted, frame = parts[1], (":".join(parts[2:]) if len(parts) > 2 else None)
         qualifiers = _qualifiers(site.noun, verb, counted, flex)
         if frame in flex.compound_frames:
             qualifiers += _compounds(site.noun, qualifiers)
@@ -774,11 +774,21 @@ def _words(
     if kind == ClaimType.ORDINAL_PERIOD:
         return f"{frame or 'period'} of the {counted.replace('_', ' ')}"
     noun = _noun_words(counted, qualifiers, flex)
+    whole = _sized(frame)
+    if whole:  # "pages of the indictment"
+        return f"{noun} of the {whole}"
     sev = [q for q in qualifiers if q in flex.severity]
     words = flex.frames[frame].words if frame in flex.frames else (frame or "").replace("_", " ")
     if sev:
         words = f"{sev[0]} {words}".strip()
     return f"{noun} {words}{where}".strip()
+
+
+def _sized(frame: str | None) -> str | None:
+    """The thing a size frame measures ("size:report" -> "report"), else None."""
+    if frame is None or not frame.startswith("size:"):
+        return None
+    return frame.removeprefix("size:").replace("_", " ")
 
 
 def plural(word: str) -> str:
@@ -817,6 +827,9 @@ def _question(
     the tram crash", "the magnitude of the earthquake"."""
     if kind == ClaimType.ORDINAL_PERIOD:  # "which year of the war it is"
         return f"which {frame or 'period'} of the {counted.replace('_', ' ')} it is"
+    whole = _sized(frame)
+    if kind == ClaimType.QUANTITY and whole:  # "how many pages the indictment has"
+        return f"how many {_noun_words(counted, qualifiers, flex)} the {whole} has"
     if kind != ClaimType.QUANTITY or frame not in flex.frames:
         return f"the {description}"
     noun = _noun_words(counted, qualifiers, flex)

@@ -228,8 +228,14 @@ def extract_quantity(
         if ul in lex.not_counted_set or unit.lower_ in lex.not_counted_set:
             return None
         group = unit.head if unit.head.i > unit.i else None
-        if group is None or group.lemma_.lower() not in lex.groups:
+        if group is None or group.pos_ != "NOUN":
             return None
+        if group.lemma_.lower() not in lex.groups:
+            # "a 48-page report", "a 35-word oath": the size of one thing, in its parts
+            if unit.pos_ not in ("NOUN", "ADJ") or not unit.is_alpha:
+                return None
+            cls = _noun_class(unit, lex)[0]
+            return _make(match, sent, lex, cls, f"size:{group.lemma_.lower()}", 0.7)
         gl = group.lemma_.lower()
         member = ul in ("member", "strong")
         cls = lex.groups[gl].member if member else _noun_class(unit, lex)[0]
