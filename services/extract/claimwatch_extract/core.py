@@ -40,6 +40,8 @@ from claimwatch_extract.quantities import (
     extract_zero,
     list_ends,
     list_member,
+    zero_implied,
+    zero_match,
     zero_sites,
 )
 from claimwatch_extract.quotes import find_quotes
@@ -183,18 +185,21 @@ class _Builder:
                 )
         for z in zero_sites(words, sent, lex):
             q = extract_zero(z, sent, lex)
-            if q is not None:
-                self._value(
-                    ClaimType.QUANTITY,
-                    sent,
-                    z,
-                    speaker,
-                    (q.first, q.low, q.high, q.cls),
-                    q.slot,
-                    q.confidence,
-                    counted=True,
-                    noun=q.noun,
-                )
+            also = zero_implied(q, sent, lex) if q is not None else None
+            for zq in (q, also):
+                if zq is not None:
+                    zm = z if zq is q else zero_match(zq)
+                    self._value(
+                        ClaimType.QUANTITY,
+                        sent,
+                        zm,
+                        speaker,
+                        (zq.first, zq.low, zq.high, zq.cls),
+                        zq.slot,
+                        zq.confidence,
+                        counted=True,
+                        noun=zq.noun,
+                    )
         for o in extract_ordinals(sent, lex):
             value = Interval(low=o.value, high=o.value, unit=o.unit)
             site = NumberSite(o.first.i, o.first.i + 1)

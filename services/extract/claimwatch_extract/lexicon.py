@@ -247,6 +247,7 @@ class Zeros(_Model):
     pronouns: list[str]
     determiners: list[str]
     frames: list[str]
+    also: dict[str, str] = {}  # a noun whose none states none on a second frame too
 
 
 class Lexicon(_Model):

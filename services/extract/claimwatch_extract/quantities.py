@@ -330,6 +330,22 @@ def extract_zero(match: NumberMatch, sent: Span, lex: Lexicon) -> Quantity | Non
     return _zero(match, sent, lex, cls, frame, noun)
 
 
+def zero_match(q: Quantity) -> NumberMatch:
+    """The 0 a zero claim states, at its anchor word."""
+    i = q.first.i
+    return NumberMatch(i, i + 1, i, i + 1, 0, 0, None, "exact", True)
+
+
+def zero_implied(q: Quantity, sent: Span, lex: Lexicon) -> Quantity | None:
+    """ "No casualties": none killed and none hurt. The second count, anchored on the noun
+    (its own claim), for a noun whose none covers another frame (`zeros.also`)."""
+    if q.noun is None or q.noun.lemma_.lower() not in lex.zeros.also:
+        return None
+    i = q.noun.i
+    at = NumberMatch(i, i + 1, i, i + 1, 0, 0, None, "exact", True)
+    return _zero(at, sent, lex, q.cls, lex.zeros.also[q.noun.lemma_.lower()], q.noun)
+
+
 def _zero(
     match: NumberMatch, sent: Span, lex: Lexicon, cls: str, frame: str, noun: Token | None
 ) -> Quantity | None:
