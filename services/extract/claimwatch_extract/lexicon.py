@@ -249,6 +249,11 @@ class Zeros(_Model):
     frames: list[str]
     also: dict[str, str] = {}  # a noun whose none states none on a second frame too
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of none, for one C-level disjointness test per sentence."""
+        return frozenset([*self.pronouns, *self.determiners])
+
 
 class Lexicon(_Model):
     numbers: Numbers
