@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from claimwatch.models import Article, Claim, FactScope, FactTime, FigureCue
+from claimwatch_extract.facts import _ent_text
 from claimwatch_extract.pipeline import extract_batch
 
 PUBLISHED = datetime(2026, 5, 14, 9, 30, tzinfo=UTC)
@@ -375,3 +376,14 @@ def test_a_fact_reads_in_plain_words(nlp: Any) -> None:
     assert c.fact.question == "how many people were killed in the tram crash"
     (m,) = numeric(nlp, "The quake had a magnitude of 6.3.")
     assert m.fact and m.fact.question == "the magnitude of the quake"
+
+
+def test_a_tokens_entity_text_is_read_from_its_tags_as_from_the_entity_list(nlp: Any) -> None:
+    doc = nlp(
+        "On March 3, 2024 the New Marrow Harbour Authority said 40 boats left Port Sevran "
+        "before Tuesday evening."
+    )
+    assert len(doc.ents) >= 3
+    for tok in doc:
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        assert _ent_text(tok) == (ent.text if ent is not None else tok.text)

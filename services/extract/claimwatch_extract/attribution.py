@@ -95,17 +95,17 @@ def find_speaker(
     attaches both "DRAVENSK" and "Kestria's president" to "said")."""
     speech = lex.speech
     datelines = datelines or []
+    speech_verbs: list[Token] = []  # one pass over the sentence: "according to" wins
     for tok in sent:
-        if tok.lemma_.lower() in ("accord",) or tok.lower_ == "according":
+        lemma = tok.lemma_.lower()
+        if lemma == "accord" or tok.lower_ == "according":
             for child in tok.children:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         return Speaker(obj, tok)
-    for tok in sent:
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in speech:
-            continue
-        if inside(tok.idx, spans):
-            continue
+        elif lemma in speech and tok.pos_ in ("VERB", "AUX") and not inside(tok.idx, spans):
+            speech_verbs.append(tok)
+    for tok in speech_verbs:
         verb: Token | None = tok
         for _ in range(3):
             if verb is None:

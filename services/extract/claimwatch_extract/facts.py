@@ -189,11 +189,17 @@ def _ancestors(tok: Token) -> list[Token]:
 
 
 def _ent_text(tok: Token) -> str:
-    """The text of the named entity a token is part of (its own text when none)."""
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent.text
-    return tok.text
+    """The text of the named entity a token is part of (its own text when none), found from
+    the token's IOB tags: ``doc.ents`` would build every entity of the article per call."""
+    if tok.ent_iob_ not in ("B", "I"):
+        return tok.text
+    doc = tok.doc
+    start, end = tok.i, tok.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end].text
 
 
 # --------------------------------------------------------------------------- qualifiers
