@@ -91,7 +91,10 @@ class Settings(BaseSettings):
     )
     feed_interval_s: float = Field(300.0, gt=0, description="Seconds between polls of a feed.")
     host_politeness_s: float = Field(
-        1.0, ge=0, description="Minimum seconds between two requests to one host."
+        1.0,
+        ge=0,
+        description="Minimum seconds from the end of one request to a host to the start of the "
+        "next (one request per host at a time).",
     )
     ingest_max_batch: int = Field(
         100, ge=1, description="Most articles in one push-API batch request."

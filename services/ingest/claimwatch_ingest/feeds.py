@@ -4,8 +4,9 @@
   the bytes (it knows every RSS/Atom dialect and date format).
 - Conditional GET: the ``ETag`` and ``Last-Modified`` of the last 200 are sent back as
   ``If-None-Match`` / ``If-Modified-Since``; a ``304`` produces nothing and costs no parsing.
-- Politeness: at most one request per host every ``Settings.host_politeness_s`` seconds,
-  whether it is a feed or an article page (``HostThrottle``).
+- Politeness: one request per host at a time and ``Settings.host_politeness_s`` seconds from
+  the end of one to the start of the next, whether a feed or an article page
+  (``HostThrottle``).
 - An entry with full content (``content:encoded`` / Atom ``content``) is used as is; an entry
   with only a summary gets its page fetched and its main text extracted with trafilatura. If
   the page cannot be fetched, the summary is published (and counted) rather than losing
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import calendar
+import contextlib
 import re
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,14 +69,17 @@ def slug(text: str) -> str:
 
 
 class HostThrottle:
-    """At most one request per host every ``interval_s``; waiters queue per host."""
+    """One request per host at a time, and ``interval_s`` from the end of one to the start of
+    the next: measured from the end, a slow or late-arriving request can never leave the
+    host a shorter gap than promised (measured from the start, it could)."""
 
     def __init__(self, interval_s: float) -> None:
         self.interval_s = interval_s
         self._locks: dict[str, asyncio.Lock] = {}
         self._last: dict[str, float] = {}
 
-    async def wait(self, url: str) -> None:
+    @contextlib.asynccontextmanager
+    async def hold(self, url: str) -> AsyncIterator[None]:
         host = urlsplit(url).netloc.lower()
         lock = self._locks.setdefault(host, asyncio.Lock())
         async with lock:
@@ -82,7 +88,10 @@ class HostThrottle:
                 delay = last + self.interval_s - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
-            self._last[host] = time.monotonic()
+            try:
+                yield
+            finally:
+                self._last[host] = time.monotonic()
 
 
 @dataclass
@@ -129,11 +138,13 @@ class FeedPoller:
 
     async def _get(self, url: str, headers: dict[str, str]) -> Fetched:
         """GET with politeness and the size limit enforced while streaming."""
-        await self.throttle.wait(url)
         limit = self.settings.ingest_max_bytes
-        async with self.client.stream(
-            "GET", url, headers={"User-Agent": USER_AGENT, **headers}
-        ) as response:
+        async with (
+            self.throttle.hold(url),
+            self.client.stream(
+                "GET", url, headers={"User-Agent": USER_AGENT, **headers}
+            ) as response,
+        ):
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_bytes():
