@@ -42,7 +42,7 @@ from claimwatch_ingest.files import iter_article_paths, read_article_file
 
 
 def story_articles(folder: Path) -> list[dict[str, object]]:
-    out = []
+    out: list[dict[str, object]] = []
     for path in iter_article_paths([folder]):
         raw = read_article_file(path)
         out.append(
@@ -123,46 +123,79 @@ def test_sigkill_each_worker_mid_flow_loses_nothing_and_pages_once(
         wait_http_ok(f"http://127.0.0.1:{deliver.port}/readyz", deliver)
         sub = subscribe(deliver, receiver.url)
 
-        def send_wave(n: int) -> list[str]:
+        def wave_articles(n: int) -> tuple[list[dict[str, object]], list[str | None]]:
+            """The wave's story articles, in corpus order."""
             articles: list[dict[str, object]] = []
             names: list[str | None] = []
             for story in waves[n]:
                 for a in story_articles(story.folder):
                     articles.append(a)
                     names.append(story.name)
+            return articles, names
+
+        def fillers(n: int, when: object, start: int, count: int) -> list[dict[str, object]]:
             # fillers dated like the wave's stories: the story index ages stories by the
             # newest article time it has seen, so undated (= now) fillers would expire them
-            when = next(a["published_at"] for a in articles if a["published_at"])
-            fillers = [
-                dict(filler_article(n * 1000 + i, rng), published_at=when) for i in range(30)
+            return [
+                dict(filler_article(n * 1000 + i, rng), published_at=when)
+                for i in range(start, start + count)
             ]
-            articles += fillers
-            names += [None] * len(fillers)
+
+        def accept(articles: list[dict[str, object]], names: list[str | None]) -> list[str]:
             ids = push(api, articles)
             owners.update({i: s for i, s in zip(ids, names, strict=True) if s is not None})
             return ids
+
+        def send_wave(n: int) -> list[str]:
+            articles, names = wave_articles(n)
+            when = next(a["published_at"] for a in articles if a["published_at"])
+            return accept(articles + fillers(n, when, 0, 30), names + [None] * 30)
 
         def note_rss(service: Service) -> None:
             key = service.proc.name.split("-")[0]
             rss[key] = max(rss.get(key, 0.0), service.peak_rss_mb())
 
-        def kill_mid_wave(victim: Service, ids: list[str], out: Counter[str]) -> Service:
-            """SIGKILL ``victim`` once some of the wave's outputs are out but not all."""
+        def kill_mid_wave(n: int, victim: Service, out: Counter[str]) -> tuple[list[str], Service]:
+            """Push wave ``n`` five articles at a time and SIGKILL ``victim`` the moment a
+            batch is accepted after the wave's first output from it: the batch just accepted
+            cannot have been processed yet, so the kill lands with work in flight however
+            fast the machine is. The rest of the wave goes to the replacement."""
             stage = victim.proc.name.split("-")[0]
-            wait_for(f"first {stage} output", lambda: any(out[i] for i in ids), 120, victim)
-            done = sum(1 for i in ids if out[i])
+            articles, names = wave_articles(n)
+            when = next(a["published_at"] for a in articles if a["published_at"])
+            extra = 0
+            ids: list[str] = []
+            deadline = time.monotonic() + 120
+            while True:
+                assert victim.proc.alive(), victim.proc.log_tail(40)
+                assert time.monotonic() < deadline, (
+                    f"no {stage} output:\n{victim.proc.log_tail(40)}"
+                )
+                if len(articles) < 5:  # stories all sent: keep the stage busy with fillers
+                    articles += fillers(n, when, extra, 5)
+                    names += [None] * 5
+                    extra += 5
+                ids += accept(articles[:5], names[:5])
+                del articles[:5], names[:5]
+                if len(ids) >= 15 and any(out[i] for i in ids):
+                    break
+                time.sleep(0.2)
             note_rss(victim)
             victim.proc.kill()
-            kills[stage] = {"processed_before_kill": done, "wave": len(ids)}
+            time.sleep(1.0)  # the watcher reads what the victim wrote before it died
+            done = sum(1 for i in ids if out[i])
+            kills[stage] = {"processed_before_kill": done, "accepted_before_kill": len(ids)}
             assert done < len(ids), "the kill must land while the wave is in flight"
-            return start_service(stage, settings, logs, name=f"{stage}-2")
+            replacement = start_service(stage, settings, logs, name=f"{stage}-2")
+            ids += accept(articles + fillers(n, when, extra, 20), names + [None] * 20)
+            return ids, replacement
 
         # wave 1: SIGKILL extract mid-wave (claims); wave 2: SIGKILL alert (markers)
-        all_ids = send_wave(0)
-        extract = running[1] = kill_mid_wave(extract, all_ids, watcher.claims)
-        ids = send_wave(1)
+        all_ids, extract = kill_mid_wave(0, extract, watcher.claims)
+        running[1] = extract
+        ids, alert = kill_mid_wave(1, alert, watcher.markers)
+        running[2] = alert
         all_ids += ids
-        alert = running[2] = kill_mid_wave(alert, ids, watcher.markers)
 
         # wave 3: SIGKILL deliver while it has webhooks in flight that the subscriber has not
         # answered yet (the receiver stalls after the wave's first webhook). Those were never
@@ -223,8 +256,8 @@ def test_sigkill_each_worker_mid_flow_loses_nothing_and_pages_once(
             versions = {
                 webhook_id(a, v, sub["id"]): f"{a}:{v}" for a, v in watcher.alert_versions()
             }
-            missing = {versions[m] for m in expected_ids() - set(receiver.delivered)}
-            print("undelivered alert versions:", sorted(missing), "held:", receiver.held_ids())
+            undelivered = {versions[m] for m in expected_ids() - set(receiver.delivered)}
+            print("undelivered alert versions:", sorted(undelivered), "held:", receiver.held_ids())
             raise
         for service in running:
             note_rss(service)
