@@ -156,6 +156,33 @@ def test_a_damage_tally_that_grows_as_surveys_come_in_is_an_update(nlp: Any) -> 
     assert update.kind == AlertKind.FIGURE_UPDATE
 
 
+def test_a_toll_that_grows_tenfold_in_steps_is_still_one_update(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art("g1", "harbour-post", "Mine collapse", "Four people died in the collapse.", 0),
+            art("g2", "city-ledger", "Mine rescue", "Officials said nine people had died.", 10),
+            art("g3", "river-times", "Mine toll", "The death toll rose to 20.", 30),
+            art("g4", "valley-news", "Mine disaster", "Forty-five people have died.", 52),
+        ],
+    )
+    (update,) = found
+    assert update.kind == AlertKind.FIGURE_UPDATE and update.timeline is not None
+    # 4 to 45 is more than tenfold, but no step is: one count that grew
+    assert [e.value.low for e in update.timeline] == [4, 9, 20, 45]
+
+
+def test_an_incident_then_a_running_total_is_no_update(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art("j1", "harbour-post", "Shelling", "Shelling killed three people in Dorva.", 0),
+            art("j2", "city-ledger", "Shelling", "The shelling has killed 640 people.", 20),
+        ],
+    )
+    assert found == []
+
+
 def test_numbers_that_only_look_alike_stay_quiet(nlp: Any) -> None:
     quiet = alerts_for(
         nlp,

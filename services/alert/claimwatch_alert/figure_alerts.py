@@ -11,6 +11,7 @@ never do. Titles and explanations use the fact's plain words and outlets' names.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -271,11 +272,14 @@ def contradiction_draft(
 
 
 def update_draft(
-    fact: FactClaims, found: Finding, severity: Severity, params: FigureParams
+    fact: FactClaims,
+    found: Finding,
+    severity: Severity,
+    params: FigureParams,
+    growing: bool = False,
 ) -> FigureDraft | None:
     steps = [step.reports for step in found.timeline]
-    gap = max_difference(fact.key, params)
-    if not 2 <= len(steps) <= params.max_steps or too_far_apart(steps, params.max_ratio, gap):
+    if not 2 <= len(steps) <= params.max_steps or _jumps(steps, fact.key, params, growing):
         return None
     words, question = _describe(fact)
     entries = [_entry(step) for step in found.timeline]
@@ -294,6 +298,19 @@ def update_draft(
         AlertKind.FIGURE_UPDATE, FIGURE_UPDATE_RULE, severity, fact, steps, title, words, line,
         timeline=entries,
     )  # fmt: skip
+
+
+def _jumps(
+    steps: Sequence[Sequence[Report]], key: str, params: FigureParams, growing: bool
+) -> bool:
+    """A timeline that jumps too far to be one figure (see ``too_far_apart``). A growing
+    figure is held step by step: a toll reported as 3, 5, 11, 24, then 249 injured over two
+    days grows twenty-fold and is still one count; a jump from 3 straight to 641 is an
+    incident and a running total. Any other figure is held from its lowest to its highest."""
+    gap = max_difference(key, params)
+    if not growing:
+        return too_far_apart(steps, params.max_ratio, gap)
+    return any(too_far_apart(pair, params.max_ratio, gap) for pair in itertools.pairwise(steps))
 
 
 def _draft(
@@ -344,9 +361,10 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
     for fact in facts_of(state, config):
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)
+        growing = frame in params.cumulative
         rules = Rules(
             window,
-            frame in params.cumulative,
+            growing,
             params.lead_chars,
             stale,
             scale_ratio=params.max_ratio,
@@ -355,7 +373,7 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
         found = assess(reports_of(state, fact), rules)
         for draft in (
             contradiction_draft(fact, found, config.contradictions.severity, params),
-            update_draft(fact, found, params.update_severity, params),
+            update_draft(fact, found, params.update_severity, params, growing),
         ):
             if draft is not None:
                 drafts.append(draft)
