@@ -172,6 +172,32 @@ def test_a_toll_that_grows_tenfold_in_steps_is_still_one_update(nlp: Any) -> Non
     assert [e.value.low for e in update.timeline] == [4, 9, 20, 45]
 
 
+def test_undated_reports_of_a_toll_still_being_counted_are_an_update(nlp: Any) -> None:
+    def undated(aid: str, source: str, body: str, minutes: float) -> Article:
+        at = art(aid, source, "Shells hit a school in Marev", body, minutes / 60)
+        return at.model_copy(update={"published_at": None})  # the time is the arrival
+
+    open_count = alerts_for(
+        nlp,
+        [
+            undated("s1", "harbour-post", "At least 38 people were killed at the school.", 0),
+            undated("s2", "city-ledger", "Some 30 people were killed at the school.", 5),
+        ],
+    )
+    (update,) = open_count
+    assert update.kind == AlertKind.FIGURE_UPDATE and update.timeline is not None
+    assert [e.value.low for e in update.timeline] == [27, 38]  # lowest to highest
+    assert "None of these reports has a publication date" in update.explanation
+    exact = alerts_for(
+        nlp,
+        [
+            undated("s1", "harbour-post", "Medics said 38 people were killed at the school.", 0),
+            undated("s2", "city-ledger", "Officials said 30 people were killed at the school.", 5),
+        ],
+    )
+    assert [a.kind for a in exact] == [AlertKind.CONTRADICTION]
+
+
 def test_an_incident_then_a_running_total_is_no_update(nlp: Any) -> None:
     found = alerts_for(
         nlp,

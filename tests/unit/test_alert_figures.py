@@ -38,6 +38,7 @@ def r(
     headline: bool = False,
     origin: str | None = None,
     day_only: bool = False,
+    undated: bool = False,
 ) -> Report:
     high = low if high is ... else high
     return Report(
@@ -52,6 +53,7 @@ def r(
         cue=cue,
         text=f"{source} says {low}",
         day_only=day_only,
+        undated=undated,
     )
 
 
@@ -146,6 +148,29 @@ def test_a_date_without_a_time_cannot_be_ordered_within_its_day() -> None:
     # a date-only report the next day is later, but not known to be simultaneous
     next_day = r("b", 77, hours=16, day_only=True)  # 2026-03-05
     assert assess([r("a", 84, hours=14.5), next_day], GROWING).disagreeing == ()
+
+
+def test_undated_reports_of_a_growing_count_stated_as_open_are_an_update() -> None:
+    # no publication dates: the order is unknown, and each pair has one value given as open
+    estimate = r("a", 18, 22, undated=True)  # "some 20 were killed"
+    exact = r("b", 26, undated=True, hours=0.2)  # "26 were killed"
+    floor = r("d", 31, None, undated=True, hours=0.4)  # "at least 31 were killed"
+    found = assess([floor, exact, estimate], GROWING)
+    assert found.disagreeing == ()
+    # shown from lowest to highest: arrival order says nothing about when they were written
+    assert [s.reports[0].value.low for s in found.timeline] == [18, 26, 31]
+
+
+def test_undated_exact_counts_that_differ_still_disagree() -> None:
+    found = assess([r("a", 26, undated=True), r("b", 31, undated=True, hours=0.3)], GROWING)
+    assert values(found.disagreeing) == [(26, 26), (31, 31)] and found.timeline == ()
+    # with publication dates the wording alone makes no update: 26 then "at least 31" within
+    # the hour is outlets disagreeing
+    dated = assess([r("a", 26), r("b", 31, None, hours=0.3)], GROWING)
+    assert len(dated.disagreeing) == 2
+    # nor for a figure that need not grow (a turnout, a magnitude)
+    share = [r("a", 81, 90, unit="percent", undated=True), r("b", 93, unit="percent", undated=True)]
+    assert len(assess(share, FIXED).disagreeing) == 2
 
 
 def test_a_growing_figure_stated_more_precisely_later_is_an_update() -> None:

@@ -151,6 +151,7 @@ def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
                 text=claim.text,
                 event_kind=claim.fact.event_kind if claim.fact else None,
                 day_only=day_only,
+                undated=article.published_at is None,
             )
         )
     return out
@@ -279,7 +280,9 @@ def update_draft(
     growing: bool = False,
 ) -> FigureDraft | None:
     steps = [step.reports for step in found.timeline]
-    if not 2 <= len(steps) <= params.max_steps or _jumps(steps, fact.key, params, growing):
+    undated = all(r.undated for step in steps for r in step)
+    stepwise = growing and not undated  # without dates the steps are not an order
+    if not 2 <= len(steps) <= params.max_steps or _jumps(steps, fact.key, params, stepwise):
         return None
     words, question = _describe(fact)
     entries = [_entry(step) for step in found.timeline]
@@ -294,6 +297,11 @@ def update_draft(
         f"different times or with wording such as 'rose to' are read as updates, not as "
         f"outlets disagreeing."
     )
+    if undated:
+        line += (
+            " None of these reports has a publication date: the values are shown from lowest"
+            " to highest, read as a count still open ('at least', 'about', 'so far')."
+        )
     return _draft(
         AlertKind.FIGURE_UPDATE, FIGURE_UPDATE_RULE, severity, fact, steps, title, words, line,
         timeline=entries,
@@ -301,14 +309,15 @@ def update_draft(
 
 
 def _jumps(
-    steps: Sequence[Sequence[Report]], key: str, params: FigureParams, growing: bool
+    steps: Sequence[Sequence[Report]], key: str, params: FigureParams, stepwise: bool
 ) -> bool:
     """A timeline that jumps too far to be one figure (see ``too_far_apart``). A growing
     figure is held step by step: a toll reported as 3, 5, 11, 24, then 249 injured over two
     days grows twenty-fold and is still one count; a jump from 3 straight to 641 is an
-    incident and a running total. Any other figure is held from its lowest to its highest."""
+    incident and a running total. Any other figure, and one whose reports carry no date (no
+    order is known, so no steps), is held from its lowest to its highest."""
     gap = max_difference(key, params)
-    if not growing:
+    if not stepwise:
         return too_far_apart(steps, params.max_ratio, gap)
     return any(too_far_apart(pair, params.max_ratio, gap) for pair in itertools.pairwise(steps))
 

@@ -12,7 +12,11 @@ updates"):
   figure moved, or when the later value is *lower* without a stated revision ("revised",
   "corrected") — for a figure that can only grow, a day or more later (sooner, it is an
   outlet repeating an earlier toll; on one day with only a date, the order is not known and
-  the figure is taken to have grown). Otherwise it is an **update**:
+  the figure is taken to have grown). Two reports that carry no publication date at all (their
+  time is when they arrived) are never known to be in any order: for a growing figure, the
+  difference is read as the count moving when either gives its value as open — a floor ("at
+  least 43"), an estimate ("some 30"), "so far" or "rose to" —, and two exact counts that
+  differ stay a disagreement. Otherwise it is an **update**:
   a growing figure ("cumulative": deaths, injuries) reported higher later, or any figure
   whose later report says it moved ("rose to", "so far", "revised"). A growing figure stated
   more precisely later ("at least 400", then 527) is an update too.
@@ -58,6 +62,8 @@ class Report:
     event_kind: str | None = None
     day_only: bool = False
     """Only the date is known (a midnight stamp from a date-only feed): the time of day is not."""
+    undated: bool = False
+    """No publication date at all: ``published`` is when the article arrived (ingest time)."""
 
     @property
     def low(self) -> float:
@@ -159,6 +165,21 @@ def _same_time(a: Report, b: Report, window: timedelta) -> bool:
     return shift(a.published, -window) <= b.published <= shift(a.published, window)
 
 
+def _open(r: Report) -> bool:
+    """The wording gives the value as not final: a floor or a ceiling ("at least 43", "up to
+    100"), an estimate ("some 30", "around 100": a range), or "so far" / "rose to"."""
+    v = r.value
+    return v.low is None or v.high is None or v.low != v.high or r.cue in RISING_CUES
+
+
+def _open_and_undated(a: Report, b: Report) -> bool:
+    """Neither report has a publication date, so which came first is not known, and one of
+    them states the figure as still open: for a growing figure, a count in progress (some
+    30, then 40, then at least 43 killed), not outlets disagreeing. Two exact counts that
+    differ (355 vs 565 shops) are a disagreement whatever their order."""
+    return a.undated and b.undated and (_open(a) or _open(b))
+
+
 def _refines(first: Report, later: Report, rules: Rules) -> bool:
     """A growing figure given as a floor, then a higher one: "at least 400", then 527."""
     if not rules.cumulative or first.value.low is None or later.value.low is None:
@@ -179,6 +200,8 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
         return "disagree" if _close(a, b, rules.close_ratio) else ""
     if rules.cumulative and not _order_known(a, b):
         return "move"  # two values of a growing figure on one day, order unknown: it grew
+    if rules.cumulative and _open_and_undated(a, b):
+        return "move"
     if later.high < first.low:  # the figure went down
         if later.cue in FALLING_CUES:
             return "move"  # a stated revision
@@ -268,7 +291,8 @@ def assess(reports: Sequence[Report], rules: Rules) -> Finding:
     for side in consistent_sides(sides):
         for r in side:
             counts.setdefault(r.origin, set()).add(id(side))
-    steps = timeline(stated) if moved else ()
+    by_value = rules.cumulative and all(r.undated for r in stated)
+    steps = timeline(stated, by_value) if moved else ()
     if all(any(agree(step.reports[0], r) for r in sides) for step in steps):
         steps = ()  # every value it took is already a side of the disagreement: one alert
     return Finding(
@@ -305,11 +329,14 @@ def _joins(first: Report, r: Report) -> bool:
     return restates(first, r) or (r.low <= first.low and first.high <= r.high)
 
 
-def timeline(reports: Sequence[Report]) -> tuple[Step, ...]:
+def timeline(reports: Sequence[Report], by_value: bool = False) -> tuple[Step, ...]:
     """The values a figure took, in the order they first appeared; a report that restates a
-    value already seen, or says less than it, joins that value's step."""
+    value already seen, or says less than it, joins that value's step. ``by_value``: no
+    report has a date, so no order is known, and a growing figure is shown from its lowest
+    value to its highest (arrival order would say it went down and up at random)."""
     steps: list[Step] = []
-    for r in sorted(reports, key=lambda r: (r.published, r.low, r.position)):
+    order = (lambda r: (r.low, r.published, r.position)) if by_value else None
+    for r in sorted(reports, key=order or (lambda r: (r.published, r.low, r.position))):
         at = next((i for i, s in enumerate(steps) if _joins(s.reports[0], r)), None)
         if at is None:
             steps.append(Step(r.low, r.high, (r,)))
