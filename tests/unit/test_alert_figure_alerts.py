@@ -198,6 +198,43 @@ def test_undated_reports_of_a_toll_still_being_counted_are_an_update(nlp: Any) -
     assert [a.kind for a in exact] == [AlertKind.CONTRADICTION]
 
 
+def test_an_article_that_leads_with_another_incident_does_not_stand_for_the_toll(
+    nlp: Any,
+) -> None:
+    def undated(aid: str, source: str, body: str, minutes: float) -> Article:
+        at = art(aid, source, "Dorva shelled", body, minutes / 60)
+        return at.model_copy(update={"published_at": None})
+
+    bakery = (
+        "Three people were killed when a shell hit a bakery in Dorva. "
+        "Medics said four people were killed near the port on Sunday."
+    )
+    found = alerts_for(
+        nlp,
+        [
+            undated("k1", "harbour-post", "Officials said 40 people were killed in Dorva.", 0),
+            undated("k2", "city-ledger", "At least 43 people died in Dorva, medics said.", 3),
+            undated("k3", "river-times", bakery, 6),
+        ],
+    )
+    # the third article states another incident's three dead, off the toll's scale: its
+    # later "four" is not promoted to stand against the 40 (it was: "4 vs 40")
+    assert [a.kind for a in found] == [AlertKind.FIGURE_UPDATE]
+
+
+def test_a_running_total_does_not_replace_an_article_s_own_toll(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art("t1", "harbour-post", "Market shelled", "A shell killed 12 people at the "
+                "market in Dorva. The death toll of the war rose to 2,400.", 0),
+            art("t2", "city-ledger", "Market shelled", "Medics said 15 people were killed "
+                "at the market in Dorva.", 0.5),
+        ],
+    )  # fmt: skip
+    assert [a.title for a in found] == ["Outlets disagree on how many people were killed: 12 vs 15"]
+
+
 def test_an_incident_then_a_running_total_is_no_update(nlp: Any) -> None:
     found = alerts_for(
         nlp,

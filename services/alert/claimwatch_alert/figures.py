@@ -113,13 +113,20 @@ def stated_by_article(reports: Sequence[Report], rules: Rules) -> list[Report]:
     for mentions in by_article.values():
         first = mentions[0]
         if rules.cumulative and any(r.cue in RISING_CUES for r in mentions):
-            first = max(mentions, key=lambda r: (r.low, r.position))
+            grown = [r for r in mentions if _same_scale(r, first, rules.scale_ratio)]
+            first = max(grown, key=lambda r: (r.low, r.position))
         kept.extend(r for r in mentions if agree(r, first))
         if first.headline:
             body = next((r for r in mentions if not r.headline), None)
             if body is not None and body.position < rules.lead_chars and not agree(body, first):
                 kept.extend(r for r in mentions if not r.headline and agree(r, body))
     return kept
+
+
+def _same_scale(a: Report, b: Report, ratio: float) -> bool:
+    """Within ``ratio`` of each other (a value without a positive end is on any scale)."""
+    x, y = _anchor(a), _anchor(b)
+    return x is None or y is None or max(x, y) <= ratio * min(x, y)
 
 
 @dataclass(frozen=True)
@@ -273,7 +280,10 @@ def _alike(reports: Sequence[Report]) -> list[list[Report]]:
 
 def assess(reports: Sequence[Report], rules: Rules) -> Finding:
     """Disagreement and/or timeline of one fact (see the module docstring)."""
-    stated = stated_by_article(main_scale(reports, rules.scale_ratio), rules)
+    # each article's statement first, then the story's scale: an article whose first mention
+    # is another incident's count off that scale ("three were killed at a bakery") must not
+    # have a later, minor mention promoted to stand for it
+    stated = main_scale(stated_by_article(reports, rules), rules.scale_ratio)
     alike = _alike(stated)
     disagreeing: dict[int, Report] = {}
     moved = went_down = False
