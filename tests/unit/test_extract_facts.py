@@ -157,6 +157,33 @@ def test_others_beyond_another_fact_s_count_are_a_whole(nlp: Any) -> None:
     assert cs[2].fact and cs[2].fact.scope == FactScope.PART
 
 
+def test_a_count_narrowed_by_how_badly_is_the_seriously_hurt_not_all_hurt(nlp: Any) -> None:
+    cases = {
+        "Two people died and 37 were hurt, five of them critically, after the roof gave way.": (
+            37,
+            5,
+        ),
+        "The quarry blast wounded 52 people, 11 critically.": (52, 11),
+        "The gas leak left 64 workers injured, six of whom remain in critical condition.": (
+            64,
+            6,
+        ),
+        "Eighteen spectators were hurt in the crush, three seriously.": (18, 3),
+    }
+    for text, (hurt, severe) in cases.items():
+        cs = by_low(numeric(nlp, text))
+        assert severe in cs, text
+        fact = cs[severe].fact
+        assert fact and fact.scope == FactScope.WHOLE, text
+        assert ":injured|" in fact.key and "seriously" in fact.key, text
+        assert cs[hurt].fact and "seriously" not in cs[hurt].fact.key, text
+    # a share by role, not by how badly, stays a part of its count
+    cs = by_low(numeric(nlp, "The storm hurt 41 people, seven of them firefighters."))
+    assert 7 not in cs or (cs[7].fact and cs[7].fact.scope == FactScope.PART)
+    cs = by_low(numeric(nlp, "Police detained 22 people, four of them minors."))
+    assert cs[4].fact and cs[4].fact.scope == FactScope.PART
+
+
 def test_a_count_by_one_cause_is_a_part_of_the_toll(nlp: Any) -> None:
     cases = {
         "Eleven people died of smoke inhalation in the hostel fire.": 11,

@@ -40,6 +40,7 @@ from claimwatch_extract.quantities import (
     extract_zero,
     list_ends,
     list_member,
+    severity_share,
     zero_implied,
     zero_match,
     zero_sites,
@@ -131,6 +132,7 @@ class _Builder:
         words = [t.lower_ for t in sent]
         tags = [t.tag_ for t in sent]
         prev_class: str | None = None
+        last_count: Quantity | None = None
         # token indexes into the doc, not the sentence
         found = [rel.shifted(sent.start) for rel in scan_numbers(words, lex, tags)]
         matches = inherit_conversion_bounds(prepositional_bounds(found, sent, lex), sent)
@@ -170,8 +172,10 @@ class _Builder:
             q = extract_quantity(m, sent, lex, prev_class)
             if q is None and at in lists:  # "71, 58 and 64 points": the list's noun
                 q = self._list_quantity(matches, lists[at], sent, prev_class, m)
+            if q is None:  # "55 were hurt, five of them critically"
+                q = severity_share(m, sent, lex, self.flex, last_count)
             if q is not None:
-                prev_class = q.cls
+                prev_class, last_count = q.cls, q
                 self._value(
                     ClaimType.QUANTITY,
                     sent,

@@ -26,6 +26,7 @@ class Scope(_Model):
     subset_preps: list[str]
     member_preps: list[str]
     part_of_objects: list[str]
+    share_objects: list[str] = []
     increment_words: list[str]
     whole_words: list[str]
     part_places: list[str]
@@ -75,6 +76,7 @@ class FactLexicon(_Model):
     roles: list[str]
     compound_frames: list[str] = []
     severity: dict[str, list[str]]
+    severity_frames: list[str] = []
     scope: Scope
     cues: dict[FigureCue, list[str]]
     background: Background

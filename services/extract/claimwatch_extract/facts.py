@@ -116,7 +116,7 @@ def describe(
     qualifiers: list[str] = []
     if kind == ClaimType.QUANTITY:
         counted, frame = parts[1], (":".join(parts[2:]) if len(parts) > 2 else None)
-        qualifiers = _qualifiers(site.noun, verb, counted, flex)
+        qualifiers = _qualifiers(site.noun, verb, counted, flex, num)
         if frame in flex.compound_frames:
             qualifiers += _compounds(site.noun, qualifiers)
     elif kind == ClaimType.MEASUREMENT:  # "measurement:<dimension>[:<subject>]"
@@ -133,7 +133,12 @@ def describe(
         unreal = _unrealised(num, flex)
         if unreal:
             time, anchor = FactTime.UNREALISED, unreal
-    scope = _scope(sent, site, verb, frame, flex)
+    share = (
+        site.noun is None
+        and any(q in flex.severity for q in qualifiers)
+        and own_severity(num, flex) is not None
+    )
+    scope = _scope(sent, site, verb, frame, flex, share)
     event_tok = _event(num, site.noun, flex)
     event = _phrase(event_tok) if event_tok is not None else None
     event_kind = flex.event_kind.get(event_tok.lemma_.lower()) if event_tok is not None else None
@@ -205,7 +210,9 @@ def _ent_text(tok: Token) -> str:
 # --------------------------------------------------------------------------- qualifiers
 
 
-def _qualifiers(noun: Token | None, verb: Token, counted: str, flex: FactLexicon) -> list[str]:
+def _qualifiers(
+    noun: Token | None, verb: Token, counted: str, flex: FactLexicon, num: Token | None = None
+) -> list[str]:
     found: set[str] = set()
     if noun is not None:
         lemma = noun.lemma_.lower()
@@ -219,7 +226,7 @@ def _qualifiers(noun: Token | None, verb: Token, counted: str, flex: FactLexicon
             if c.dep_ in ("amod", "compound") and c.lemma_.lower() in flex.role_set:
                 found.add(c.lemma_.lower())
         found.discard(counted)
-    severity = _severity(noun, verb, flex)
+    severity = _severity(noun, verb, flex, num)
     if severity:
         found.add(severity)
     return sorted(found)
@@ -257,10 +264,15 @@ def _nationality(tok: Token) -> str:
     return word[:1].upper() + word[1:]
 
 
-def _severity(noun: Token | None, verb: Token, flex: FactLexicon) -> str | None:
+def _severity(
+    noun: Token | None, verb: Token, flex: FactLexicon, num: Token | None = None
+) -> str | None:
     """ "four seriously injured", "eight with life-threatening injuries", "in critical
-    condition": the words next to the noun or verb, or in their with/in phrase."""
+    condition": the words next to the noun or verb, or in their with/in phrase; and an
+    adverb on the number itself ("40 were hurt, nine critically")."""
     near: list[Token] = []
+    if num is not None:
+        near.extend(c for c in num.children if c.dep_ == "advmod")
     for head in (noun, verb):
         if head is None:
             continue
@@ -278,6 +290,15 @@ def _severity(noun: Token | None, verb: Token, flex: FactLexicon) -> str | None:
             if text in flex.severity_of:
                 return flex.severity_of[text]
     return None
+
+
+def own_severity(num: Token, flex: FactLexicon) -> str | None:
+    """How badly the people a bare number counts were hurt, said on the number itself ("40
+    were hurt, nine critically") or by the clause it is the subject of ("ten of whom remain
+    in critical condition"); None when neither says it."""
+    verb = clause_verb(num)
+    subject = num.dep_ in ("nsubj", "nsubjpass") and num.head.i == verb.i
+    return _severity(None, verb if subject else num, flex, num)
 
 
 # --------------------------------------------------------------------------- time
@@ -487,8 +508,17 @@ def _moves_the_figure(cue: FigureCue, verb: Token, below: list[Token], flex: Fac
 
 
 def _scope(
-    sent: Span, site: NumberSite, verb: Token, frame: str | None, flex: FactLexicon
+    sent: Span,
+    site: NumberSite,
+    verb: Token,
+    frame: str | None,
+    flex: FactLexicon,
+    share: bool = False,
 ) -> FactScope:
+    """Part or whole. ``share``: a bare number narrowed by how badly ("55 hurt, five of
+    them critically", "ten of whom remain critical") is all of the seriously hurt: the part
+    it is of the injured is said by its severity qualifier, so "of them" does not make it
+    a part of its own fact."""
     doc = sent.doc
     sc = flex.scope
     after = doc[site.end] if site.end < sent.end else None
@@ -503,11 +533,12 @@ def _scope(
         and after.lower_ == "of"
         and after2 is not None
         and (after2.lower_ in sc.part_of_objects or after2.dep_ == "poss")
+        and not (share and after2.lower_ in sc.share_objects)
     ):
         return FactScope.PART
     # "of whom four were", "of which 12 are"
     prev = [t.lower_ for t in doc[max(sent.start, site.start - 3) : site.start]]
-    if any(a == "of" and b in ("whom", "which") for a, b in pairwise(prev)):
+    if not share and any(a == "of" and b in ("whom", "which") for a, b in pairwise(prev)):
         return FactScope.PART
     # "another 40", "40 others", "five more" (not "more than five"); but "nine were killed
     # and 40 others injured": the others are beyond another fact's count, not an increment

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from claimwatch_extract.fact_lexicon import FactLexicon
+from claimwatch_extract.facts import own_severity
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.numbers import NumberMatch
 from claimwatch_extract.rates import rate_period
@@ -286,6 +288,25 @@ def extract_quantity(
     if frame is None:
         return _make(match, sent, lex, cls, None, 0.4, noun)
     return _make(match, sent, lex, cls, frame, 0.9 if known else 0.7, noun)
+
+
+def severity_share(
+    match: NumberMatch, sent: Span, lex: Lexicon, flex: FactLexicon, last: Quantity | None
+) -> Quantity | None:
+    """ "55 were hurt, five of them critically", "40 wounded, nine critically", "ten of whom
+    remain in critical condition": a bare number after a count, narrowed by how badly, counts
+    that count's class with its frame (facts.py adds the severity, so it is the fact "people
+    seriously injured", never all of the injured). Without a severity word it is nothing."""
+    if last is None or last.frame not in flex.severity_frames or last.first.i >= match.start:
+        return None
+    doc = sent.doc
+    num = doc[match.num_end - 1]
+    nxt = doc[match.num_end] if match.num_end < sent.end else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
+        return None  # "five children": a count of its own
+    if own_severity(num, flex) is None:
+        return None
+    return _make(match, sent, lex, last.cls, last.frame, 0.8)
 
 
 def zero_sites(words: Sequence[str], sent: Span, lex: Lexicon) -> list[NumberMatch]:
