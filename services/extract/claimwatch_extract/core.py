@@ -98,6 +98,7 @@ class _Builder:
         self.flex = load_fact_lexicon()
         self.ctx = article_context(doc, title, published)
         self.claims: list[Claim] = []
+        self._vocab: tuple[int, frozenset[str]] = (-1, frozenset())
 
     def add(
         self,
@@ -215,7 +216,15 @@ class _Builder:
                 o.confidence,
                 value=value,
                 slot=o.slot,
-                fact=describe(ClaimType.ORDINAL_PERIOD, o.slot, sent, site, self.ctx, self.flex),
+                fact=describe(
+                    ClaimType.ORDINAL_PERIOD,
+                    o.slot,
+                    sent,
+                    site,
+                    self.ctx,
+                    self.flex,
+                    self.vocab(sent),
+                ),
             )
         threat_at: dict[str, tuple[int, list[str]]] = {}  # actor key → (claim index, targets)
         for hit in find_threats(sent, lex):
@@ -310,7 +319,7 @@ class _Builder:
         first, low, high, unit = value
         kind, direction = value_kind(m, sent, self.lex, counted)
         site = NumberSite(m.num_start, m.num_end, noun)
-        fact = describe(type_, slot, sent, site, self.ctx, self.flex)
+        fact = describe(type_, slot, sent, site, self.ctx, self.flex, self.vocab(sent))
         if kind is ValueKind.CHANGE:  # "rose by 12,000": an increment, never the figure
             key = f"{fact.key}|change" if "|" not in fact.key else f"{fact.key},change"
             fact = fact.model_copy(update={"scope": FactScope.PART, "key": key})
@@ -328,6 +337,14 @@ class _Builder:
             fact=fact,
             precision=None if counted else stated_precision(literal, factor),
         )
+
+    def vocab(self, sent: Span) -> frozenset[str]:
+        """The sentence's lower-case words and lemmas, built once per sentence and only for
+        one with a numeric claim: facts.describe skips rules whose words are absent."""
+        if self._vocab[0] != sent.start:
+            words = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
+            self._vocab = (sent.start, frozenset(words))
+        return self._vocab[1]
 
     def _same_statement(self, first: int, second: int) -> None:
         """A bracketed conversion ("25 kilometres (15 miles)") restates the number before

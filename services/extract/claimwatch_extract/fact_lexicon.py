@@ -107,6 +107,22 @@ class FactLexicon(_Model):
         return sorted(found, key=lambda p: -len(p[0]))
 
     @cached_property
+    def cue_phrase_words(self) -> list[tuple[frozenset[str], str, FigureCue]]:
+        """``cue_phrases`` with the words each needs: a clause lacking one of a phrase's
+        words cannot contain it, so most clauses are ruled out by a set test."""
+        return [(frozenset(p.split()), p, c) for p, c in self.cue_phrases]
+
+    @cached_property
+    def part_cause_heads(self) -> frozenset[str]:
+        """The last word of each cause ("fire" of "friendly fire"): a sentence without one
+        of them names no cause."""
+        return frozenset(c.split()[-1] for c in self.scope.part_causes)
+
+    @cached_property
+    def part_place_set(self) -> frozenset[str]:
+        return frozenset(self.scope.part_place_nouns)
+
+    @cached_property
     def part_cause_set(self) -> frozenset[str]:
         return frozenset(self.scope.part_causes)
 
