@@ -37,6 +37,9 @@ COUNTS = [
     ("2.5bn", (2_500_000_000, 2_500_000_000)),
     ("two and a half", (2.5, 2.5)),
     ("10 000", (10_000, 10_000)),
+    ("more than 31, 000", (31_001, None)),  # tokenised text sets the separator apart
+    ("4, 062", (4062, 4062)),
+    ("1, 000, 000", (1_000_000, 1_000_000)),
     ("two-thirds of", (63.7, 69.7)),
     ("nearly two-thirds of", (60.0, 66.7)),
 ]
@@ -187,3 +190,10 @@ def test_a_currency_code_before_a_modifier_does_not_open_an_amount() -> None:
     """ "figures in USD over 5 years": the code ends one phrase, "over 5 years" is another."""
     (m,) = scan_numbers(split_words("figures in USD over 5 years"))
     assert m.currency is None
+
+
+def test_a_spaced_separator_joins_only_a_group_with_a_leading_zero() -> None:
+    """ "On May 5, 200 marched": a date and a count, not 5,200 (no count is written "051",
+    so only such a group is read as thousands)."""
+    words = split_words("on may 5, 200 people marched")
+    assert [(m.low, m.high) for m in scan_numbers(words)] == [(5, 5), (200, 200)]

@@ -37,6 +37,7 @@ _GLUED_FRACTION = re.compile(r"^(\d{1,3})/(\d{1,3})$")
 _GLUED_RATIO = re.compile(r"^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$")
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _GROUP3 = re.compile(r"^\d{3}$")
+_ZERO_GROUP3 = re.compile(r"^0\d\d$")
 MINUS = ("-", "−", "–")
 
 
@@ -244,10 +245,18 @@ def _literal(
         raw = v
         scale = glued_scale
         if scale is None and abs(v) < 1000 and "." not in words[i]:
-            # "10 000": thousands written with a space
-            while j < len(words) and _GROUP3.match(words[j]) and j - i <= 3:
-                v = v * 1000 + float(words[j])
-                j += 1
+            # "10 000": thousands written with a space; "20, 000": a separator set apart
+            # by tokenised text, read only before a group with a leading zero (no count is
+            # written "051", while "May 5, 200 marched" may be a date and a count)
+            while j < len(words) and j - i <= 3:
+                if _GROUP3.match(words[j]):
+                    v = v * 1000 + float(words[j])
+                    j += 1
+                elif words[j] == "," and j + 1 < len(words) and _ZERO_GROUP3.match(words[j + 1]):
+                    v = v * 1000 + float(words[j + 1])
+                    j += 2
+                else:
+                    break
             raw = v
         frac = _FRACTION.match(words[j]) if j < len(words) else None
         if frac and int(frac[1]) < int(frac[2]) and scale is None:
