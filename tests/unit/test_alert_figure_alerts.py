@@ -331,3 +331,47 @@ def test_magnitudes_a_whole_unit_apart_are_two_quakes(nlp: Any) -> None:
     # a main shock and an aftershock (or a past quake) are two facts
     apart = drafts([quake("q1", "harbour-post", "5.8", 0), quake("q2", "city-ledger", "7.1", 0.5)])
     assert apart == []
+
+
+def test_no_one_hurt_against_a_count_of_injured_is_a_disagreement(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art("n1", "harbour-post", "Blast at grain depot", "Nobody was hurt, police said.", 0),
+            art(
+                "n2",
+                "city-ledger",
+                "Depot blast leaves workers hurt",
+                "Nine people were injured in the blast at the grain depot, medics said.",
+                28,
+            ),
+        ],
+    )
+    (alert,) = found  # a day apart, but "nobody" is not a count that grew to nine
+    assert alert.kind == AlertKind.CONTRADICTION
+    assert alert.title.endswith(": 0 vs 9")
+
+
+def test_a_turnout_still_being_counted_is_an_update(nlp: Any) -> None:
+    def undated(aid: str, source: str, body: str, minutes: float) -> Article:
+        at = art(aid, source, "Vote in the republic of Ostrava", body, minutes / 60)
+        return at.model_copy(update={"published_at": None})
+
+    found = alerts_for(
+        nlp,
+        [
+            undated("v1", "harbour-post", "The commission said turnout was nearly 70 percent.", 0),
+            undated("v2", "city-ledger", "Voter turnout was 74.6 percent, the commission said.", 5),
+        ],
+    )
+    (update,) = found
+    assert update.kind == AlertKind.FIGURE_UPDATE
+    # dated an hour apart, two tallies that differ are outlets disagreeing
+    dated = alerts_for(
+        nlp,
+        [
+            art("w1", "harbour-post", "Vote count", "Officials said turnout was 71 percent.", 0),
+            art("w2", "city-ledger", "Vote count", "Officials said turnout was 66 percent.", 1),
+        ],
+    )
+    assert [a.kind for a in dated] == [AlertKind.CONTRADICTION]

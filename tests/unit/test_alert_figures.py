@@ -168,7 +168,7 @@ def test_undated_exact_counts_that_differ_still_disagree() -> None:
     # the hour is outlets disagreeing
     dated = assess([r("a", 26), r("b", 31, None, hours=0.3)], GROWING)
     assert len(dated.disagreeing) == 2
-    # nor for a figure that need not grow (a turnout, a magnitude)
+    # nor for a figure that need not grow (a count of countries, a magnitude)
     share = [r("a", 81, 90, unit="percent", undated=True), r("b", 93, unit="percent", undated=True)]
     assert len(assess(share, FIXED).disagreeing) == 2
 
@@ -248,3 +248,34 @@ def test_an_article_repeating_a_value_is_judged_once_and_every_mention_stays_a_s
     assert [len(g) for g in groups] == [1, 2, 1, 1]  # headline apart; tied instants apart
     found = assess([*mentions, r("d", 26, article="d1", hours=0.5)], FIXED)
     assert sorted(x.position for x in found.disagreeing if x.source == "a") == [0, 90, 900]
+
+
+def test_a_stated_none_against_a_count_is_a_disagreement_not_a_growing_figure() -> None:
+    # "nobody was hurt" on one day, "14 were hurt" the next: not a toll that grew
+    found = assess([r("a", 0), r("b", 14, hours=26)], GROWING)
+    assert values(found.disagreeing) == [(0, 0), (14, 14)] and found.timeline == ()
+    # nor when neither is dated and the count is given as open ("at least 14")
+    undated = assess([r("a", 0, undated=True), r("b", 14, None, undated=True)], GROWING)
+    assert len(undated.disagreeing) == 2
+    # and the other way round, a count of dead followed hours later by "no one died"
+    assert len(assess([r("a", 6), r("b", 0, hours=5)], GROWING).disagreeing) == 2
+    # a count that grows from a few to more is still an update
+    grew = assess([r("a", 4), r("b", 14, hours=26)], GROWING)
+    assert grew.disagreeing == () and len(grew.timeline) == 2
+
+
+TALLIED = Rules(WINDOW, cumulative=True, stale_repeats=False)
+
+
+def test_a_tallied_figure_grows_but_is_never_a_stale_repeat() -> None:
+    # a turnout given as "nearly 70 percent" and as 74.2 percent, neither dated: it moved
+    nearly = r("a", 63, 70, unit="percent", undated=True)
+    found = assess([nearly, r("b", 74.2, unit="percent", undated=True)], TALLIED)
+    assert found.disagreeing == () and len(found.timeline) == 2
+    # dated, later and higher: the tally moved on
+    later = [r("a", 52, unit="percent"), r("b", 66, unit="percent", hours=9)]
+    assert assess(later, TALLIED).timeline
+    # lower a few hours later: a toll would be a stale repeat, a tally disagrees
+    lower = [r("a", 66, unit="percent"), r("b", 62, unit="percent", hours=9)]
+    assert assess(lower, GROWING).disagreeing == ()
+    assert len(assess(lower, TALLIED).disagreeing) == 2

@@ -100,6 +100,12 @@ class FigureParams(BaseModel):
         description="Frames of figures that only grow as news comes in: a higher later value "
         "is an update, not a disagreement.",
     )
+    tallied: list[str] = Field(
+        default_factory=list,
+        description="Frames of figures that grow while they are being tallied (a turnout as "
+        "votes are cast and counted): read like `cumulative` ones, except that a lower value "
+        "later is never taken for a stale repeat of an earlier figure.",
+    )
     same_time_window_h: float = Field(
         2.0, ge=0, description="Reports this close in time that disagree are a contradiction."
     )

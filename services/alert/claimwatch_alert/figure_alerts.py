@@ -370,7 +370,7 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
     for fact in facts_of(state, config):
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)
-        growing = frame in params.cumulative
+        growing = frame in params.cumulative or frame in params.tallied
         rules = Rules(
             window,
             growing,
@@ -378,6 +378,7 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
             stale,
             scale_ratio=params.max_ratio,
             close_ratio=params.max_ratio_many,
+            stale_repeats=frame in params.cumulative,
         )
         found = assess(reports_of(state, fact), rules)
         for draft in (

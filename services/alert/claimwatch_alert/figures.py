@@ -81,6 +81,7 @@ class Rules:
     window: timedelta
     cumulative: bool
     lead_chars: int = 1000
+    """A headline is held against a body mention only this close to the article's start."""
     stale: timedelta = timedelta(hours=24)
     """A growing figure reported lower this soon after a higher one is a stale repeat."""
     scale_ratio: float = 10.0
@@ -89,7 +90,10 @@ class Rules:
     close_ratio: float = 2.0
     """A headline and its own body conflict only when their values are this close (5 and
     7): further apart, they are two facts."""
-    """A headline is held against a body mention only this close to the article's start."""
+    stale_repeats: bool = True
+    """A growing figure reported lower within ``stale`` of a higher one is an outlet
+    repeating an earlier figure (a toll relayed for hours); a tallied one (a turnout, one
+    commission's count) is not relayed that way, so lower later is a disagreement."""
 
 
 def agree(a: Report, b: Report) -> bool:
@@ -172,6 +176,11 @@ def _same_time(a: Report, b: Report, window: timedelta) -> bool:
     return shift(a.published, -window) <= b.published <= shift(a.published, window)
 
 
+def _stated_none(r: Report) -> bool:
+    """The report says none at all ("no one was killed", "no injuries were reported")."""
+    return r.value.low == 0 and r.value.high == 0
+
+
 def _open(r: Report) -> bool:
     """The wording gives the value as not final: a floor or a ceiling ("at least 43", "up to
     100"), an estimate ("some 30", "around 100": a range), or "so far" / "rose to"."""
@@ -205,6 +214,8 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
         return "move" if a.article_id != b.article_id and _refines(first, later, rules) else ""
     if a.article_id == b.article_id:  # a headline against its own body's lead
         return "disagree" if _close(a, b, rules.close_ratio) else ""
+    if _stated_none(a) != _stated_none(b):
+        return "disagree"  # "no one was hurt" against "20 hurt": not a count that grew
     if rules.cumulative and not _order_known(a, b):
         return "move"  # two values of a growing figure on one day, order unknown: it grew
     if rules.cumulative and _open_and_undated(a, b):
@@ -214,7 +225,8 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
             return "move"  # a stated revision
         if _same_time(first, later, rules.window):
             return "disagree"
-        if rules.cumulative and later.published <= shift(first.published, rules.stale):
+        stale = rules.cumulative and rules.stale_repeats
+        if stale and later.published <= shift(first.published, rules.stale):
             return "move"  # an earlier toll repeated a few hours on: part of the timeline
         return "down"
     if later.cue in RISING_CUES or first.cue == FigureCue.SO_FAR:
