@@ -375,3 +375,31 @@ def test_a_turnout_still_being_counted_is_an_update(nlp: Any) -> None:
         ],
     )
     assert [a.kind for a in dated] == [AlertKind.CONTRADICTION]
+
+
+def test_a_count_in_critical_condition_is_a_state_not_a_growing_tally(nlp: Any) -> None:
+    crush = [
+        art(
+            "c1",
+            "harbour-post",
+            "Crush at Harbour Stadium",
+            "Hospital officials said 12 people were in critical condition after the crush.",
+            0,
+        ),
+        art(
+            "c2",
+            "city-ledger",
+            "Stadium crush",
+            "Twenty-six people were critically injured in the stadium crush, medics said.",
+            27,
+        ),
+    ]
+    (alert,) = alerts_for(nlp, crush)  # a day apart: not a count that grew
+    assert alert.kind == AlertKind.CONTRADICTION and alert.title.endswith(": 12 vs 26")
+    # all of the injured, a day apart, is a count that grew
+    hurt = [
+        art("h1", "harbour-post", "Stadium crush", "Officials said 12 people were hurt.", 0),
+        art("h2", "city-ledger", "Stadium crush", "Twenty-six people were hurt, medics said.", 27),
+    ]
+    (update,) = alerts_for(nlp, hurt)
+    assert update.kind == AlertKind.FIGURE_UPDATE

@@ -106,6 +106,12 @@ class FigureParams(BaseModel):
         "votes are cast and counted): read like `cumulative` ones, except that a lower value "
         "later is never taken for a stale repeat of an earlier figure.",
     )
+    state_qualifiers: list[str] = Field(
+        default_factory=list,
+        description="Qualifiers that make a growing frame a count of people in a state "
+        "(`seriously`: in critical condition), which moves both ways: such a figure is not "
+        "cumulative.",
+    )
     same_time_window_h: float = Field(
         2.0, ge=0, description="Reports this close in time that disagree are a contradiction."
     )

@@ -79,6 +79,11 @@ def _base(key: str) -> str:
     return key.split("|", 1)[0]
 
 
+def _qualifiers(key: str) -> set[str]:
+    """The qualifiers of a fact key ("quantity:person:injured|seriously" -> {"seriously"})."""
+    return set(key.split("|", 1)[1].split(",")) if "|" in key else set()
+
+
 def matches_any(key: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(_base(key), p) for p in patterns)
 
@@ -371,6 +376,7 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)
         growing = frame in params.cumulative or frame in params.tallied
+        growing = growing and not _qualifiers(fact.key) & set(params.state_qualifiers)
         rules = Rules(
             window,
             growing,
