@@ -27,7 +27,13 @@ from claimwatch_extract.bounds import inherit_conversion_bounds, prepositional_b
 from claimwatch_extract.changes import value_kind
 from claimwatch_extract.entities import EntityIndex
 from claimwatch_extract.fact_lexicon import load_fact_lexicon
-from claimwatch_extract.facts import NumberSite, article_context, describe
+from claimwatch_extract.facts import (
+    NumberSite,
+    SentenceWords,
+    article_context,
+    describe,
+    sentence_words,
+)
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.measurements import extract_measurement
 from claimwatch_extract.money import extract_money
@@ -98,7 +104,7 @@ class _Builder:
         self.flex = load_fact_lexicon()
         self.ctx = article_context(doc, title, published)
         self.claims: list[Claim] = []
-        self._vocab: tuple[int, frozenset[str]] = (-1, frozenset())
+        self._vocab: tuple[int, SentenceWords | None] = (-1, None)
 
     def add(
         self,
@@ -338,13 +344,14 @@ class _Builder:
             precision=None if counted else stated_precision(literal, factor),
         )
 
-    def vocab(self, sent: Span) -> frozenset[str]:
-        """The sentence's lower-case words and lemmas, built once per sentence and only for
-        one with a numeric claim: facts.describe skips rules whose words are absent."""
-        if self._vocab[0] != sent.start:
-            words = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
-            self._vocab = (sent.start, frozenset(words))
-        return self._vocab[1]
+    def vocab(self, sent: Span) -> SentenceWords:
+        """The sentence's words (facts.sentence_words), built once per sentence and only for
+        one with a numeric claim."""
+        at, words = self._vocab
+        if words is None or at != sent.start:
+            words = sentence_words(sent)
+            self._vocab = (sent.start, words)
+        return words
 
     def _same_statement(self, first: int, second: int) -> None:
         """A bracketed conversion ("25 kilometres (15 miles)") restates the number before

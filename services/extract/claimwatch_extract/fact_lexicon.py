@@ -119,6 +119,21 @@ class FactLexicon(_Model):
         return frozenset(c.split()[-1] for c in self.scope.part_causes)
 
     @cached_property
+    def unrealised_words(self) -> frozenset[str]:
+        """A sentence without one of these has no figure that has not happened."""
+        un = self.unrealised
+        return frozenset([*un.modals, *un.conditions, *un.verbs])
+
+    @cached_property
+    def background_words(self) -> frozenset[str]:
+        """Besides a date or a year, the words that can put a figure in another period: an
+        earlier event's modifier ("a previous crash"), "when", a period's opener."""
+        bg = self.background
+        return frozenset(
+            [*bg.event_modifiers, "when", *(w for o in bg.period_openers for w in o.split())]
+        )
+
+    @cached_property
     def part_place_set(self) -> frozenset[str]:
         return frozenset(self.scope.part_place_nouns)
 

@@ -91,6 +91,26 @@ def article_context(
 
 
 @dataclass(frozen=True)
+class SentenceWords:
+    """A sentence's lower-case words and lemmas, and whether a token of it is a date or a
+    year: built once per sentence, so that describe skips the rules none of whose words is
+    in it without walking the parse for each number."""
+
+    words: frozenset[str]
+    dated: bool
+
+
+def sentence_words(sent: Span) -> SentenceWords:
+    words: set[str] = set()
+    dated = False
+    for tok in sent:
+        words.add(tok.lower_)
+        words.add(tok.lemma_.lower())
+        dated = dated or tok.ent_type_ == "DATE" or bool(tok.like_num and _YEAR.fullmatch(tok.text))
+    return SentenceWords(frozenset(words), dated)
+
+
+@dataclass(frozen=True)
 class NumberSite:
     """Where a claim's number sits: doc token range of the literal, and the counted noun."""
 
@@ -106,10 +126,10 @@ def describe(
     site: NumberSite,
     ctx: ArticleContext,
     flex: FactLexicon,
-    vocab: frozenset[str] | None = None,
+    vocab: SentenceWords | None = None,
 ) -> Fact:
     """The fact a numeric claim states (see the module docstring). ``vocab``: the sentence's
-    lower-case words and lemmas, when the caller has them; a rule none of whose words is in
+    words (``sentence_words``), when the caller has them; a rule none of whose words is in
     the sentence is then skipped without walking the parse (the same result, cheaper)."""
     doc = sent.doc
     num = doc[site.end - 1]
@@ -128,11 +148,12 @@ def describe(
         qualifiers = _accumulated(sent, site, flex)
     else:  # ordinal period: "ordinal_period:<subject>:<unit>"
         counted, frame = parts[1], parts[2] if len(parts) > 2 else None
-    time, anchor = _time(num, site, sent, ctx, flex)
+    time, anchor = _time(num, site, sent, ctx, flex, vocab)
     cue = _cue(num, verb, sent, flex)
     if cue == FigureCue.INITIAL and time == FactTime.CURRENT:
         time, anchor = FactTime.EARLIER, anchor or "initially"
-    if time == FactTime.CURRENT:
+    maybe_unreal = vocab is None or not vocab.words.isdisjoint(flex.unrealised_words)
+    if time == FactTime.CURRENT and maybe_unreal:
         unreal = _unrealised(num, flex)
         if unreal:
             time, anchor = FactTime.UNREALISED, unreal
@@ -142,7 +163,7 @@ def describe(
         and own_severity(num, flex) is not None
     )
     scope = _scope(sent, site, verb, frame, flex, share, vocab)
-    maybe_event = vocab is None or not vocab.isdisjoint(flex.event_set)
+    maybe_event = vocab is None or not vocab.words.isdisjoint(flex.event_set)
     event_tok = _event(num, site.noun, flex) if maybe_event else None
     event = _phrase(event_tok) if event_tok is not None else None
     event_kind = flex.event_kind.get(event_tok.lemma_.lower()) if event_tok is not None else None
@@ -335,7 +356,12 @@ def _apart(month: int, other: int) -> int:
 
 
 def _time(
-    num: Token, site: NumberSite, sent: Span, ctx: ArticleContext, flex: FactLexicon
+    num: Token,
+    site: NumberSite,
+    sent: Span,
+    ctx: ArticleContext,
+    flex: FactLexicon,
+    vocab: SentenceWords | None = None,
 ) -> tuple[FactTime, str | None]:
     doc = sent.doc
     # "down to 21% from 35%", "rose to 84 from 77": an earlier value of the same figure
@@ -346,6 +372,8 @@ def _time(
         moves = flex.cues[FigureCue.RISE] + flex.cues[FigureCue.FALL] + ["up", "down"]
         if window & set(moves):
             return FactTime.EARLIER, "from"
+    if vocab is not None and not vocab.dated and vocab.words.isdisjoint(flex.background_words):
+        return FactTime.CURRENT, None  # no date, year, "when", opener or earlier-event word
     path = [num, *_ancestors(num)]
     on_path = {t.i for t in path}
     for tok in path:
@@ -522,7 +550,7 @@ def _scope(
     frame: str | None,
     flex: FactLexicon,
     share: bool = False,
-    vocab: frozenset[str] | None = None,
+    vocab: SentenceWords | None = None,
 ) -> FactScope:
     """Part or whole. ``share``: a bare number narrowed by how badly ("55 hurt, five of
     them critically", "ten of whom remain critical") is all of the seriously hurt: the part
@@ -582,10 +610,10 @@ def _scope(
             and not inside & {t.i for t in c.subtree}
         ):
             return FactScope.PART
-    cause = vocab is None or not vocab.isdisjoint(flex.part_cause_heads)
+    cause = vocab is None or not vocab.words.isdisjoint(flex.part_cause_heads)
     if cause and _by_cause(doc[site.end - 1], noun, verb, flex):
         return FactScope.PART
-    place = vocab is None or not vocab.isdisjoint(flex.part_place_set)
+    place = vocab is None or not vocab.words.isdisjoint(flex.part_place_set)
     if place and _in_one_place(doc[site.end - 1], noun, verb, flex):
         return FactScope.PART
     # "20 were taken to St Mary's and 31 to the city hospital", "Royal Hospital said it was
