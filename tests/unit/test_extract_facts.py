@@ -184,6 +184,18 @@ def test_a_count_narrowed_by_how_badly_is_the_seriously_hurt_not_all_hurt(nlp: A
     assert cs[4].fact and cs[4].fact.scope == FactScope.PART
 
 
+def test_the_whole_named_before_a_severity_share_keeps_no_severity(nlp: Any) -> None:
+    cases = {
+        "Of the 46 people hurt, nine remain in critical condition.": (46, 9),
+        "Among the 33 injured, five are in serious condition.": (33, 5),
+    }
+    for text, (hurt, severe) in cases.items():
+        cs = by_low(numeric(nlp, text))
+        assert cs[hurt].fact and cs[hurt].fact.key == "quantity:person:injured", text
+        assert cs[severe].fact and "seriously" in cs[severe].fact.key, text
+        assert cs[severe].fact.scope == FactScope.WHOLE, text
+
+
 def test_a_count_by_one_cause_is_a_part_of_the_toll(nlp: Any) -> None:
     cases = {
         "Eleven people died of smoke inhalation in the hostel fire.": 11,

@@ -251,7 +251,7 @@ def _qualifiers(
             if c.dep_ in ("amod", "compound") and c.lemma_.lower() in flex.role_set:
                 found.add(c.lemma_.lower())
         found.discard(counted)
-    severity = _severity(noun, verb, flex, num)
+    severity = _severity(noun, None if _set_apart(noun or num, verb) else verb, flex, num)
     if severity:
         found.add(severity)
     return sorted(found)
@@ -289,8 +289,15 @@ def _nationality(tok: Token) -> str:
     return word[:1].upper() + word[1:]
 
 
+def _set_apart(tok: Token | None, verb: Token) -> bool:
+    """ "Of the 40 people hurt, ten remain in critical condition", "among the 30 injured,
+    four are in serious condition": the count is the object of a preposition on the clause's
+    verb, so what the verb says (the severity) is about the clause's own subject."""
+    return tok is not None and tok.dep_ == "pobj" and tok.head.head.i == verb.i
+
+
 def _severity(
-    noun: Token | None, verb: Token, flex: FactLexicon, num: Token | None = None
+    noun: Token | None, verb: Token | None, flex: FactLexicon, num: Token | None = None
 ) -> str | None:
     """ "four seriously injured", "eight with life-threatening injuries", "in critical
     condition": the words next to the noun or verb, or in their with/in phrase; and an
@@ -608,6 +615,7 @@ def _scope(
             c.dep_ == "prep"
             and c.lower_ in sc.member_preps
             and not inside & {t.i for t in c.subtree}
+            and not share  # "among the 30 hurt, four are in serious condition": all of them
         ):
             return FactScope.PART
     cause = vocab is None or not vocab.words.isdisjoint(flex.part_cause_heads)
