@@ -279,3 +279,15 @@ def test_a_tallied_figure_grows_but_is_never_a_stale_repeat() -> None:
     lower = [r("a", 66, unit="percent"), r("b", 62, unit="percent", hours=9)]
     assert assess(lower, GROWING).disagreeing == ()
     assert len(assess(lower, TALLIED).disagreeing) == 2
+
+
+def test_a_lower_figure_on_a_later_date_without_times_is_not_a_stale_repeat() -> None:
+    # only dates, a day apart: the second may have been written two days after the first,
+    # so a lower count is not known to be an outlet repeating an earlier one
+    first = r("a", 3200, day_only=True)
+    later = r("b", 2600, hours=24, day_only=True)
+    found = assess([first, later], GROWING)
+    assert found.went_down and values(found.disagreeing) == [(2600, 2600), (3200, 3200)]
+    # timed to the hour, six hours on, it still is one
+    timed = assess([r("a", 3200), r("b", 2600, hours=6)], GROWING)
+    assert timed.disagreeing == () and len(timed.timeline) == 2

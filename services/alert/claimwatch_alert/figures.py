@@ -11,7 +11,8 @@ updates"):
   other (a report with only a date is never known to be) and the later one does not say the
   figure moved, or when the later value is *lower* without a stated revision ("revised",
   "corrected") — for a figure that can only grow, a day or more later (sooner, it is an
-  outlet repeating an earlier toll; on one day with only a date, the order is not known and
+  outlet repeating an earlier toll; two reports with only their dates, on different days,
+  are not known to be that close; on one day with only a date, the order is not known and
   the figure is taken to have grown). Two reports that carry no publication date at all (their
   time is when they arrived) are never known to be in any order: for a growing figure, the
   difference is read as the count moving when either gives its value as open — a floor ("at
@@ -168,6 +169,14 @@ def _order_known(a: Report, b: Report) -> bool:
     return not (same_day and (a.day_only or b.day_only))
 
 
+def _known_within(first: Report, later: Report, gap: timedelta) -> bool:
+    """``later`` is known to have come at most ``gap`` after ``first``. Two reports with only
+    their dates, on different days, are not: a day apart by their stamps, they may be hours
+    or two days apart."""
+    apart = first.day_only and later.day_only and first.published.date() != later.published.date()
+    return not apart and later.published <= shift(first.published, gap)
+
+
 def _same_time(a: Report, b: Report, window: timedelta) -> bool:
     """Published within ``window`` of each other, as far as is known: a report with only a
     date could be from any hour of it, so it is never known to be simultaneous."""
@@ -225,8 +234,10 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
             return "move"  # a stated revision
         if _same_time(first, later, rules.window):
             return "disagree"
-        stale = rules.cumulative and rules.stale_repeats
-        if stale and later.published <= shift(first.published, rules.stale):
+        stale = (
+            rules.cumulative and rules.stale_repeats and _known_within(first, later, rules.stale)
+        )
+        if stale:
             return "move"  # an earlier toll repeated a few hours on: part of the timeline
         return "down"
     if later.cue in RISING_CUES or first.cue == FigureCue.SO_FAR:
