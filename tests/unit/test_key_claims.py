@@ -254,3 +254,37 @@ def test_a_list_of_threats_names_every_target(nlp: Any, text: str, target: str) 
 def test_a_listed_clause_with_its_own_subject_is_not_the_first_speakers(nlp: Any) -> None:
     text = "Valdoria said it would invade Kestria, and the rebels said they would burn the ports."
     assert threat_targets(nlp, text) == ["Kestria", "ports"]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        (
+            '"We are ready to fight and press on until we reach Dravensk," said Omar Dalil, one '
+            "of the militia commanders.",
+            "Dravensk",
+        ),
+        (
+            "The rebel commander said his fighters were ready to fight until they capture the "
+            "capital.",
+            "capital",
+        ),
+    ],
+)
+def test_fighting_on_until_a_place_is_won_threatens_that_place(
+    nlp: Any, text: str, target: str
+) -> None:
+    assert threat_targets(nlp, text) == [target]
+    assert paging_rules(nlp, text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The senator said her party would fight until they take power in the autumn.",
+        "The union leader said his members were ready to fight until they reach a fair deal.",
+        "The rebel commander said his fighters were ready to fight until they are paid.",
+    ],
+)
+def test_fighting_on_until_something_else_is_won_is_no_threat(nlp: Any, text: str) -> None:
+    assert threat_targets(nlp, text) == []

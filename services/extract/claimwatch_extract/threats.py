@@ -299,6 +299,41 @@ def _oath(verb: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _fought_until(verb: Token, lex: Lexicon) -> Token | None:
+    """The place a fight goes on until it is won: "fight until we take the capital", "fight
+    and push on until we reach X", "are ready to fight until they take X" (the clause may hang
+    off a conjoined verb or the readiness above the fight)."""
+    th = lex.threats
+    classes = {k: lex.targets.classes[k] for k in th.conquest_target_classes}
+    holders = [verb, *verb.conjuncts]
+    ready = verb.head
+    if verb.dep_ == "xcomp" and _lemma(ready) in th.readiness:
+        holders += [ready, ready.head] if ready.dep_ == "acomp" else [ready]
+    for v in holders:
+        for clause in v.children:
+            obj = _child(clause, "dobj") if clause.dep_ == "advcl" else None
+            if obj is None or not _until_won(obj, lex):
+                continue
+            if obj.pos_ == "PROPN":  # a named place (the tagger may call a city a person)
+                return obj
+            mods = [c for c in obj.children if c.dep_ in ("compound", "amod") and c.i < obj.i]
+            if classify(_words([*mods, obj]), classes, list(classes)) is not None:
+                return obj
+    return None
+
+
+def _until_won(obj: Token, lex: Lexicon, verbs: list[str] | None = None) -> bool:
+    """``obj`` is what a fight goes on until it is won ("until we take X"); ``verbs``: only
+    these verbs of winning (default: all of ``conquest_verbs``)."""
+    clause = obj.head
+    return (
+        obj.dep_ == "dobj"
+        and clause.dep_ == "advcl"
+        and _lemma(clause) in (lex.threats.conquest_verbs if verbs is None else verbs)
+        and any(c.dep_ == "mark" and c.lower_ in ("until", "till") for c in clause.children)
+    )
+
+
 def _combat(verb: Token, lex: Lexicon) -> bool:
     """ "defeat", "conquer", "take on": force only against an armed opponent."""
     th = lex.threats
@@ -404,7 +439,8 @@ def _forceful(verb: Token, lex: Lexicon, under: str) -> Act | tuple[Token, Token
             dobj = None
         if _oath(verb, lex) or against or (dobj is not None and _is_target(dobj, lex, False)):
             return verb, (against[0] if against else dobj)
-        return None
+        won = _fought_until(verb, lex) if dobj is None else None
+        return (verb, won) if won is not None else None
     for obj in objs:
         if _force_noun_phrase(obj, lex):
             return obj, _np_target(obj) or (_np_target(verb) if obj.head.i == verb.i else None)
@@ -653,6 +689,8 @@ def target_class(target: Token | None, lex: Lexicon) -> tuple[str | None, str]:
     """(target phrase, class): military nouns with a foreign marker → ``foreign_forces``."""
     if target is None or target.lower_ in ("they", "them", "it", "anyone", "anybody"):
         return (target.text if target is not None else None), "unknown"
+    if target.pos_ == "PROPN" and _until_won(target, lex, lex.threats.conquest_place_verbs):
+        return phrase(target), "state"  # "fight until we reach Dravensk": territory to win
     if _a_person(target):  # "tyrant Kim", "the despot, Marek Valdo": a person, not a state
         return phrase(target), "unknown"
     own = _own_phrase(target)
