@@ -288,3 +288,38 @@ def test_fighting_on_until_a_place_is_won_threatens_that_place(
 )
 def test_fighting_on_until_something_else_is_won_is_no_threat(nlp: Any, text: str) -> None:
     assert threat_targets(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        (
+            "He'd order air strikes on the rebel camps if they moved, the defence minister said.",
+            "rebel camps",
+        ),
+        ("The president said he would seek a declaration of war against Kestria.", "Kestria"),
+        (
+            "The interior minister said the army would not hesitate to use force against the "
+            "separatists.",
+            "separatists",
+        ),
+    ],
+)
+def test_contracted_would_declared_war_and_no_hesitation_are_threats(
+    nlp: Any, text: str, target: str
+) -> None:
+    assert threat_targets(nlp, text) == [target]
+    assert paging_rules(nlp, text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The defence minister said he'd already ordered the troops home.",
+        "The senator said she would seek a declaration of war on poverty.",
+        "The interior minister said the army would hesitate to use force against the crowds.",
+        "The coach said he would not hesitate to use his bench players against the champions.",
+    ],
+)
+def test_had_a_war_on_a_cause_and_hesitation_are_no_threats(nlp: Any, text: str) -> None:
+    assert threat_targets(nlp, text) == []

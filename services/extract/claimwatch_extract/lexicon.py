@@ -198,6 +198,7 @@ class Threats(_Model):
     attack_condition_words: list[str]
     reported_modal_aux: list[str]
     force_containers: list[str]
+    reluctance_verbs: list[str]
     threat_verbs: list[str]
     accusation_verbs: list[str]
     territorial_force: list[str]

@@ -44,8 +44,8 @@ def _modal(tok: Token, lex: Lexicon) -> bool:
         for c in t.children:
             if c.dep_ not in ("aux", "auxpass"):
                 continue
-            if c.lower_ in th.modal_aux:
-                return True
+            if c.lower_ in th.modal_aux or (c.tag_ == "MD" and c.lemma_ in th.modal_aux):
+                return True  # "he'd strike": the contraction is "would" (not "had": no MD)
             if c.lower_ in th.reported_modal_aux and any(
                 a.lemma_.lower() in th.threat_verbs or a.lemma_.lower() in th.warning_verbs
                 for a in tok.ancestors
@@ -238,6 +238,9 @@ def _force_noun_phrase(noun: Token, lex: Lexicon, depth: int = 0) -> bool:
                     return False  # "the war on drugs", "a campaign against corruption"
         return True
     if depth == 0 and lemma in th.force_containers:  # "a campaign of bombings"
+        aimed = _container_target(noun, lex)
+        if aimed is not None and aimed.head.head.i == noun.i and not _is_target(aimed, lex):
+            return False  # "a declaration of war on poverty"
         for prep in noun.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 obj = _child(prep, "pobj")
@@ -263,6 +266,21 @@ def _np_target(noun: Token) -> Token | None:
             if obj is not None:
                 return obj
     return None
+
+
+def _container_target(noun: Token, lex: Lexicon) -> Token | None:
+    """The target of "a declaration of war against X", "a campaign of bombings on X": the
+    container's own "against"/"on", else what its force noun names; not the force noun."""
+    if _lemma(noun) not in lex.threats.force_containers:
+        return None
+    inner = None
+    for prep in noun.children:
+        obj = _child(prep, "pobj") if prep.dep_ == "prep" else None
+        if obj is not None and prep.lower_ in ("against", "on"):
+            return obj
+        if obj is not None and prep.lower_ == "of":
+            inner = obj
+    return _np_target(inner) if inner is not None else None
 
 
 def _marker(verb: Token, lex: Lexicon) -> bool:
@@ -443,7 +461,8 @@ def _forceful(verb: Token, lex: Lexicon, under: str) -> Act | tuple[Token, Token
         return (verb, won) if won is not None else None
     for obj in objs:
         if _force_noun_phrase(obj, lex):
-            return obj, _np_target(obj) or (_np_target(verb) if obj.head.i == verb.i else None)
+            target = _container_target(obj, lex) or _np_target(obj)
+            return obj, target or (_np_target(verb) if obj.head.i == verb.i else None)
         if under == "threaten" and lemma in th.deploy_verbs and _lemma(obj) in th.military_means:
             return obj, _np_target(verb)
     return None
@@ -585,8 +604,12 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
         and _lemma(tok.head) in th.capability_nouns
         and _condition_clause(tok, lex) is not None
     )
+    # "will not hesitate to use force": as strong as "threaten" (moving armed means counts)
+    unhesitating = (
+        tok.dep_ == "xcomp" and _lemma(tok.head) in th.reluctance_verbs and _negated(tok.head)
+    )
     if (ready or modal or capable) and not _negated(tok):
-        act = _forceful_act(tok, lex, "modal")
+        act = _forceful_act(tok, lex, "threaten" if unhesitating else "modal")
         if act is None and modal and _attack_condition(tok, lex):
             act = _armed_use(tok, lex)  # "these weapons will be used if we are attacked"
         if act is not None:
