@@ -323,3 +323,36 @@ def test_contracted_would_declared_war_and_no_hesitation_are_threats(
 )
 def test_had_a_war_on_a_cause_and_hesitation_are_no_threats(nlp: Any, text: str) -> None:
     assert threat_targets(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("The president threatened Kestria with military action.", "Kestria"),
+        (
+            "The militia leader called on his followers to attack Kestrian soldiers.",
+            "Kestrian soldiers",
+        ),
+        ("The rebel commander urged his men to burn the army's fuel depots.", "army fuel depots"),
+    ],
+)
+def test_threatening_a_target_with_force_and_calls_to_force_are_threats(
+    nlp: Any, text: str, target: str
+) -> None:
+    assert threat_targets(nlp, text) == [target]
+    assert paging_rules(nlp, text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The president threatened Kestria with sanctions.",
+        "Analysts say only being able to threaten Kestria with a nuclear strike can deter it.",
+        "The columnist urged the government to bomb the rebel camps.",
+        "The coach urged his players to attack the champions from the first whistle.",
+        "The rebel commander did not urge his men to attack the convoy.",
+        "The minister called for calm and urged residents to stay indoors.",
+    ],
+)
+def test_other_threats_and_calls_are_no_threats_of_force(nlp: Any, text: str) -> None:
+    assert threat_targets(nlp, text) == []

@@ -199,6 +199,7 @@ class Threats(_Model):
     reported_modal_aux: list[str]
     force_containers: list[str]
     reluctance_verbs: list[str]
+    incitement_verbs: list[str]
     threat_verbs: list[str]
     accusation_verbs: list[str]
     territorial_force: list[str]

@@ -579,12 +579,19 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
         obj = _what_called(_child(tok, "dobj"), tok)
         if lemma == "threaten" and obj is not None and _force_noun_phrase(obj, lex):
             return ThreatHit(obj, (tok, obj), _np_target(obj), subj, _condition(tok, lex))
+        # "threatened Kestria with military action": Kestria is the target; a speaker of its
+        # own (not "only being able to threaten X with a strike", a capability)
+        means = _threatened_with(tok, obj, lex) if lemma == "threaten" and subj else None
+        if means is not None:
+            return ThreatHit(means, (tok, means), obj, subj, _condition(tok, lex))
         modified = tok.head  # "a speech threatening attacks", parsed as a modifier of the noun;
         # not "its long-threatened invasion" (a participle of what was threatened before)
         participle = tok.dep_ in ("amod", "acl") and tok.tag_ == "VBG" and modified.i > tok.i
         if lemma == "threaten" and obj is None and participle and _force_noun_phrase(modified, lex):
             return ThreatHit(modified, (tok, modified), _np_target(modified), None, None)
         return None
+    if lemma in th.incitement_verbs:
+        return _incitement(tok, lemma, lex)
     if lemma in th.warning_verbs:
         for prep in tok.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -637,6 +644,38 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
                 target = _child(tok.head, "dobj")
             return ThreatHit(tok, (tok, noun or tok), target, None, _condition(tok, lex))
     return None
+
+
+def _threatened_with(verb: Token, obj: Token | None, lex: Lexicon) -> Token | None:
+    """The force in "threatened X with military action" ("with" on the verb or its object);
+    not "threatened X with arrest"."""
+    if obj is None:
+        return None
+    for holder in (verb, obj):
+        for prep in holder.children:
+            means = _child(prep, "pobj") if prep.dep_ == "prep" and prep.lower_ == "with" else None
+            if means is not None and _force_noun_phrase(means, lex):
+                return means
+    return None
+
+
+def _incitement(tok: Token, lemma: str, lex: Lexicon) -> ThreatHit | None:
+    """A call to use force ("urged his followers to attack X", "called on fighters to kill
+    X"): the caller's threat, counted only from a state, military or armed actor (a
+    commentator urging strikes is an opinion). "call" needs "on"/"upon"."""
+    if _negated(tok):
+        return None
+    if lemma == "call" and not any(
+        c.dep_ == "prep" and c.lower_ in ("on", "upon") for c in tok.children
+    ):
+        return None
+    xc = _child(tok, "xcomp")
+    act = _forceful_act(xc, lex, "vow") if xc is not None else None
+    if xc is None or act is None:
+        return None
+    target = act.target if act.target is not None else _object(xc)
+    subj = _child(tok, "nsubj")
+    return ThreatHit(act.evidence, (tok, act.evidence), target, subj, _condition(xc, lex), True)
 
 
 def _designation(tok: Token, lemma: str, lex: Lexicon) -> ThreatHit | None:
