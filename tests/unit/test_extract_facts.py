@@ -75,6 +75,50 @@ def test_a_speed_limit_is_not_a_top_speed(nlp: Any) -> None:
     assert (cs[30].fact.counted, cs[90].fact.counted) == ("speed_limit", "top_speed")
 
 
+def test_a_limit_with_its_conversion_before_the_word_limit_is_still_a_limit(nlp: Any) -> None:
+    text = "A 25mph (40km/h) speed limit applies on the harbour bridge where the van crashed."
+    cs = numeric(nlp, text)
+    assert cs and {c.fact.counted for c in cs if c.fact} == {"speed_limit"}
+
+
+def test_a_speed_reached_next_to_a_limit_keeps_its_own_dimension(nlp: Any) -> None:
+    cs = by_low(numeric(nlp, "The coach was doing 55 km/h in a 30 km/h limit zone."))
+    assert cs[55].fact and cs[30].fact
+    assert (cs[55].fact.counted, cs[30].fact.counted) == ("speed", "speed_limit")
+
+
+def test_a_cap_and_a_limit_named_as_the_subject_are_limits(nlp: Any) -> None:
+    capped = by_low(numeric(nlp, "Lorries on the mountain road are capped at 45 km/h."))[45]
+    subject = by_low(numeric(nlp, "The speed limit near the school is 20 km/h."))[20]
+    assert capped.fact and subject.fact
+    assert capped.fact.counted == subject.fact.counted == "speed_limit"
+
+
+def test_a_weight_limit_is_not_the_weight_of_the_lorry(nlp: Any) -> None:
+    text = "The canal bridge has a weight limit of 10 tonnes, yet the lorry weighed 26 tonnes."
+    cs = by_low(numeric(nlp, text))
+    assert cs[10000].fact and cs[26000].fact
+    assert (cs[10000].fact.counted, cs[26000].fact.counted) == ("weight_limit", "weight")
+    assert cs[10000].fact.description == "weight limit"
+
+
+def test_a_speed_at_the_end_of_a_sentence_keeps_its_unit(nlp: Any) -> None:
+    c = by_low(numeric(nlp, "Witnesses said the tractor was going about 15 km/h."))
+    assert [(k, v.fact.counted) for k, v in c.items() if v.fact] == [(13.5, "speed")]
+
+
+def test_a_distance_fallen_is_a_level_not_a_change(nlp: Any) -> None:
+    cs = numeric(nlp, "The caver fell 40 metres (131 feet) into a flooded shaft.")
+    assert cs and all(c.value_kind == "level" for c in cs)
+    assert {c.fact.key for c in cs if c.fact} == {"measurement:fall"}
+    assert cs[0].fact and cs[0].fact.description == "distance fallen"
+
+
+def test_a_level_that_fell_stays_a_change(nlp: Any) -> None:
+    (c,) = numeric(nlp, "The lake fell 3 metres during the dry summer.")
+    assert c.value_kind == "change" and c.direction == "down"
+
+
 def test_the_value_a_figure_came_from_is_an_earlier_value(nlp: Any) -> None:
     cs = by_low(numeric(nlp, "Support for the levy fell to 21 percent from 35 percent."))
     assert cs[21].fact and cs[35].fact

@@ -35,7 +35,7 @@ from claimwatch_extract.facts import (
     sentence_words,
 )
 from claimwatch_extract.lexicon import Lexicon
-from claimwatch_extract.measurements import extract_measurement
+from claimwatch_extract.measurements import FALL, extract_measurement
 from claimwatch_extract.money import extract_money
 from claimwatch_extract.numbers import NumberMatch, scan_numbers
 from claimwatch_extract.ordinals import extract_ordinals
@@ -52,7 +52,7 @@ from claimwatch_extract.quantities import (
     zero_sites,
 )
 from claimwatch_extract.quotes import find_quotes
-from claimwatch_extract.slots import change_slot, money_slot
+from claimwatch_extract.slots import change_slot, measurement_slot, money_slot
 from claimwatch_extract.threats import (
     PRONOUN_TARGETS,
     find_threats,
@@ -64,6 +64,7 @@ from claimwatch_extract.threats import (
 )
 
 ARMED_ACTORS = frozenset({"state_official", "military", "armed_group"})
+FALL_SLOT = measurement_slot(FALL)
 
 
 def _named(target: str | None) -> bool:
@@ -324,6 +325,8 @@ class _Builder:
         with the fact it states (facts.py) and, for a real value, its stated precision."""
         first, low, high, unit = value
         kind, direction = value_kind(m, sent, self.lex, counted)
+        if slot == FALL_SLOT:  # "fell 300 metres": the distance fallen, never a change
+            kind, direction = ValueKind.LEVEL, None
         site = NumberSite(m.num_start, m.num_end, noun)
         fact = describe(type_, slot, sent, site, self.ctx, self.flex, self.vocab(sent))
         if kind is ValueKind.CHANGE:  # "rose by 12,000": an increment, never the figure

@@ -84,6 +84,7 @@ class FactLexicon(_Model):
     event_nouns: dict[str, list[str]]
     tally_nouns: list[str]
     dimension_words: dict[str, str]
+    limit_words: list[str]
     plurals: dict[str, str]
     frames: dict[str, FrameWords]
     dimensions: dict[str, str]
@@ -117,6 +118,10 @@ class FactLexicon(_Model):
         """The last word of each cause ("fire" of "friendly fire"): a sentence without one
         of them names no cause."""
         return frozenset(c.split()[-1] for c in self.scope.part_causes)
+
+    @cached_property
+    def limit_set(self) -> frozenset[str]:
+        return frozenset(self.limit_words)
 
     @cached_property
     def unrealised_words(self) -> frozenset[str]:

@@ -59,6 +59,10 @@ _CUE_WINDOW = 12
 _DIM_BEFORE = 5
 _DIM_AFTER = 6
 _REFINABLE = frozenset({"distance", "water_level", "speed"})
+# Dimensions a limit can be stated for ("a weight limit of 7.5 tonnes", "capped at 60 km/h").
+_LIMITABLE = frozenset(
+    {"speed", "weight", "distance", "water_level", "length", "width", "height", "altitude"}
+)
 _EVENT_PREPS = frozenset({"in", "after", "from", "during", "of", "by"})
 
 
@@ -814,7 +818,38 @@ def _phrase(noun: Token) -> str:
 
 
 def _dimension(dim: str, sent: Span, site: NumberSite, flex: FactLexicon) -> str:
-    """Refine a default dimension from a word next to the number ("long", "speed limit")."""
+    """The dimension a measurement states: its default refined by a word next to the number
+    ("long", "top speed"), then made a limit when the parse says so ("speed limit")."""
+    named = _named_dimension(dim, sent, site, flex)
+    if named in _LIMITABLE and _limited(sent.doc[site.end - 1], flex):
+        return f"{named}_limit"
+    return named
+
+
+def _limited(num: Token, flex: FactLexicon) -> bool:
+    """The number is a limit, not a value reached: it hangs from a limit word ("a limit of
+    40 km/h", "capped at 60 km/h"), its unit has one as an apposition or compound ("a 30mph
+    (48km/h) speed limit"), or it is what a limit is ("the limit is 30 mph"). The walk stops
+    at the first verb, so "doing 50 mph in a 30 mph limit zone" limits only the 30."""
+    words = flex.limit_set
+    tok = num
+    for _ in range(5):
+        if tok.lower_ in words or tok.lemma_.lower() in words:
+            return True
+        for child in tok.children:
+            lemma = child.lemma_.lower()
+            if child.dep_ in ("appos", "compound") and (child.lower_ in words or lemma in words):
+                return True
+            if child.dep_ == "nsubj" and tok.lemma_ == "be" and lemma in words:
+                return True
+        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _named_dimension(dim: str, sent: Span, site: NumberSite, flex: FactLexicon) -> str:
+    """Refine a default dimension from a word next to the number ("long", "top speed")."""
     if dim not in _REFINABLE:
         return dim
     doc = sent.doc
@@ -830,9 +865,9 @@ def _dimension(dim: str, sent: Span, site: NumberSite, flex: FactLexicon) -> str
     if best is None:
         return dim
     refined = best[1]
-    if dim == "speed" and refined not in ("speed_limit", "top_speed"):
+    if dim == "speed" and refined != "top_speed":
         return dim
-    if dim != "speed" and refined in ("speed_limit", "top_speed"):
+    if dim != "speed" and refined == "top_speed":
         return dim
     return refined
 

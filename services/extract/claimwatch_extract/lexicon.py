@@ -83,6 +83,8 @@ class Measurements(_Model):
     duration_anchors_after: list[str]
     multiple_words: list[str]
     multiple_followers: list[str]
+    fall_verbs: list[str] = []
+    level_subjects: list[str] = []
 
 
 class Minor(_Model):

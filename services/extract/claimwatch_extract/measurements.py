@@ -47,7 +47,8 @@ def _unit_after(sent: Span, i: int, lex: Lexicon) -> tuple[str, int] | None:
         toks = sent.doc[i : i + n]
         spaced = " ".join(t.lower_ for t in toks)
         joined = "".join(t.lower_ for t in toks)
-        for key in (spaced, joined):
+        # a sentence's full stop can be glued to the unit's last token ("40 km/h.")
+        for key in (spaced, joined, spaced.removesuffix("."), joined.removesuffix(".")):
             if key in units:
                 return key, n
     return None
@@ -226,6 +227,8 @@ def extract_measurement(
         return None
     rivals = _rivals(m, others, sent, lex)
     dim = _nearest(sent, m.num_start, ctx.words, rivals=rivals) or ctx.default
+    if unit.kind in ("length", "height") and _fallen(doc[m.num_end - 1], lex):
+        dim = FALL
     # A duration is measured, never paged: "for 10 hours" is seldom the fact a story is about
     # and outlets round durations freely.
     conf = DURATION_CONFIDENCE if unit.kind == "duration" else 0.85
@@ -233,6 +236,23 @@ def extract_measurement(
 
 
 DURATION_CONFIDENCE = 0.5
+FALL = "fall"
+
+
+def _fallen(num: Token, lex: Lexicon) -> bool:
+    """ "The hiker fell 300 metres": the length (number -> unit -> verb) hangs from a verb of
+    falling whose subject is not a level ("the river fell 2 metres" is a level that went
+    down)."""
+    meas = lex.measurements
+    unit = num.head if num.dep_ == "nummod" else num
+    verb = unit.head
+    if unit.dep_ not in ("npadvmod", "dobj") or verb.pos_ != "VERB":
+        return False
+    lemma = lex.changes.irregular.get(verb.lower_) or verb.lemma_.lower()
+    if lemma not in meas.fall_verbs:
+        return False
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return not any(s.lemma_.lower() in meas.level_subjects for s in subjects)
 
 
 def _time_anchor(sent: Span, m: NumberMatch, after: int, lex: Lexicon) -> bool:
