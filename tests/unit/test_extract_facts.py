@@ -114,6 +114,12 @@ def test_a_distance_fallen_is_a_level_not_a_change(nlp: Any) -> None:
     assert cs[0].fact and cs[0].fact.description == "distance fallen"
 
 
+def test_where_a_thing_fell_is_a_distance_from_a_place(nlp: Any) -> None:
+    text = "The rocket stage fell into the sea 900 km (560 miles) north of the atoll."
+    cs = numeric(nlp, text)
+    assert cs and {c.fact.counted for c in cs if c.fact} == {"distance"}
+
+
 def test_a_level_that_fell_stays_a_change(nlp: Any) -> None:
     (c,) = numeric(nlp, "The lake fell 3 metres during the dry summer.")
     assert c.value_kind == "change" and c.direction == "down"

@@ -85,6 +85,7 @@ class Measurements(_Model):
     multiple_followers: list[str]
     fall_verbs: list[str] = []
     level_subjects: list[str] = []
+    place_words: list[str] = []
 
 
 class Minor(_Model):

@@ -252,7 +252,22 @@ def _fallen(num: Token, lex: Lexicon) -> bool:
     if lemma not in meas.fall_verbs:
         return False
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return not any(s.lemma_.lower() in meas.level_subjects for s in subjects)
+    if any(s.lemma_.lower() in meas.level_subjects for s in subjects):
+        return False
+    return _word_after(unit) not in meas.place_words
+
+
+def _word_after(tok: Token) -> str:
+    """The first word after ``tok`` past a bracketed conversion ("900 km (560 miles) north")."""
+    doc, depth = tok.doc, 0
+    for t in doc[tok.i + 1 : min(tok.i + 12, len(doc))]:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+        elif depth <= 0 and not t.is_punct:
+            return t.lower_
+    return ""
 
 
 def _time_anchor(sent: Span, m: NumberMatch, after: int, lex: Lexicon) -> bool:
