@@ -403,3 +403,74 @@ def test_a_count_in_critical_condition_is_a_state_not_a_growing_tally(nlp: Any) 
     ]
     (update,) = alerts_for(nlp, hurt)
     assert update.kind == AlertKind.FIGURE_UPDATE
+
+
+def test_outlets_that_disagree_on_a_vehicle_s_speed_page(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "s1",
+                "valley-courier",
+                "Coach leaves mountain road",
+                "Witnesses said the coach was doing about 30 mph when it hit the wall.",
+                0,
+            ),
+            art(
+                "s2",
+                "plains-gazette",
+                "Coach crash on mountain road",
+                "The coach was travelling at 60 mph when it hit the wall, a driver said.",
+                1,
+            ),
+        ],
+    )
+    (alert,) = found
+    assert alert.kind == AlertKind.CONTRADICTION and alert.slot == "measurement:speed"
+
+
+def test_a_speed_limit_never_pages_against_the_speed_reached(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "l1",
+                "valley-courier",
+                "Tram tipped over on a bend",
+                "The bend has a 10mph (16km/h) speed limit, the operator said.",
+                0,
+            ),
+            art(
+                "l2",
+                "plains-gazette",
+                "Tram overturned on a bend",
+                "Passengers said the tram took the bend at 45mph before it tipped over.",
+                1,
+            ),
+        ],
+    )
+    assert found == []
+
+
+def test_outlets_that_disagree_on_how_far_a_climber_fell_page(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "f1",
+                "valley-courier",
+                "Climber dies on glacier",
+                "The climber fell 80 metres into a crevasse on Sunday, rescuers said.",
+                0,
+            ),
+            art(
+                "f2",
+                "plains-gazette",
+                "Climber killed in glacier fall",
+                "The climber fell 250 metres into a crevasse on Sunday, police said.",
+                1,
+            ),
+        ],
+    )
+    (alert,) = found
+    assert alert.kind == AlertKind.CONTRADICTION and alert.fact == "distance fallen"
