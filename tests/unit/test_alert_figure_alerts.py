@@ -450,27 +450,3 @@ def test_a_speed_limit_never_pages_against_the_speed_reached(nlp: Any) -> None:
         ],
     )
     assert found == []
-
-
-def test_outlets_that_disagree_on_how_far_a_climber_fell_page(nlp: Any) -> None:
-    found = alerts_for(
-        nlp,
-        [
-            art(
-                "f1",
-                "valley-courier",
-                "Climber dies on glacier",
-                "The climber fell 80 metres into a crevasse on Sunday, rescuers said.",
-                0,
-            ),
-            art(
-                "f2",
-                "plains-gazette",
-                "Climber killed in glacier fall",
-                "The climber fell 250 metres into a crevasse on Sunday, police said.",
-                1,
-            ),
-        ],
-    )
-    (alert,) = found
-    assert alert.kind == AlertKind.CONTRADICTION and alert.fact == "distance fallen"
