@@ -356,3 +356,32 @@ def test_threatening_a_target_with_force_and_calls_to_force_are_threats(
 )
 def test_other_threats_and_calls_are_no_threats_of_force(nlp: Any, text: str) -> None:
     assert threat_targets(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Kestria vowed retaliation against Valdoria after the border raid.", "Valdoria"),
+        ("The general pledged a fresh offensive against the rebels.", "rebels"),
+    ],
+)
+def test_a_vowed_force_noun_with_a_target_is_a_threat(nlp: Any, text: str, target: str) -> None:
+    assert threat_targets(nlp, text) == [target]
+    assert paging_rules(nlp, text) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The governor promised a war on corruption before the vote.",
+        "The president promised a swift military response to any attack on the port.",
+        "The company vowed legal action against the newspaper.",
+    ],
+)
+def test_a_vowed_force_noun_without_a_target_or_of_a_cause_is_none(nlp: Any, text: str) -> None:
+    assert threat_targets(nlp, text) == []
+
+
+def test_military_means_read_as_written_in_a_response(nlp: Any) -> None:
+    text = "The foreign minister said Kestria would respond with military means to the deployment."
+    assert [c[1] for c in threat_claims(nlp, text)] == ["state_official"]

@@ -153,8 +153,8 @@ def _condition_target(tok: Token, lex: Lexicon) -> Token | None:
 def _force_noun(tok: Token, lex: Lexicon) -> Token | None:
     """A "military force" / "all means" noun below ``tok`` ("respond with ...")."""
     th = lex.threats
-    for t in tok.subtree:
-        if t.lemma_.lower() in th.force_nouns and any(
+    for t in tok.subtree:  # the word as written too: the tagger lemmatises "means" to "mean"
+        if (t.lemma_.lower() in th.force_nouns or t.lower_ in th.force_nouns) and any(
             c.lower_ in th.force_noun_modifiers for c in t.children
         ):
             return t
@@ -577,8 +577,10 @@ def _threat_at(tok: Token, lex: Lexicon) -> ThreatHit | None:
                 return ThreatHit(ev, (tok, ev), target, subj, _condition(xc, lex), act.weak)
             return None
         obj = _what_called(_child(tok, "dobj"), tok)
-        if lemma == "threaten" and obj is not None and _force_noun_phrase(obj, lex):
-            return ThreatHit(obj, (tok, obj), _np_target(obj), subj, _condition(tok, lex))
+        if obj is not None and _force_noun_phrase(obj, lex):
+            aimed = _np_target(obj)  # "vowed retaliation against X": a target of its own
+            if lemma == "threaten" or _is_target(aimed, lex):
+                return ThreatHit(obj, (tok, obj), aimed, subj, _condition(tok, lex))
         # "threatened Kestria with military action": Kestria is the target; a speaker of its
         # own (not "only being able to threaten X with a strike", a capability)
         means = _threatened_with(tok, obj, lex) if lemma == "threaten" and subj else None
