@@ -385,3 +385,18 @@ def test_a_vowed_force_noun_without_a_target_or_of_a_cause_is_none(nlp: Any, tex
 def test_military_means_read_as_written_in_a_response(nlp: Any) -> None:
     text = "The foreign minister said Kestria would respond with military means to the deployment."
     assert [c[1] for c in threat_claims(nlp, text)] == ["state_official"]
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Valdoria threatened to fire four missiles into the sea near Kestria.", "Kestria"),
+        ("The navy said it would fire missiles into the waters off Kestria.", "Kestria"),
+        ("The general threatened to shell the area around Dravensk.", "Dravensk"),
+        ("Valdoria threatened to fire missiles into the Sea of Kestria.", "Sea of Kestria"),
+    ],
+)
+def test_a_stretch_of_sea_or_land_is_aimed_at_the_place_it_lies_by(
+    nlp: Any, text: str, target: str
+) -> None:
+    assert threat_targets(nlp, text) == [target]

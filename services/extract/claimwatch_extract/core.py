@@ -58,6 +58,7 @@ from claimwatch_extract.threats import (
     find_threats,
     is_labour,
     needs_object,
+    place_aimed_at,
     speech_noun_agent,
     target_class,
     threat_actor_token,
@@ -246,9 +247,10 @@ class _Builder:
                 continue
             if hit.needs_armed_actor and a_class not in ARMED_ACTORS:
                 continue
-            target, t_class = target_class(hit.target, lex)
-            if hit.target is not None and target == phrase(hit.target):
-                target = canonical_phrase(hit.target, self.ents)  # "the US" → United States
+            aimed = place_aimed_at(hit.target, lex)  # "the sea near X": X
+            target, t_class = target_class(aimed, lex)
+            if aimed is not None and target == phrase(aimed):
+                target = canonical_phrase(aimed, self.ents)  # "the US" → United States
             if hit.target is None and hit.if_attacked:
                 t_class = "attacker"
             if key in threat_at:

@@ -203,6 +203,7 @@ class Threats(_Model):
     force_containers: list[str]
     reluctance_verbs: list[str]
     incitement_verbs: list[str]
+    vicinity_nouns: list[str]
     threat_verbs: list[str]
     accusation_verbs: list[str]
     territorial_force: list[str]

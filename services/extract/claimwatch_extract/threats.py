@@ -749,6 +749,22 @@ def _a_person(tok: Token) -> bool:
     )
 
 
+def place_aimed_at(target: Token | None, lex: Lexicon) -> Token | None:
+    """The named place a threatened stretch of sea or land lies by: "missiles into the sea
+    near X", "the waters off X", "the area around X" aim at X. ``target`` itself otherwise
+    ("the Sea of X" names a sea, not a place near one)."""
+    if target is None or _lemma(target) not in lex.threats.vicinity_nouns:
+        return target
+    verb = target.head.head if target.dep_ == "pobj" else target.head  # "off X" on the verb
+    preps = [*target.children, *(c for c in verb.children if c.i > target.i)]
+    for prep in preps:
+        if prep.dep_ == "prep" and prep.lower_ in ("near", "off", "around"):
+            place = _child(prep, "pobj")
+            if place is not None and place.pos_ == "PROPN":
+                return place
+    return target
+
+
 def target_class(target: Token | None, lex: Lexicon) -> tuple[str | None, str]:
     """(target phrase, class): military nouns with a foreign marker → ``foreign_forces``."""
     if target is None or target.lower_ in ("they", "them", "it", "anyone", "anybody"):
