@@ -390,7 +390,7 @@ def test_military_means_read_as_written_in_a_response(nlp: Any) -> None:
 @pytest.mark.parametrize(
     ("text", "target"),
     [
-        ("Valdoria threatened to fire four missiles into the sea near Kestria.", "Kestria"),
+        ("The Valdorian army threatened to fire rockets into the sea near Kestria.", "Kestria"),
         ("The navy said it would fire missiles into the waters off Kestria.", "Kestria"),
         ("The general threatened to shell the area around Dravensk.", "Dravensk"),
         ("Valdoria threatened to fire missiles into the Sea of Kestria.", "Sea of Kestria"),
