@@ -450,3 +450,26 @@ def test_a_speed_limit_never_pages_against_the_speed_reached(nlp: Any) -> None:
         ],
     )
     assert found == []
+
+
+def test_the_speeds_of_two_pitches_never_page(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "p1",
+                "valley-courier",
+                "Harbour Hawks take the pennant",
+                "Mora tied the game with a homer off a 96-mph fastball in the sixth.",
+                0,
+            ),
+            art(
+                "p2",
+                "plains-gazette",
+                "Hawks win the pennant in extra innings",
+                "Lind ended it with a single off a 101-mph fastball in the tenth.",
+                1,
+            ),
+        ],
+    )
+    assert found == []

@@ -107,6 +107,17 @@ def test_a_speed_at_the_end_of_a_sentence_keeps_its_unit(nlp: Any) -> None:
     assert [(k, v.fact.counted) for k, v in c.items() if v.fact] == [(13.5, "speed")]
 
 
+def test_a_speed_written_before_a_noun_names_a_kind_of_thing(nlp: Any) -> None:
+    pitch = by_low(numeric(nlp, "The closer struck him out with a 98-mph fastball."))
+    train = by_low(numeric(nlp, "The new line will run 250 km/h trains to the port."))
+    ran = by_low(numeric(nlp, "The lorry was doing 250 km/h when it left the road."))
+    (p,), (t,), (r,) = pitch.values(), train.values(), ran.values()
+    assert p.fact and p.fact.key == "measurement:speed:size:fastball"
+    assert p.fact.description == "speed of the fastball"
+    assert t.fact and t.fact.key == "measurement:speed:size:train"
+    assert r.fact and r.fact.key == "measurement:speed"
+
+
 def test_a_distance_fallen_is_a_level_not_a_change(nlp: Any) -> None:
     cs = numeric(nlp, "The caver fell 40 metres (131 feet) into a flooded shaft.")
     assert cs and all(c.value_kind == "level" for c in cs)

@@ -85,6 +85,7 @@ class FactLexicon(_Model):
     tally_nouns: list[str]
     dimension_words: dict[str, str]
     limit_words: list[str]
+    attributive_dimensions: list[str] = []
     plurals: dict[str, str]
     frames: dict[str, FrameWords]
     dimensions: dict[str, str]

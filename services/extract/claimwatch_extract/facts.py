@@ -58,6 +58,7 @@ _CLAUSE_POS = ("VERB", "AUX")
 _CUE_WINDOW = 12
 _DIM_BEFORE = 5
 _DIM_AFTER = 6
+_NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "attr"})
 _REFINABLE = frozenset({"distance", "water_level", "speed"})
 # Dimensions a limit can be stated for ("a weight limit of 7.5 tonnes", "capped at 60 km/h").
 _LIMITABLE = frozenset(
@@ -149,6 +150,9 @@ def describe(
     elif kind == ClaimType.MEASUREMENT:  # "measurement:<dimension>[:<subject>]"
         counted = _dimension(parts[1], sent, site, flex)
         frame = parts[2] if len(parts) > 2 else None
+        thing = _attributive(num) if counted in flex.attributive_dimensions else None
+        if frame is None and thing is not None:
+            frame = f"size:{thing}"
         qualifiers = _accumulated(sent, site, flex)
     else:  # ordinal period: "ordinal_period:<subject>:<unit>"
         counted, frame = parts[1], parts[2] if len(parts) > 2 else None
@@ -848,6 +852,22 @@ def _limited(num: Token, flex: FactLexicon) -> bool:
     return False
 
 
+def _attributive(num: Token) -> str | None:
+    """ "A 99-mph fastball", "320 km/h trains": a measure written before a noun names a kind
+    of thing (the pitch, the train), not how fast the story's vehicle went; the noun, else
+    None. "The van was going 70 km/h" has no such noun."""
+    unit = num.head if num.dep_ == "nummod" else num
+    for _ in range(2):  # "320 km/h": the number hangs from "h", "km" from it
+        if unit.dep_ in ("compound", "amod") and unit.head.i > unit.i:
+            thing = unit.head
+            nominal = thing.pos_ == "NOUN" or thing.dep_ in _NOMINAL_DEPS  # "trains" as VBZ
+            return thing.lemma_.lower() if nominal else None
+        if unit.dep_ != "nmod" or unit.head.i <= unit.i:
+            return None
+        unit = unit.head
+    return None
+
+
 def _named_dimension(dim: str, sent: Span, site: NumberSite, flex: FactLexicon) -> str:
     """Refine a default dimension from a word next to the number ("long", "top speed")."""
     if dim not in _REFINABLE:
@@ -889,6 +909,9 @@ def _words(
         of = f" of the {event}" if event else ""
         if counted == "percent" and frame:  # "turnout", "vote share"
             return f"{flex.dimensions.get(frame, frame.replace('_', ' '))}{of}"
+        thing = _sized(frame)
+        if thing:  # "speed of the fastball"
+            return f"{flex.dimensions.get(counted, counted.replace('_', ' '))} of the {thing}"
         return f"{flex.dimensions.get(counted, counted.replace('_', ' '))}{of}"
     if kind == ClaimType.ORDINAL_PERIOD:
         return f"{frame or 'period'} of the {counted.replace('_', ' ')}"
