@@ -185,34 +185,13 @@ class _Builder:
                 q = severity_share(m, sent, lex, self.flex, last_count)
             if q is not None:
                 prev_class, last_count = q.cls, q
-                self._value(
-                    ClaimType.QUANTITY,
-                    sent,
-                    m,
-                    speaker,
-                    (q.first, q.low, q.high, q.cls),
-                    q.slot,
-                    q.confidence,
-                    counted=True,
-                    noun=q.noun,
-                )
+                self._count(sent, m, speaker, q)
         for z in zero_sites(words, sent, lex):
             q = extract_zero(z, sent, lex)
             also = zero_implied(q, sent, lex) if q is not None else None
             for zq in (q, also):
                 if zq is not None:
-                    zm = z if zq is q else zero_match(zq)
-                    self._value(
-                        ClaimType.QUANTITY,
-                        sent,
-                        zm,
-                        speaker,
-                        (zq.first, zq.low, zq.high, zq.cls),
-                        zq.slot,
-                        zq.confidence,
-                        counted=True,
-                        noun=zq.noun,
-                    )
+                    self._count(sent, z if zq is q else zero_match(zq), speaker, zq)
         for o in extract_ordinals(sent, lex):
             value = Interval(low=o.value, high=o.value, unit=o.unit)
             site = NumberSite(o.first.i, o.first.i + 1)
@@ -309,6 +288,21 @@ class _Builder:
             return None
         counted = extract_quantity(last, sent, lex, prev_class)
         return list_member(m, sent, lex, counted) if counted is not None else None
+
+    def _count(self, sent: Span, m: NumberMatch, speaker: Speaker | None, q: Quantity) -> None:
+        """One count claim: a read number or a stated none ("nobody was hurt")."""
+        value = (q.first, q.low, q.high, q.cls)
+        self._value(
+            ClaimType.QUANTITY,
+            sent,
+            m,
+            speaker,
+            value,
+            q.slot,
+            q.confidence,
+            counted=True,
+            noun=q.noun,
+        )
 
     def _value(
         self,
