@@ -42,6 +42,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from claimwatch.yamlload import ConfigFileError, load_yaml_model
+from claimwatch_extract.lexicon import load_lexicon
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -49,6 +50,7 @@ from realnews_score import (
     GoldCluster,
     GoldFile,
     grouping_scores,
+    in_claimwatch_unit,
     score_alerts,
     unknown_keys,
 )
@@ -139,6 +141,7 @@ def load_gold(folder: Path, known_clusters: set[str]) -> dict[str, GoldCluster]:
     """Every gold file's clusters by cluster id; a malformed file stops with its name and the
     problem."""
     cluster_of_key = {gold_key(c): c for c in known_clusters}
+    units = claimwatch_units()
     gold: dict[str, GoldCluster] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
@@ -152,8 +155,16 @@ def load_gold(folder: Path, known_clusters: set[str]) -> dict[str, GoldCluster]:
             if cluster is None:
                 say(f"realnews: warning: {path.name}: {key} is not in clusters.json")
                 continue
-            gold[cluster] = entry
+            facts = [in_claimwatch_unit(f, units) for f in entry.facts]
+            gold[cluster] = entry.model_copy(update={"facts": facts})
     return gold
+
+
+def claimwatch_units() -> dict[str, tuple[str, float]]:
+    """Stated unit -> claimwatch's unit and factor, from the extraction lexicon (units with
+    an offset, degrees Fahrenheit, are left out: the gold states none)."""
+    units = load_lexicon().measurements.units
+    return {k: (u.unit, u.factor) for k, u in units.items() if u.offset == 0}
 
 
 def relative(path: str, realnews: Path) -> str:

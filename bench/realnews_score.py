@@ -96,6 +96,26 @@ class GoldFact(BaseModel):
     values: list[GoldValue]
 
 
+def in_claimwatch_unit(fact: GoldFact, units: Mapping[str, tuple[str, float]]) -> GoldFact:
+    """The fact in claimwatch's one unit for its dimension. The gold keeps the unit the
+    articles state (19 tonne, 119,000 lb); claimwatch reports every weight in kg, so a gold
+    unit that claimwatch converts (``units``: stated unit -> canonical unit and factor) is
+    converted the same way before comparing. Other units are left as written."""
+    found = units.get(fact.unit.lower())
+    if found is None or found[0] == fact.unit:
+        return fact
+    unit, factor = found
+
+    def scaled(x: float | None) -> float | None:
+        return None if x is None else x * factor
+
+    values = [
+        v.model_copy(update={k: scaled(getattr(v, k)) for k in ("value", "low", "high")})
+        for v in fact.values
+    ]
+    return fact.model_copy(update={"unit": unit, "values": values})
+
+
 class GoldThreat(BaseModel):
     model_config = ConfigDict(extra="allow")
 

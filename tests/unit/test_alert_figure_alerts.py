@@ -452,6 +452,32 @@ def test_a_speed_limit_never_pages_against_the_speed_reached(nlp: Any) -> None:
     assert found == []
 
 
+def test_two_weights_given_for_the_vehicle_page(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "w1",
+                "valley-courier",
+                "Lorry ploughs into market stalls",
+                "The man drove a 12-tonne lorry through the market stalls on Saturday.",
+                0,
+            ),
+            art(
+                "w2",
+                "plains-gazette",
+                "Market stalls hit by a lorry",
+                "Police said the driver used a 7.5-ton lorry hired a day earlier.",
+                3,
+            ),
+        ],
+    )
+    contradictions = [a for a in found if a.kind == AlertKind.CONTRADICTION]
+    assert [a.title for a in contradictions] == [
+        "Outlets disagree on the weight of the lorry: 7500 kg vs 12000 kg"
+    ]
+
+
 def test_the_speeds_of_two_pitches_never_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,

@@ -118,6 +118,16 @@ def test_a_speed_written_before_a_noun_names_a_kind_of_thing(nlp: Any) -> None:
     assert r.fact and r.fact.key == "measurement:speed"
 
 
+def test_a_weight_written_before_a_noun_is_the_weight_of_that_thing(nlp: Any) -> None:
+    lorry = by_low(numeric(nlp, "The driver steered a 38-ton refuse lorry onto the quay."))
+    barge = by_low(numeric(nlp, "Divers reached the 120-tonne, rusting barge at dawn."))
+    (lo,), (ba,) = lorry.values(), barge.values()
+    assert lo.value and lo.value.low == 38000 and lo.value.unit == "kg"
+    assert lo.fact and lo.fact.key == "measurement:weight:size:lorry"
+    assert lo.fact.description == "weight of the lorry"
+    assert ba.fact and ba.fact.key == "measurement:weight:size:barge"
+
+
 def test_a_distance_fallen_is_a_level_not_a_change(nlp: Any) -> None:
     cs = numeric(nlp, "The caver fell 40 metres (131 feet) into a flooded shaft.")
     assert cs and all(c.value_kind == "level" for c in cs)

@@ -177,6 +177,25 @@ def test_another_unit_or_another_cluster_is_unmatched() -> None:
     assert s["unmatched_per_five_clusters"] == 5.0  # 2 unmatched over 2 reviewed clusters
 
 
+def test_a_gold_fact_in_a_stated_unit_is_compared_in_claimwatch_unit() -> None:
+    fact = rs.GoldFact.model_validate(
+        {
+            "fact": "weight of the barge",
+            "unit": "tonne",
+            "kind": "disagreement",
+            "values": [{"value": 40, "sources": ["a"]}, {"value": 45, "bound": "ge"}],
+        }
+    )
+    units = {"tonne": ("kg", 1000.0), "minute": ("minute", 1.0)}
+    kg = rs.in_claimwatch_unit(fact, units)
+    assert kg.unit == "kg" and [v.interval() for v in kg.values] == [(40000, 40000), (45000, None)]
+    sides = [_value(40000, 40000, "kg"), _value(46000, 46000, "kg")]
+    alert = _alert("ct-1", "contradiction", sides)
+    assert rs.matches_fact(alert, kg) and not rs.matches_fact(alert, fact)
+    same = fact.model_copy(update={"unit": "minute"})
+    assert rs.in_claimwatch_unit(same, units) is same
+
+
 def test_update_found_as_a_timeline_and_the_wrong_kind_counted_apart() -> None:
     timeline = _alert("fu-1", "figure_update", [_value(3, None), _value(5, 5), _value(6, 6)])
     paged = _alert("ct-1", "contradiction", [_value(5, 5), _value(6, 6)])

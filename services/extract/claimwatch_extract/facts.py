@@ -860,11 +860,17 @@ def _attributive(num: Token) -> str | None:
     for _ in range(2):  # "320 km/h": the number hangs from "h", "km" from it
         if unit.dep_ in ("compound", "amod") and unit.head.i > unit.i:
             thing = unit.head
+            while thing.dep_ == "compound" and thing.head.i > thing.i:
+                thing = thing.head  # "a 38-ton refuse lorry": the last noun of the compound
             nominal = thing.pos_ == "NOUN" or thing.dep_ in _NOMINAL_DEPS  # "trains" as VBZ
             return thing.lemma_.lower() if nominal else None
         if unit.dep_ != "nmod" or unit.head.i <= unit.i:
             return None
-        unit = unit.head
+        thing = unit.head
+        per = any(t.text == "/" for t in num.doc[unit.i : thing.i])  # "km/h": still the unit
+        if not per and thing.pos_ == "NOUN" and thing.dep_ in _NOMINAL_DEPS:
+            return thing.lemma_.lower()  # "the 25-ton, unmarked truck"
+        unit = thing
     return None
 
 
