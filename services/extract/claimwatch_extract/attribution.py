@@ -83,6 +83,14 @@ def _past_dateline(subj: Token, datelines: list[tuple[int, int]]) -> Token | Non
     return None
 
 
+def may_name_speaker(words: list[str], lemmas: list[str], lex: Lexicon) -> bool:
+    """Whether a sentence (its lower-case words and lemmas) has a word ``find_speaker``
+    starts from: "according", or a speech verb's lemma. Without one it finds no speaker, so
+    the parse need not be walked."""
+    speech = lex.speech
+    return "according" in words or any(w == "accord" or w in speech for w in lemmas)
+
+
 def find_speaker(
     sent: Span,
     spans: list[tuple[int, int]],

@@ -19,6 +19,7 @@ from claimwatch_extract.attribution import (
     classify,
     dateline_spans,
     find_speaker,
+    may_name_speaker,
     phrase,
     quote_spans,
     resolve_actor,
@@ -38,7 +39,7 @@ from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.measurements import FALL, extract_measurement
 from claimwatch_extract.money import extract_money
 from claimwatch_extract.numbers import NumberMatch, scan_numbers
-from claimwatch_extract.ordinals import extract_ordinals
+from claimwatch_extract.ordinals import extract_ordinals, may_have_ordinal
 from claimwatch_extract.precision import is_conversion, stated_precision
 from claimwatch_extract.quantities import (
     Quantity,
@@ -63,6 +64,7 @@ from claimwatch_extract.threats import (
     target_class,
     threat_actor_token,
 )
+from claimwatch_extract.token_table import token_table
 
 ARMED_ACTORS = frozenset({"state_official", "military", "armed_group"})
 FALL_SLOT = measurement_slot(FALL)
@@ -98,13 +100,16 @@ class _Builder:
         lex: Lexicon,
         title: str | None,
         published: tuple[int, int] | None,
+        text: str | None = None,
     ) -> None:
         self.doc, self.article_id, self.ents, self.lex = doc, article_id, ents, lex
-        self.text = doc.text  # once: Doc.text is rebuilt from every token on each access
+        # once: Doc.text is rebuilt from every token on each access
+        self.text = doc.text if text is None else parsed_text(doc, text)
+        self.table = token_table(doc)
         self.spans = quote_spans(self.text)
         self.datelines = dateline_spans(self.text, lex)
         self.flex = load_fact_lexicon()
-        self.ctx = article_context(doc, title, published)
+        self.ctx = article_context(doc, title, published, self.text)
         self.claims: list[Claim] = []
         self._vocab: tuple[int, SentenceWords | None] = (-1, None)
 
@@ -137,9 +142,13 @@ class _Builder:
 
     def sentence(self, sent: Span) -> None:
         lex = self.lex
-        speaker = find_speaker(sent, self.spans, lex, self.datelines)
-        words = [t.lower_ for t in sent]
-        tags = [t.tag_ for t in sent]
+        table, a, b = self.table, sent.start, sent.end
+        words, tags = table.lower[a:b], table.tag[a:b]
+        speaker = (
+            find_speaker(sent, self.spans, lex, self.datelines)
+            if may_name_speaker(words, table.lemma[a:b], lex)
+            else None
+        )
         prev_class: str | None = None
         last_count: Quantity | None = None
         # token indexes into the doc, not the sentence
@@ -192,7 +201,7 @@ class _Builder:
             for zq in (q, also):
                 if zq is not None:
                     self._count(sent, z if zq is q else zero_match(zq), speaker, zq)
-        for o in extract_ordinals(sent, lex):
+        for o in extract_ordinals(sent, lex) if may_have_ordinal(words, lex) else ():
             value = Interval(low=o.value, high=o.value, unit=o.unit)
             site = NumberSite(o.first.i, o.first.i + 1)
             self.add(
@@ -348,7 +357,7 @@ class _Builder:
         one with a numeric claim."""
         at, words = self._vocab
         if words is None or at != sent.start:
-            words = sentence_words(sent)
+            words = sentence_words(sent, self.table)
             self._vocab = (sent.start, words)
         return words
 
@@ -399,16 +408,27 @@ def extract_claims(
     lex: Lexicon,
     title: str | None = None,
     published: tuple[int, int] | None = None,
+    text: str | None = None,
 ) -> list[Claim]:
     """All claims of one parsed article, in text order (quotes after per-sentence claims).
 
     ``title`` and ``published`` (year, month) place each numeric claim's fact: in the
-    headline or not, this event or an earlier one (see facts.py)."""
-    b = _Builder(doc, article_id, ents, lex, title, published)
+    headline or not, this event or an earlier one (see facts.py). ``text``: the text that was
+    parsed, when the caller has it (else rebuilt from the doc's tokens)."""
+    b = _Builder(doc, article_id, ents, lex, title, published, text)
     for sent in doc.sents:
         b.sentence(sent)
     b.quotes()
     return b.claims
+
+
+def parsed_text(doc: Doc, text: str) -> str:
+    """``text`` after checking it is the one ``doc`` was parsed from (spaCy keeps every
+    character, so the last token ends where the text ends); cheaper than ``doc.text``."""
+    end = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    if end != len(text):
+        raise ValueError(f"text of {len(text)} characters is not the parsed one ({end})")
+    return text
 
 
 EVIDENCE_MAX_CHARS = 1000

@@ -31,6 +31,7 @@ from claimwatch.models import ClaimType, Fact, FactScope, FactTime, FigureCue
 from claimwatch_extract.fact_lexicon import FactLexicon
 from claimwatch_extract.lexicon import load_lexicon
 from claimwatch_extract.slots import match_frame
+from claimwatch_extract.token_table import TokenTable, token_table
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = {
@@ -80,18 +81,20 @@ class ArticleContext:
 
 
 def article_context(
-    doc: Doc, title: str | None, published: tuple[int, int] | None
+    doc: Doc, title: str | None, published: tuple[int, int] | None, text: str | None = None
 ) -> ArticleContext:
-    """The year and month claims are measured against, and where the headline is."""
+    """The year and month claims are measured against, and where the headline is.
+    ``text``: ``doc.text``, when the caller has it."""
     year, month = published if published else (None, None)
     if year is None:
         years = [int(y) for e in doc.ents if e.label_ == "DATE" for y in _YEAR.findall(e.text)]
         year = max(years) if years else None
     headline_end = 0
     if title:
-        stripped = doc.text.lstrip()
+        full = doc.text if text is None else text
+        stripped = full.lstrip()
         if stripped.startswith(title.strip()):
-            headline_end = len(doc.text) - len(stripped) + len(title.strip())
+            headline_end = len(full) - len(stripped) + len(title.strip())
     return ArticleContext(year=year, month=month, headline_end=headline_end)
 
 
@@ -105,14 +108,15 @@ class SentenceWords:
     dated: bool
 
 
-def sentence_words(sent: Span) -> SentenceWords:
-    words: set[str] = set()
-    dated = False
-    for tok in sent:
-        words.add(tok.lower_)
-        words.add(tok.lemma_.lower())
-        dated = dated or tok.ent_type_ == "DATE" or bool(tok.like_num and _YEAR.fullmatch(tok.text))
-    return SentenceWords(frozenset(words), dated)
+def sentence_words(sent: Span, table: TokenTable | None = None) -> SentenceWords:
+    """``table``: the doc's token table, when the caller has it (read from it, not the parse)."""
+    table = table or token_table(sent.doc)
+    lower, lemma = table.lower[sent.start : sent.end], table.lemma[sent.start : sent.end]
+    # a year is four digits: its lower-case form is its text, and it is like a number
+    dated = "DATE" in table.ent_type[sent.start : sent.end] or any(
+        _YEAR.fullmatch(w) for w in lower if w[:1].isdigit()
+    )
+    return SentenceWords(frozenset(lower).union(lemma), dated)
 
 
 @dataclass(frozen=True)
@@ -286,7 +290,7 @@ def _accumulated(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
     doc = sent.doc
     lo, hi = max(sent.start, site.start - 8), min(sent.end, site.end + 4)
     words = {t.lower_ for t in doc[lo:hi]}
-    return ["total"] if words & set(flex.scope.total_words) else []
+    return [] if words.isdisjoint(flex.scope.total_words) else ["total"]
 
 
 def _nationality(tok: Token) -> str:

@@ -108,13 +108,16 @@ def _nearest(
 
 
 def _is_magnitude(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:
-    words = set(lex.measurements.magnitude_words)
     doc = sent.doc
     lo = max(m.start - 4, sent.start)
     hi = min(m.num_end + 5, sent.end)
     before = {t.lower_ for t in doc[lo : m.num_start]}
     after = [t.lower_ for t in doc[m.num_end : hi]]
-    if before & words or after[:1] == ["magnitude"] or after[:2] == ["-", "magnitude"]:
+    if (
+        not before.isdisjoint(lex.measurements.magnitude_words)
+        or after[:1] == ["magnitude"]
+        or after[:2] == ["-", "magnitude"]
+    ):
         return m.low < 10
     if "richter" in after:
         return m.low < 10

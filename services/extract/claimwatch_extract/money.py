@@ -88,7 +88,7 @@ def currency_after(m: NumberMatch, sent: Span, lex: Lexicon) -> tuple[str, float
 
 def _weight(sent: Span, k: int, lex: Lexicon) -> bool:
     """ "weighs 200 pounds", "5 pounds of rice": pounds of weight, not sterling."""
-    words = set(lex.money.weight_words)
+    words = lex.money.weight_words
     doc = sent.doc
     if k + 1 < sent.end and doc[k + 1].lower_ == "of":
         return True

@@ -109,8 +109,17 @@ def _glued_pattern(symbols: tuple[str, ...], scales: tuple[str, ...]) -> re.Patt
     )
 
 
+_GLUED_BY_LEXICON: dict[int, tuple[Lexicon, re.Pattern[str]]] = {}
+"""Each lexicon's glued pattern, by ``id`` (the lexicon is held, so its id stays its own):
+building the cache key of ``_glued_pattern`` cost more than the match it looks up."""
+
+
 def _glued(word: str, lex: Lexicon) -> re.Match[str] | None:
-    return _glued_pattern(lex.glued_symbols, tuple(lex.numbers.abbreviations)).match(word)
+    held = _GLUED_BY_LEXICON.get(id(lex))
+    if held is None or held[0] is not lex:
+        held = (lex, _glued_pattern(lex.glued_symbols, tuple(lex.numbers.abbreviations)))
+        _GLUED_BY_LEXICON[id(lex)] = held
+    return held[1].match(word)
 
 
 def _digit_value(

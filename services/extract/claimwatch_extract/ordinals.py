@@ -66,6 +66,13 @@ def _subject(unit: Token) -> Token | None:
     return None
 
 
+def may_have_ordinal(words: list[str], lex: Lexicon) -> bool:
+    """Whether a sentence (its lower-case words) has a word ``ordinal_value`` can read: an
+    ordinal word or one starting with a digit ("3rd"). Without one it states no ordinal."""
+    ordinal_words = lex.ordinals.words
+    return any(w in ordinal_words or w[:1].isdigit() for w in words)
+
+
 def extract_ordinals(sent: Span, lex: Lexicon) -> list[OrdinalPeriod]:
     out: list[OrdinalPeriod] = []
     for tok in sent:

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from claimwatch.models import Article, ClaimsExtracted, EntitiesExtracted
 from claimwatch_extract.core import extract_claims
@@ -35,30 +36,33 @@ def extract_batch(
     nlp: Language, articles: list[Article], batch_size: int = 16
 ) -> list[tuple[EntitiesExtracted, ClaimsExtracted]]:
     """Entities and claims for each article, in input order; one pair per article."""
+    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
+    return [extract_parsed(article, doc) for article, doc in zip(articles, docs, strict=True)]
+
+
+def extract_parsed(article: Article, doc: Doc) -> tuple[EntitiesExtracted, ClaimsExtracted]:
+    """Everything extract adds after spaCy, for one article and its parsed ``doc``: the
+    entities and the claims (bench/bench_extract.py times this part alone too)."""
     lex = load_lexicon()
     gaz = load_gazetteer()
-    out: list[tuple[EntitiesExtracted, ClaimsExtracted]] = []
-    docs = nlp.pipe((a.text for a in articles), batch_size=batch_size)
-    for article, doc in zip(articles, docs, strict=True):
-        index = canonicalise(doc, gaz, lex)
-        entities = index.entities()
-        at = article.published_at
-        published = (at.year, at.month) if at else None
-        claims = extract_claims(doc, article.id, index, lex, article.title, published)
-        out.append(
-            (
-                EntitiesExtracted(article_id=article.id, source=article.source, entities=entities),
-                ClaimsExtracted(
-                    article_id=article.id,
-                    source=article.source,
-                    title=article.title,
-                    published_at=article.published_at,
-                    ingested_at=article.ingested_at,
-                    duplicate_of=article.duplicate_of,
-                    entity_ids=[e.id for e in entities],
-                    keywords=salient_terms(doc),
-                    claims=claims,
-                ),
-            )
-        )
-    return out
+    index = canonicalise(doc, gaz, lex)
+    entities = index.entities()
+    at = article.published_at
+    published = (at.year, at.month) if at else None
+    claims = extract_claims(
+        doc, article.id, index, lex, article.title, published, text=article.text
+    )
+    return (
+        EntitiesExtracted(article_id=article.id, source=article.source, entities=entities),
+        ClaimsExtracted(
+            article_id=article.id,
+            source=article.source,
+            title=article.title,
+            published_at=article.published_at,
+            ingested_at=article.ingested_at,
+            duplicate_of=article.duplicate_of,
+            entity_ids=[e.id for e in entities],
+            keywords=salient_terms(doc),
+            claims=claims,
+        ),
+    )

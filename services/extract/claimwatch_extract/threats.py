@@ -308,7 +308,7 @@ def _means(verb: Token, lex: Lexicon) -> Token | None:
 
 def _oath(verb: Token, lex: Lexicon) -> bool:
     """ "fight to the last man", "defend the city to the death", "until the bitter end"."""
-    words = frozenset(lex.threats.oath_words)
+    words = lex.threats.oath_words
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.lower_ in ("to", "until", "till"):
             for t in prep.subtree:

@@ -1,0 +1,35 @@
+"""``TokenTable``: each token's lower-case form, lemma, tag and entity type, read once.
+
+Why: every ``Token`` attribute read in spaCy builds a new ``Token`` object and decodes a new
+string from the string store. The per-sentence scans (numbers, speakers, ordinals, a
+sentence's words) read the same four attributes of every token; one pass over the article
+gives them as plain lists, indexed like the doc.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+
+@dataclass(frozen=True)
+class TokenTable:
+    lower: list[str]
+    lemma: list[str]
+    """``lemma_.lower()``: the lexicons hold lower-case lemmas."""
+    tag: list[str]
+    ent_type: list[str]
+
+
+def token_table(doc: Doc) -> TokenTable:
+    lower: list[str] = []
+    lemma: list[str] = []
+    tag: list[str] = []
+    ent_type: list[str] = []
+    for tok in doc:
+        lower.append(tok.lower_)
+        lemma.append(tok.lemma_.lower())
+        tag.append(tok.tag_)
+        ent_type.append(tok.ent_type_)
+    return TokenTable(lower, lemma, tag, ent_type)
