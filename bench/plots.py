@@ -98,10 +98,13 @@ def table(results: dict[str, Any]) -> str:
         "",
         "| figure | value | limit / target |",
         "| --- | --- | --- |",
-        f"| `extract_ratio` | **{results['extract_ratio']}** "
-        f"({raw['extract']['extract_batch_articles_per_s']} vs "
-        f"{raw['extract']['bare_nlp_pipe_articles_per_s']} articles/s; from parts "
-        f"{raw['extract']['ratio_from_parts']}) | ≥ 0.85: {ok('extract_ratio')} |",
+        f"| `extract_ratio` (CPU time) | **{results['extract_ratio']}** "
+        f"({raw['extract']['extract_batch_cpu_ms_per_article']} vs "
+        f"{raw['extract']['bare_cpu_ms_per_article']} ms per article; from parts "
+        f"{raw['extract']['ratio_from_parts_cpu']}; wall clock {raw['extract']['ratio']}, "
+        f"{raw['extract']['extract_batch_articles_per_s']} vs "
+        f"{raw['extract']['bare_nlp_pipe_articles_per_s']} articles/s) "
+        f"| ≥ 0.85: {ok('extract_ratio')} |",
         f"| `ingest_ratio` (batch push) | **{results['ingest_ratio']}** "
         f"({raw['push']['push_batch_articles_per_s']} vs "
         f"{raw['push']['bare_producer_articles_per_s']} articles/s) "
