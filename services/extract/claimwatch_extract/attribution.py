@@ -247,9 +247,12 @@ def resolve_actor(tok: Token, ents: EntityIndex) -> Actor:
     return Actor(phrase(tok), None, lemmas)
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9| ]+")
+
+
 def classify(words: str, classes: dict[str, list[str]], priority: list[str]) -> str | None:
     """Class whose lexicon phrase occurs in ``words`` (whole words; priority order)."""
-    padded = f" {re.sub(r'[^a-z0-9| ]+', ' ', words.lower())} "
+    padded = f" {_NOT_WORD.sub(' ', words.lower())} "
     for cls in priority:
         for phrase_ in classes.get(cls, []):
             if f" {phrase_} " in padded:

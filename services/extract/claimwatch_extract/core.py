@@ -112,6 +112,7 @@ class _Builder:
         self.ctx = article_context(doc, title, published, self.text)
         self.claims: list[Claim] = []
         self._vocab: tuple[int, SentenceWords | None] = (-1, None)
+        self._actors: dict[int, Actor] = {}
 
     def add(
         self,
@@ -122,7 +123,7 @@ class _Builder:
         confidence: float,
         **fields: object,
     ) -> None:
-        actor = resolve_actor(speaker.token, self.ents) if speaker is not None else None
+        actor = self.actor(speaker.token) if speaker is not None else None
         fields.setdefault("actor", actor.name if actor else None)
         fields.setdefault("actor_id", actor.id if actor else None)
         fields.setdefault("attribution", attribution_of(anchor.idx, speaker, self.spans))
@@ -226,7 +227,7 @@ class _Builder:
         for hit in find_threats(sent, lex):
             agent = speech_noun_agent(hit.trigger, lex)  # "a warning from X that ..."
             tok = agent or threat_actor_token(hit, speaker, self.spans, lex, self.datelines)
-            actor = resolve_actor(tok, self.ents) if tok is not None else None
+            actor = self.actor(tok) if tok is not None else None
             key = (actor.id or actor.name) if actor is not None else ""
             a_class = actor_class(actor, lex)
             if needs_object(hit, lex) and (
@@ -352,6 +353,14 @@ class _Builder:
             precision=None if counted else stated_precision(literal, factor),
         )
 
+    def actor(self, tok: Token) -> Actor:
+        """``resolve_actor`` of a token, worked out once: a sentence's claims share their
+        speaker, and the entity index does not change while the article is read."""
+        found = self._actors.get(tok.i)
+        if found is None:
+            found = self._actors[tok.i] = resolve_actor(tok, self.ents)
+        return found
+
     def vocab(self, sent: Span) -> SentenceWords:
         """The sentence's words (facts.sentence_words), built once per sentence and only for
         one with a numeric claim."""
@@ -382,7 +391,7 @@ class _Builder:
     def quotes(self) -> None:
         doc = self.doc
         for q in find_quotes(doc, self.spans, self.lex, self.datelines, self.text):
-            actor = resolve_actor(q.speaker.token, self.ents)
+            actor = self.actor(q.speaker.token)
             text = self.text[q.start : q.end]
             self.claims.append(
                 Claim(

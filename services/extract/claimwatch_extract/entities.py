@@ -75,24 +75,34 @@ def load_gazetteer(name: str = "gazetteer.yaml") -> Gazetteer:
     return load_yaml_model(path, Gazetteer)
 
 
+_POSSESSIVE_END = re.compile(r"'s$")
+_CURLY_POSSESSIVE_END = re.compile(r"['’]s$")
+_THE_START = re.compile(r"^the\s+")
+_THE_START_CASED = re.compile(r"^(the|The)\s+")
+_SPACES = re.compile(r"\s+")
+_DOUBLED = re.compile(r"(.)\1+")
+_FINAL_Y = re.compile(r"(iy|yi|y|ii)\b")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def name_key(text: str) -> str:
     """Case-, dot- and article-insensitive lookup key: "the U.S." → "us"."""
     t = text.lower().replace(".", "").replace("’", "'")
-    t = re.sub(r"'s$", "", t.strip())
-    t = re.sub(r"^the\s+", "", t)
-    return re.sub(r"\s+", " ", t).strip()
+    t = _POSSESSIVE_END.sub("", t.strip())
+    t = _THE_START.sub("", t)
+    return _SPACES.sub(" ", t).strip()
 
 
 def fold(text: str) -> str:
     """ASCII-fold and fold common transliteration variants of a name for stable ids."""
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    t = re.sub(r"(.)\1+", r"\1", t)  # doubled letters: Zelenskyy → Zelensky
-    t = re.sub(r"(iy|yi|y|ii)\b", "i", t)  # word-final -iy/-y: Zelensky(i)/Karimy → ...i
+    t = _DOUBLED.sub(r"\1", t)  # doubled letters: Zelenskyy → Zelensky
+    t = _FINAL_Y.sub("i", t)  # word-final -iy/-y: Zelensky(i)/Karimy → ...i
     return t
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return _NON_SLUG.sub("-", text.lower()).strip("-")
 
 
 @dataclass
@@ -195,7 +205,7 @@ def canonicalise(doc: Doc, gaz: Gazetteer | None = None, lex: Lexicon | None = N
             continue
         label = ent.label_
         text, start = _strip_person(ent, lex) if label == "PERSON" else (ent.text, ent.start_char)
-        text = re.sub(r"['’]s$", "", text).strip()
+        text = _CURLY_POSSESSIVE_END.sub("", text).strip()
         if not text or not any(ch.isalpha() for ch in text):
             continue
         cluster = _resolve(text, label, gaz, clusters, people)
@@ -235,7 +245,7 @@ def _resolve(
     if label == "PERSON":
         return _get(clusters, f"person:{slug(fold(text))}", text, label, None, people)
     prefix = {"GPE": "gpe", "LOC": "loc", "ORG": "org", "NORP": "norp", "FAC": "fac"}[label]
-    name = re.sub(r"^(the|The)\s+", "", text)
+    name = _THE_START_CASED.sub("", text)
     return _get(clusters, f"{prefix}:{slug(name)}", name, label, None, people)
 
 
