@@ -123,6 +123,57 @@ def test_responses_a_body_received_counted_differently_is_a_disagreement(nlp: An
     assert alert.title == "Outlets disagree on how many objections were received: 1200 vs 1500"
 
 
+def test_outlets_that_disagree_on_the_bullets_that_hit_a_victim_page(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "b1",
+                "harbour-post",
+                "Courier shot outside depot",
+                "The courier was shot nine times outside the depot on Sunday, police said.",
+                0,
+            ),
+            art(
+                "b2",
+                "city-ledger",
+                "Courier wounded in depot shooting",
+                "An autopsy found the courier was hit by six bullets, two of them in the back. "
+                "The pistol found beside him was loaded with four bullets.",
+                0.5,
+            ),
+        ],
+    )
+    (alert,) = [a for a in found if a.slot == "quantity:bullet:struck"]
+    assert alert.kind == AlertKind.CONTRADICTION
+    assert alert.title == "Outlets disagree on how many bullets hit: 6 vs 9"
+
+
+def test_people_sheltering_in_a_building_counted_differently_page(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "s1",
+                "harbour-post",
+                "Shell hits sports hall",
+                "A shell hit the sports hall on Monday, where 400 people were sheltering.",
+                0,
+            ),
+            art(
+                "s2",
+                "city-ledger",
+                "Sports hall struck",
+                "Some 900 people were sheltering in the sports hall when it was struck.",
+                6,
+            ),
+        ],
+    )
+    (alert,) = [a for a in found if a.slot == "quantity:person:sheltering"]
+    assert alert.kind == AlertKind.CONTRADICTION  # a count at one moment, not a growing tally
+    assert alert.title.startswith("Outlets disagree on how many people were sheltering")
+
+
 def test_a_toll_that_rises_over_the_day_is_a_figure_update_that_does_not_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,

@@ -374,6 +374,55 @@ def test_munitions_that_hit_or_landed_are_one_frame(nlp: Any) -> None:
     assert hit.fact.key.endswith(":struck")
 
 
+def test_shot_n_times_counts_the_bullets_that_hit(nlp: Any) -> None:
+    (times,) = numeric(nlp, "The courier was shot four times outside the depot on Sunday.")
+    (bullets,) = numeric(nlp, "Four bullets hit the courier outside the depot, police said.")
+    assert times.fact and bullets.fact and times.fact.key == bullets.fact.key
+    assert times.fact.key == "quantity:bullet:struck"
+    assert times.value and times.value.low == 4
+    assert times.fact.question == "how many bullets hit"
+
+
+def test_counts_that_say_where_each_munition_fell_are_parts(nlp: Any) -> None:
+    text = (
+        "One rocket hit the clinic, another rocket hit the bakery and two others hit the "
+        "football pitch."
+    )
+    scopes = {c.value.low: c.fact.scope for c in numeric(nlp, text) if c.value and c.fact}
+    assert scopes[1] == scopes[2] == FactScope.PART
+    (whole,) = [
+        c
+        for c in numeric(
+            nlp, "Six rockets were fired at dawn: two hit the port, the other four fell short."
+        )
+        if c.value and c.value.low == 6
+    ]
+    assert whole.fact and whole.fact.scope == FactScope.WHOLE
+    text = "At least six people were killed, 90 others injured and 40 homes and other sheds hit."
+    assert all(c.fact and c.fact.scope == FactScope.WHOLE for c in numeric(nlp, text))
+
+
+def test_a_gun_loaded_with_bullets_is_no_hit(nlp: Any) -> None:
+    (loaded,) = numeric(nlp, "The pistol found near the depot was loaded with six bullets.")
+    assert loaded.fact and not loaded.fact.key.endswith(":struck")
+
+
+def test_people_sheltering_in_a_place_are_not_the_displaced_tally(nlp: Any) -> None:
+    (inside,) = numeric(nlp, "Some 600 people were sheltering in the gym when the roof fell in.")
+    (refuge,) = numeric(nlp, "The gym, where 450 people had taken refuge, was hit at noon.")
+    (fled,) = numeric(nlp, "Around 12,000 people fled their homes after the dam burst.")
+    assert inside.fact and refuge.fact and fled.fact
+    assert inside.fact.key == refuge.fact.key == "quantity:person:sheltering"
+    assert fled.fact.frame == "displaced"
+
+
+def test_people_sent_to_monitor_a_vote_are_observers(nlp: Any) -> None:
+    (experts,) = numeric(nlp, "The regional bloc sent six experts to monitor the ballot.")
+    (observers,) = numeric(nlp, "The regional bloc has sent nine observers to the ballot.")
+    assert experts.fact and observers.fact
+    assert experts.fact.key == observers.fact.key == "quantity:observer:commit"
+
+
 def test_captives_still_held_are_their_own_frame(nlp: Any) -> None:
     (held,) = numeric(nlp, "The rebels are still holding 31 hostages captive in the hills.")
     (remain,) = numeric(nlp, "Some 31 hostages remain captive, the mediator said.")

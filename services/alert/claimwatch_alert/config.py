@@ -78,6 +78,22 @@ class ContradictionParams(BaseModel):
         return bool(slot) and not any(fnmatch.fnmatchcase(slot or "", p) for p in self.ignore_slots)
 
 
+class CountedThings(BaseModel):
+    """A kind of physical thing a fact-checker counts in an event, and what makes a count of
+    it the event's own (munitions: fired or dropped, and that hit)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    classes: list[str] = Field(min_length=1, description="Counted classes of the kind.")
+    frames: list[str] = Field(min_length=1, description="Frames that make a count salient.")
+    least: int = Field(
+        1,
+        ge=0,
+        description="Smallest count that is a tally: below it the sentence describes single "
+        "things ('one shell landed by the gate'), not how many.",
+    )
+
+
 class FigureParams(BaseModel):
     """Which facts are worth an alert, and when a changed value is an update."""
 
@@ -89,6 +105,11 @@ class FigureParams(BaseModel):
     people_frames: list[str] = Field(
         default_factory=list,
         description="What happening to people is worth an alert (killed, injured, missing...).",
+    )
+    things: dict[str, CountedThings] = Field(
+        default_factory=dict,
+        description="Kinds of things counted in an event (munitions, ...) with the frames that "
+        "make their count worth an alert.",
     )
     salient: list[str] = Field(
         default_factory=list,

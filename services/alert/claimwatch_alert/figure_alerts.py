@@ -89,11 +89,17 @@ def matches_any(key: str, patterns: Sequence[str]) -> bool:
 
 
 def salient(claim: Claim, params: FigureParams) -> bool:
-    """Is the fact worth an alert: something that happened to people, or a salient kind?"""
+    """Is the fact worth an alert: something that happened to people, a count of an event's
+    things (munitions that hit), or a salient kind?"""
     key = _base(fact_key(claim))
     parts = key.split(":")
     people = len(parts) >= 3 and parts[1] in params.people and parts[2] in params.people_frames
-    if parts[0] == "quantity" and people:
+    low = claim.value.low if claim.value is not None else None
+    things = len(parts) >= 3 and any(
+        parts[1] in kind.classes and parts[2] in kind.frames and (low is None or low >= kind.least)
+        for kind in params.things.values()
+    )
+    if parts[0] == "quantity" and (people or things):
         return True
     return matches_any(key, params.salient)
 

@@ -28,6 +28,7 @@ class Scope(_Model):
     part_of_objects: list[str]
     share_objects: list[str] = []
     increment_words: list[str]
+    enumeration_words: list[str] = []
     whole_words: list[str]
     part_places: list[str]
     part_place_nouns: list[str] = []

@@ -612,6 +612,9 @@ def _scope(
         return FactScope.PART
     if _conjoined_count(doc[site.end - 1], noun):  # "one Danish and one Chilean sailor"
         return FactScope.PART
+    enumerating = vocab is None or not vocab.words.isdisjoint(sc.enumeration_words)
+    if enumerating and _enumerated(sent, site, verb, sc.enumeration_words):
+        return FactScope.PART
     # "84 killed, including 10 children": the object of "including" is the part
     for tok in (noun, doc[site.end - 1]):
         if (
@@ -641,6 +644,24 @@ def _scope(
     if frame in ("hospitalised", "injured") and _named_place(sent, flex):
         return FactScope.PART
     return FactScope.WHOLE
+
+
+def _enumerated(sent: Span, site: NumberSite, verb: Token, words: list[str]) -> bool:
+    """ "One shell hit the school, another the clinic and two others the market": a count
+    followed by "another" or "others" of the same verb tells where each went, so each count
+    is one place's share of the whole (the shells fired), not the whole. Another verb after
+    it ("nine were killed and 40 others injured") counts another fact, the count's own
+    clause ("135 homes and other buildings were damaged") is one count, and a count of
+    another clause in between is the one enumerated ("four were dropped: two landed in the
+    camp, the other two near the airstrip")."""
+    lemma = verb.lemma_.lower()
+    for tok in sent.doc[site.end : sent.end]:
+        if tok.like_num and clause_verb(tok).i != verb.i:
+            return False
+        other = clause_verb(tok) if tok.lower_ in words else None
+        if other is not None and other.i != verb.i and other.lemma_.lower() == lemma:
+            return True  # its own verb: "homes and other buildings were hit" is one count
+    return False
 
 
 def _beyond_other_count(sent: Span, site: NumberSite, verb: Token, frame: str | None) -> bool:

@@ -281,6 +281,8 @@ class Lexicon(_Model):
     not_counted: list[str]
     label_nouns: list[str]
     parent_nouns: list[str] = []
+    hit_verbs: dict[str, str] = {}
+    purpose_roles: dict[str, str] = {}
     rate_periods: dict[str, str]
     ordinals: Ordinals
     measurements: Measurements

@@ -199,6 +199,9 @@ def extract_quantity(
     nums = doc[match.num_start : match.num_end]
     if any(t.ent_type_ in ("MONEY", "PERCENT") for t in nums):
         return None
+    hits = _hits(match, sent, lex)
+    if hits is not None:
+        return _make(match, sent, lex, hits, "struck", 0.9)
     if any(t.ent_type_ in SKIP_ENTS for t in nums):
         # NER often calls "between 40 and 50 civilians" a DATE: trust a counted noun instead
         noun = _counted_noun(match, sent)
@@ -253,6 +256,9 @@ def extract_quantity(
         if nl in lex.source_nouns and noun.head.lemma_.lower() in lex.speech:
             return None
         cls, known = _noun_class(noun, lex)
+        role = _purpose_role(noun, lex)
+        if role is not None:
+            cls, known = role, True
         if nl in ("other", "more") and prev_class:
             cls, known = prev_class, True  # "five terrorists ... and 11 others"
         if nl in lex.frame_nouns:
@@ -373,6 +379,30 @@ def _zero(
     match: NumberMatch, sent: Span, lex: Lexicon, cls: str, frame: str, noun: Token | None
 ) -> Quantity | None:
     return _make(match, sent, lex, cls, frame, 0.8, noun) if frame in lex.zeros.frames else None
+
+
+def _hits(match: NumberMatch, sent: Span, lex: Lexicon) -> str | None:
+    """ "was shot seven times", "police shot him four times": the number counts the hits,
+    the things that struck (bullets), so it meets "hit by seven bullets". The class of the
+    things from the verb (``hit_verbs``); None when the number does not count a verb's times."""
+    doc = sent.doc
+    times = doc[match.num_end] if match.num_end < sent.end else None
+    if times is None or times.lower_ != "times" or times.dep_ != "npadvmod":
+        return None
+    return lex.hit_verbs.get(times.head.lemma_.lower())
+
+
+def _purpose_role(noun: Token, lex: Lexicon) -> str | None:
+    """ "sent six specialists to monitor the ballot": the verb people were sent (or hired,
+    deployed) to do names their role (``purpose_roles``), so the count meets "sent three
+    observers"; None when no such purpose follows the counted object."""
+    if noun.dep_ != "dobj" or not lex.purpose_roles:
+        return None
+    for c in noun.head.children:
+        to = any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        if c.dep_ in ("advcl", "xcomp") and c.i > noun.i and to:
+            return lex.purpose_roles.get(c.lemma_.lower())
+    return None
 
 
 def _parent_of(num: Token, noun: Token | None, lex: Lexicon) -> bool:
