@@ -8,6 +8,7 @@ and linear in its tokens.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -15,6 +16,7 @@ from spacy.tokens import Span, Token
 from claimwatch.models import Attribution
 from claimwatch_extract.entities import EntityIndex
 from claimwatch_extract.lexicon import Lexicon
+from claimwatch_extract.token_table import TokenTable
 
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
 PRONOUNS = frozenset({"he", "she", "him", "her", "they", "we", "i"})
@@ -83,28 +85,30 @@ def _past_dateline(subj: Token, datelines: list[tuple[int, int]]) -> Token | Non
     return None
 
 
-def may_name_speaker(words: list[str], lemmas: list[str], lex: Lexicon) -> bool:
-    """Whether a sentence (its lower-case words and lemmas) has a word ``find_speaker``
-    starts from: "according", or a speech verb's lemma. Without one it finds no speaker, so
-    the parse need not be walked."""
-    speech = lex.speech
-    return "according" in words or any(w == "accord" or w in speech for w in lemmas)
-
-
 def find_speaker(
     sent: Span,
     spans: list[tuple[int, int]],
     lex: Lexicon,
     datelines: list[tuple[int, int]] | None = None,
+    table: TokenTable | None = None,
 ) -> Speaker | None:
     """Subject of a speech verb outside quotes ("..., X said"), or of "according to X".
 
     Subjects inside a dateline are passed over for the verb's next subject (the parser often
-    attaches both "DRAVENSK" and "Kestria's president" to "said")."""
+    attaches both "DRAVENSK" and "Kestria's president" to "said"). ``table``: the doc's
+    token table, when the caller has it: only the tokens that can start a speaker are read."""
     speech = lex.speech
     datelines = datelines or []
     speech_verbs: list[Token] = []  # one pass over the sentence: "according to" wins
-    for tok in sent:
+    tokens: Iterable[Token] = sent
+    if table is not None:
+        doc, lower, lemmas = sent.doc, table.lower, table.lemma
+        tokens = [
+            doc[i]
+            for i in range(sent.start, sent.end)
+            if lemmas[i] == "accord" or lower[i] == "according" or lemmas[i] in speech
+        ]
+    for tok in tokens:
         lemma = tok.lemma_.lower()
         if lemma == "accord" or tok.lower_ == "according":
             for child in tok.children:

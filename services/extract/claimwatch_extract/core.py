@@ -19,7 +19,6 @@ from claimwatch_extract.attribution import (
     classify,
     dateline_spans,
     find_speaker,
-    may_name_speaker,
     phrase,
     quote_spans,
     resolve_actor,
@@ -64,7 +63,7 @@ from claimwatch_extract.threats import (
     target_class,
     threat_actor_token,
 )
-from claimwatch_extract.token_table import token_table
+from claimwatch_extract.token_table import TokenTable, token_table
 
 ARMED_ACTORS = frozenset({"state_official", "military", "armed_group"})
 FALL_SLOT = measurement_slot(FALL)
@@ -101,11 +100,12 @@ class _Builder:
         title: str | None,
         published: tuple[int, int] | None,
         text: str | None = None,
+        table: TokenTable | None = None,
     ) -> None:
         self.doc, self.article_id, self.ents, self.lex = doc, article_id, ents, lex
         # once: Doc.text is rebuilt from every token on each access
         self.text = doc.text if text is None else parsed_text(doc, text)
-        self.table = token_table(doc)
+        self.table = table or token_table(doc)
         self.spans = quote_spans(self.text)
         self.datelines = dateline_spans(self.text, lex)
         self.flex = load_fact_lexicon()
@@ -145,11 +145,7 @@ class _Builder:
         lex = self.lex
         table, a, b = self.table, sent.start, sent.end
         words, tags = table.lower[a:b], table.tag[a:b]
-        speaker = (
-            find_speaker(sent, self.spans, lex, self.datelines)
-            if may_name_speaker(words, table.lemma[a:b], lex)
-            else None
-        )
+        speaker = find_speaker(sent, self.spans, lex, self.datelines, table)
         prev_class: str | None = None
         last_count: Quantity | None = None
         # token indexes into the doc, not the sentence
@@ -224,7 +220,7 @@ class _Builder:
                 ),
             )
         threat_at: dict[str, tuple[int, list[str]]] = {}  # actor key → (claim index, targets)
-        for hit in find_threats(sent, lex):
+        for hit in find_threats(sent, lex, table):
             agent = speech_noun_agent(hit.trigger, lex)  # "a warning from X that ..."
             tok = agent or threat_actor_token(hit, speaker, self.spans, lex, self.datelines)
             actor = self.actor(tok) if tok is not None else None
@@ -418,13 +414,15 @@ def extract_claims(
     title: str | None = None,
     published: tuple[int, int] | None = None,
     text: str | None = None,
+    table: TokenTable | None = None,
 ) -> list[Claim]:
     """All claims of one parsed article, in text order (quotes after per-sentence claims).
 
     ``title`` and ``published`` (year, month) place each numeric claim's fact: in the
     headline or not, this event or an earlier one (see facts.py). ``text``: the text that was
-    parsed, when the caller has it (else rebuilt from the doc's tokens)."""
-    b = _Builder(doc, article_id, ents, lex, title, published, text)
+    parsed, when the caller has it (else rebuilt from the doc's tokens); ``table``, the doc's
+    token table (token_table.py), likewise."""
+    b = _Builder(doc, article_id, ents, lex, title, published, text, table)
     for sent in doc.sents:
         b.sentence(sent)
     b.quotes()

@@ -13,6 +13,8 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
+from claimwatch_extract.token_table import TokenTable, token_table
+
 CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ"})
 """Words for things, events and their qualities. Not proper nouns: names are the entities'
 job, and counting them twice would make two events with the same people or place (a crash
@@ -21,19 +23,20 @@ MAX_TERMS = 30
 MIN_CHARS = 3
 
 
-def salient_terms(doc: Doc, limit: int = MAX_TERMS) -> list[str]:
-    """Up to ``limit`` lower-cased content lemmas, most frequent first (ties: first seen)."""
+def salient_terms(doc: Doc, limit: int = MAX_TERMS, table: TokenTable | None = None) -> list[str]:
+    """Up to ``limit`` lower-cased content lemmas, most frequent first (ties: first seen).
+    ``table``: the doc's token table, when the caller has it (only content words are read)."""
+    table = table or token_table(doc)
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
-    for token in doc:
-        if (
-            token.pos_ in CONTENT_POS
-            and token.is_alpha
-            and not token.is_stop
-            and len(token) >= MIN_CHARS
-        ):
-            lemma = token.lemma_.lower()
+    pos, lemmas = table.pos, table.lemma
+    for i in range(len(doc)):
+        if pos[i] not in CONTENT_POS:
+            continue
+        token = doc[i]
+        if token.is_alpha and not token.is_stop and len(token) >= MIN_CHARS:
+            lemma = lemmas[i]
             counts[lemma] += 1
-            first.setdefault(lemma, token.i)
+            first.setdefault(lemma, i)
     ranked = sorted(counts, key=lambda term: (-counts[term], first[term]))
     return ranked[:limit]

@@ -20,6 +20,7 @@ from claimwatch_extract.entities import canonicalise, load_gazetteer
 from claimwatch_extract.keywords import salient_terms
 from claimwatch_extract.lexicon import load_lexicon
 from claimwatch_extract.paragraphs import add_paragraph_breaks
+from claimwatch_extract.token_table import token_table
 
 
 @lru_cache(maxsize=2)
@@ -49,8 +50,9 @@ def extract_parsed(article: Article, doc: Doc) -> tuple[EntitiesExtracted, Claim
     entities = index.entities()
     at = article.published_at
     published = (at.year, at.month) if at else None
+    table = token_table(doc)
     claims = extract_claims(
-        doc, article.id, index, lex, article.title, published, text=article.text
+        doc, article.id, index, lex, article.title, published, text=article.text, table=table
     )
     return (
         EntitiesExtracted(article_id=article.id, source=article.source, entities=entities),
@@ -62,7 +64,7 @@ def extract_parsed(article: Article, doc: Doc) -> tuple[EntitiesExtracted, Claim
             ingested_at=article.ingested_at,
             duplicate_of=article.duplicate_of,
             entity_ids=[e.id for e in entities],
-            keywords=salient_terms(doc),
+            keywords=salient_terms(doc, table=table),
             claims=claims,
         ),
     )

@@ -10,13 +10,14 @@ tariffs, labour strikes) are excluded by the lexicon, not by event-specific rule
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
 from claimwatch_extract.attribution import Actor, Speaker, classify, inside, phrase
 from claimwatch_extract.lexicon import Lexicon
+from claimwatch_extract.token_table import TokenTable
 
 NEG = frozenset({"not", "n't", "never", "no"})
 
@@ -468,13 +469,24 @@ def _forceful(verb: Token, lex: Lexicon, under: str) -> Act | tuple[Token, Token
     return None
 
 
-def find_threats(sent: Span, lex: Lexicon) -> list[ThreatHit]:
+def find_threats(sent: Span, lex: Lexicon, table: TokenTable | None = None) -> list[ThreatHit]:
     """Threat triggers in one sentence, left to right; a token inside a threat already found
     (its verb's clause) starts no second one ("X threatened to sink Y after Z warned that Y
-    would be met with force" holds two threats)."""
+    would be met with force" holds two threats). ``table``: the doc's token table, when the
+    caller has it: a token that cannot start a threat (not a verb, nor a designation noun) is
+    then passed over without reading the parse."""
     hits: list[ThreatHit] = []
     covered: set[int] = set()
-    for tok in sent:
+    tokens: Iterable[Token] = sent
+    if table is not None:
+        doc, pos, lemma = sent.doc, table.pos, table.lemma
+        nouns = lex.threats.designation_nouns
+        tokens = [
+            doc[i]
+            for i in range(sent.start, sent.end)
+            if pos[i] == "VERB" or (pos[i] in CANDIDATE_POS and lemma[i] in nouns)
+        ]
+    for tok in tokens:
         if tok.i in covered or tok.pos_ not in CANDIDATE_POS:
             continue
         hit = _threat_at(tok, lex)

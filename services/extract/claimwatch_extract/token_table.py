@@ -1,4 +1,4 @@
-"""``TokenTable``: each token's lower-case form, lemma, tag and entity type, read once.
+"""``TokenTable``: each token's lower-case form, lemma, tags and entity type, read once.
 
 Why: every ``Token`` attribute read in spaCy builds a new ``Token`` object and decodes a new
 string from the string store. The per-sentence scans (numbers, speakers, ordinals, a
@@ -19,6 +19,7 @@ class TokenTable:
     lemma: list[str]
     """``lemma_.lower()``: the lexicons hold lower-case lemmas."""
     tag: list[str]
+    pos: list[str]
     ent_type: list[str]
 
 
@@ -26,10 +27,12 @@ def token_table(doc: Doc) -> TokenTable:
     lower: list[str] = []
     lemma: list[str] = []
     tag: list[str] = []
+    pos: list[str] = []
     ent_type: list[str] = []
     for tok in doc:
         lower.append(tok.lower_)
         lemma.append(tok.lemma_.lower())
         tag.append(tok.tag_)
+        pos.append(tok.pos_)
         ent_type.append(tok.ent_type_)
-    return TokenTable(lower, lemma, tag, ent_type)
+    return TokenTable(lower, lemma, tag, pos, ent_type)
