@@ -7,6 +7,7 @@ stage formats an ``Interval`` here and nowhere else.
 from __future__ import annotations
 
 import math
+import re
 
 from claimwatch.models import Interval
 
@@ -62,4 +63,30 @@ def format_figure(value: Interval, counted: bool) -> str:
         return f"{_ordinal(low)} {value.unit}"
     if counted or value.unit in BARE_UNITS:
         return format_interval(value.model_copy(update={"unit": ""}))
+    if _CURRENCY.fullmatch(value.unit):
+        return _format_money(value)
     return format_interval(value)
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}(/\w+)?")
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def _format_money(value: Interval) -> str:
+    """An amount in its scale word: ``145.5–146.5 billion USD``, ``> 5 billion USD``."""
+    ends = [abs(x) for x in (value.low, value.high) if x is not None and math.isfinite(x)]
+    top = max(ends, default=0.0)
+    for size, word in _SCALES:
+        if top >= size:
+            low = _scaled(value.low, size, math.inf)
+            high = _scaled(value.high, size, -math.inf)
+            return f"{format_interval(Interval(low=low, high=high, unit=''))} {word} {value.unit}"
+    return format_interval(value)
+
+
+def _scaled(x: float | None, size: float, inward: float) -> float | None:
+    """``x`` in units of ``size``, a strict bound kept strict (nudged towards ``inward``)."""
+    if x is None:
+        return None
+    shown = round(x / size, 6)
+    return math.nextafter(shown, inward) if _strict(x) else shown

@@ -550,3 +550,58 @@ def test_the_speeds_of_two_pitches_never_page(nlp: Any) -> None:
         ],
     )
     assert found == []
+
+
+def test_outlets_that_disagree_on_a_bid_s_value_page_in_its_words(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "m1",
+                "harbour-post",
+                "Northwind bids for insurer",
+                "Northwind made a $12.4 billion offer for Fabrikam Holdings on Monday. The "
+                "insurer's shares rose 4 percent to $31.20.",
+                0,
+            ),
+            art(
+                "m2",
+                "city-ledger",
+                "Insurer gets takeover approach",
+                "Northwind has made a $12.9 billion offer for Fabrikam Holdings, the company "
+                "said on Monday. It paid $40 million for a smaller rival last year.",
+                1,
+            ),
+        ],
+    )
+    (alert,) = found
+    assert alert.kind == AlertKind.CONTRADICTION
+    assert alert.title == (
+        "Outlets disagree on the value of the deal for Fabrikam: "
+        "12.4 billion USD vs 12.9 billion USD"
+    )
+
+
+def test_amounts_the_parse_cannot_tell_apart_stay_quiet(nlp: Any) -> None:
+    quiet = alerts_for(
+        nlp,
+        [
+            art(
+                "n1",
+                "harbour-post",
+                "Council passes budget",
+                "The council approved a $4.2 billion budget. It set aside $300 million for "
+                "roads and $120 million for schools.",
+                0,
+            ),
+            art(
+                "n2",
+                "city-ledger",
+                "Budget approved",
+                "The council approved its budget, which includes $250 million for roads and a "
+                "$90 million deal for new buses.",
+                1,
+            ),
+        ],
+    )
+    assert quiet == []

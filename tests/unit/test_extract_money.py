@@ -82,3 +82,8 @@ def test_what_the_amount_is_names_the_slot(nlp: Any) -> None:
         c for c in claims(nlp, "He moved $3 million abroad.") if c.value and c.value.unit == "USD"
     ]
     assert bare.slot == "measurement:money:unknown" and bare.confidence < 0.6
+
+
+def test_an_article_before_a_dollar_sign_is_not_australian(nlp: Any) -> None:
+    assert money(nlp, "The carrier expects a $2 billion charge.") == [(2e9, 2e9, "USD")]
+    assert money(nlp, "Tickets cost A$40 at the gate.") == [(40, 40, "AUD")]

@@ -85,14 +85,16 @@ def _qualifiers(key: str) -> set[str]:
 
 
 def matches_any(key: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatchcase(_base(key), p) for p in patterns)
+    """A pattern matches the key's base (before "|"); one with a "|" matches the whole key,
+    qualifiers included ("measurement:money:deal|*for *": a deal whose target is named)."""
+    return any(fnmatch.fnmatchcase(key if "|" in p else _base(key), p) for p in patterns)
 
 
 def salient(claim: Claim, params: FigureParams) -> bool:
     """Is the fact worth an alert: something that happened to people, a count of an event's
     things (munitions that hit), or a salient kind?"""
-    key = _base(fact_key(claim))
-    parts = key.split(":")
+    key = fact_key(claim)
+    parts = _base(key).split(":")
     people = len(parts) >= 3 and parts[1] in params.people and parts[2] in params.people_frames
     low = claim.value.low if claim.value is not None else None
     things = len(parts) >= 3 and any(

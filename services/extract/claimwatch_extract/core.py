@@ -37,7 +37,8 @@ from claimwatch_extract.facts import (
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.measurements import FALL, extract_measurement
 from claimwatch_extract.money import extract_money
-from claimwatch_extract.numbers import NumberMatch, scan_numbers
+from claimwatch_extract.money_facts import MoneyIdentity
+from claimwatch_extract.numbers import NumberMatch, scan_numbers, spaced_symbols
 from claimwatch_extract.ordinals import extract_ordinals, may_have_ordinal
 from claimwatch_extract.precision import is_conversion, stated_precision
 from claimwatch_extract.quantities import (
@@ -149,7 +150,8 @@ class _Builder:
         prev_class: str | None = None
         last_count: Quantity | None = None
         # token indexes into the doc, not the sentence
-        found = [rel.shifted(sent.start) for rel in scan_numbers(words, lex, tags)]
+        scanned = spaced_symbols(words, sent)
+        found = [rel.shifted(sent.start) for rel in scan_numbers(scanned, lex, tags)]
         matches = inherit_conversion_bounds(prepositional_bounds(found, sent, lex), sent)
         last: tuple[int, int] | None = None  # the last measurement: (literal end, claim index)
         lists = list_ends(matches, sent) if len(matches) > 1 else {}
@@ -165,6 +167,7 @@ class _Builder:
                     money_slot(cash.subject),
                     cash.confidence,
                     counted=False,
+                    money=cash.identity,
                 )
                 continue
             meas = extract_measurement(m, sent, lex, matches)
@@ -322,6 +325,7 @@ class _Builder:
         counted: bool,
         noun: Token | None = None,
         factor: float = 1.0,
+        money: MoneyIdentity | None = None,
     ) -> None:
         """One numeric claim, marked as a level or a change (a change gets its own slot),
         with the fact it states (facts.py) and, for a real value, its stated precision."""
@@ -330,7 +334,7 @@ class _Builder:
         if slot == FALL_SLOT:  # "fell 300 metres": the distance fallen, never a change
             kind, direction = ValueKind.LEVEL, None
         site = NumberSite(m.num_start, m.num_end, noun)
-        fact = describe(type_, slot, sent, site, self.ctx, self.flex, self.vocab(sent))
+        fact = describe(type_, slot, sent, site, self.ctx, self.flex, self.vocab(sent), money)
         if kind is ValueKind.CHANGE:  # "rose by 12,000": an increment, never the figure
             key = f"{fact.key}|change" if "|" not in fact.key else f"{fact.key},change"
             fact = fact.model_copy(update={"scope": FactScope.PART, "key": key})

@@ -90,6 +90,7 @@ class FactLexicon(_Model):
     plurals: dict[str, str]
     frames: dict[str, FrameWords]
     dimensions: dict[str, str]
+    money_kinds: dict[str, str] = {}
 
     model_config = ConfigDict(extra="forbid", frozen=False)
 

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from claimwatch.models import ClaimType, Fact, FactScope, FactTime, FigureCue
 from claimwatch_extract.fact_lexicon import FactLexicon
 from claimwatch_extract.lexicon import load_lexicon
+from claimwatch_extract.money_facts import MoneyIdentity
 from claimwatch_extract.slots import match_frame
 from claimwatch_extract.token_table import TokenTable, token_table
 
@@ -136,10 +137,14 @@ def describe(
     ctx: ArticleContext,
     flex: FactLexicon,
     vocab: SentenceWords | None = None,
+    money: MoneyIdentity | None = None,
 ) -> Fact:
     """The fact a numeric claim states (see the module docstring). ``vocab``: the sentence's
     words (``sentence_words``), when the caller has them; a rule none of whose words is in
-    the sentence is then skipped without walking the parse (the same result, cheaper)."""
+    the sentence is then skipped without walking the parse (the same result, cheaper).
+    ``money``: what the parse says an amount is (money_facts.py): its qualifiers join the
+    fact; the first of several offers is a fact of its own, not an earlier value; a pending
+    deal's "would" does not make its value unrealised; a denied amount is unrealised."""
     doc = sent.doc
     num = doc[site.end - 1]
     verb = clause_verb(num)
@@ -158,17 +163,24 @@ def describe(
         if frame is None and thing is not None:
             frame = f"size:{thing}"
         qualifiers = _accumulated(sent, site, flex)
+        if money is not None:
+            qualifiers += [q for q in money.qualifiers if q not in qualifiers]
     else:  # ordinal period: "ordinal_period:<subject>:<unit>"
         counted, frame = parts[1], parts[2] if len(parts) > 2 else None
     time, anchor = _time(num, site, sent, ctx, flex, vocab)
     cue = _cue(num, verb, sent, flex)
     if cue == FigureCue.INITIAL and time == FactTime.CURRENT:
         time, anchor = FactTime.EARLIER, anchor or "initially"
+    if money is not None and "initial" in money.qualifiers:
+        time, anchor = FactTime.CURRENT, None  # "the initial offer": its own fact
     maybe_unreal = vocab is None or not vocab.words.isdisjoint(flex.unrealised_words)
     if time == FactTime.CURRENT and maybe_unreal:
         unreal = _unrealised(num, flex)
-        if unreal:
+        hedged = money is not None and money.pending and unreal in flex.unrealised.modals
+        if unreal and not hedged:
             time, anchor = FactTime.UNREALISED, unreal
+    if money is not None and money.denied:
+        time, anchor = FactTime.UNREALISED, "not"
     share = (
         site.noun is None
         and any(q in flex.severity for q in qualifiers)
@@ -936,6 +948,8 @@ def _words(
 ) -> str:
     """Plain words for the fact: "people killed in the tram crash", "magnitude"."""
     where = f" in the {event}" if event else ""
+    if kind == ClaimType.MEASUREMENT and counted == "money" and frame in flex.money_kinds:
+        return _money_words(frame, qualifiers, flex)
     if kind == ClaimType.MEASUREMENT:
         of = f" of the {event}" if event else ""
         if counted == "percent" and frame:  # "turnout", "vote share"
@@ -955,6 +969,18 @@ def _words(
     if sev:
         words = f"{sev[0]} {words}".strip()
     return f"{noun} {words}{where}".strip()
+
+
+def _money_words(kind: str, qualifiers: list[str], flex: FactLexicon) -> str:
+    """ "expected profit", "value of the initial deal for X including debt"."""
+    words = flex.money_kinds[kind]
+    head, sep, tail = words.rpartition(" ")
+    before = [q for q in ("expected", "initial") if q in qualifiers]
+    noun = f"{head}{sep}{' '.join([*before, tail])}"
+    after = sorted(q for q in qualifiers if q.startswith("for "))
+    after += [q for q in qualifiers if q == "including debt"]
+    after += [f"in {q}" for q in qualifiers if q in ("cash", "stock")]
+    return " ".join([noun, *after])
 
 
 def _sized(frame: str | None) -> str | None:

@@ -94,6 +94,24 @@ class Minor(_Model):
     default: str | None = None
 
 
+class MoneyIdentity(_Model):
+    """What an amount is, read from the parse (data/currencies.yaml ``identity``)."""
+
+    kinds: dict[str, list[str]]
+    copulas: list[str]
+    value_nouns: list[str]
+    initial: list[str]
+    forecast: list[str]
+    forecast_kinds: list[str]
+    debt: list[str]
+    debt_links: list[str]
+    target_kinds: list[str]
+    target_preps: list[str]
+    acquire_verbs: list[str]
+    components: list[str]
+    pending_kinds: list[str]
+
+
 class Money(_Model):
     """Currencies (data/currencies.yaml): every spelling maps to an ISO 4217 code."""
 
@@ -108,6 +126,7 @@ class Money(_Model):
     qualifiers: dict[str, dict[str, str]]
     minor: dict[str, Minor]
     subjects: dict[str, list[str]]
+    identity: MoneyIdentity
 
     @field_validator("codes")
     @classmethod
@@ -128,6 +147,14 @@ class Money(_Model):
     @cached_property
     def subject(self) -> dict[str, str]:
         return {w: cls for cls, ws in self.subjects.items() for w in ws}
+
+    @cached_property
+    def kind_of(self) -> dict[str, str]:
+        """A word's kind of amount for the parse reader: the subjects, then the kinds only
+        the parse can tell (a demand), which win where both name a word."""
+        kinds = dict(self.subject)
+        kinds.update({w: k for k, ws in self.identity.kinds.items() for w in ws})
+        return kinds
 
 
 class Changes(_Model):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from claimwatch_extract.lexicon import Lexicon
+from claimwatch_extract.money_facts import MoneyIdentity, read_identity
 from claimwatch_extract.numbers import NumberMatch, real_interval, to_interval
 from claimwatch_extract.rates import rate_period
 
@@ -30,6 +31,8 @@ class Money:
     currency: str
     subject: str | None
     confidence: float
+    identity: MoneyIdentity | None = None
+    """What the parse says the amount is (money_facts.py); None: only the nearest word."""
 
 
 def _qualified(name: str, sent: Span, at: int, lex: Lexicon) -> str | None:
@@ -164,14 +167,44 @@ def extract_money(
     code, factor = cur
     if m.kind == "range" or m.kind == "vague":
         low, high = to_interval(m, lex, counted=False)
+    elif m.op == "about":
+        low, high = approximate(m, sent, lex)
     else:
         low, high = real_interval(m.low, m.op, lex)
     low = _scaled(low, factor)
     high = _scaled(high, factor)
-    subject = _subject(sent, m, lex)
+    identity = read_identity(sent, m, lex)
+    subject = identity.kind if identity is not None else _subject(sent, m, lex)
     per = rate_period(sent, m.num_end, lex)
     unit = f"{code}/{per}" if per is not None else code  # "$15 an hour"
-    return Money(sent.doc[m.start], low, high, unit, subject, 0.85 if subject else 0.5)
+    confidence = 0.85 if subject else 0.5
+    return Money(sent.doc[m.start], low, high, unit, subject, confidence, identity)
+
+
+def approximate(m: NumberMatch, sent: Span, lex: Lexicon) -> tuple[float | None, float | None]:
+    """ "about $146 billion": the value give or take half a unit of its last non-zero digit
+    (145.5 to 146.5 billion; the alert stage adds the rounding of the digits shown), never
+    more than the lexicon's ``about_rel`` either side. Who writes "about 146" has rounded to
+    the unit, so 148.9 is another value; "about 200" is rounded to the hundred, and keeps
+    the relative spread (180 to 220). A number in words keeps the relative spread."""
+    low, high = real_interval(m.low, m.op, lex)
+    digits = next((t.text for t in sent.doc[m.num_start : m.num_end] if t.like_num), "")
+    text = digits.lstrip("$").replace(",", "")
+    try:
+        raw = float(text)
+    except ValueError:
+        return low, high
+    if raw <= 0 or low is None or high is None:
+        return low, high
+    whole, _, decimals = text.partition(".")
+    if decimals.rstrip("0"):
+        unit = 10.0 ** -len(decimals.rstrip("0"))
+    else:
+        unit = 10.0 ** (len(whole) - len(whole.rstrip("0")))
+    half = 0.5 * unit * (m.low / raw)
+    if half >= (high - low) / 2:
+        return low, high
+    return round(m.low - half, 6), round(m.low + half, 6)
 
 
 def _scaled(v: float | None, factor: float) -> float | None:

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from spacy.tokens import Span
+
 from claimwatch_extract.lexicon import Lexicon, Op, load_lexicon
 
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[A-Za-z]+|[^\sA-Za-z\d]")
@@ -39,6 +41,7 @@ _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _GROUP3 = re.compile(r"^\d{3}$")
 _ZERO_GROUP3 = re.compile(r"^0\d\d$")
 MINUS = ("-", "−", "–")
+_CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,20 @@ def _scaled(v: float, mult: float) -> float:
     """``v`` times a power of ten without float noise (4.1 billion is 4100000000, not
     4099999999.9999995)."""
     return round(v * mult, 6)
+
+
+def spaced_symbols(words: Sequence[str], sent: Span) -> Sequence[str]:
+    """The scanner's words for a sentence's tokens: a letter set apart by a space from the
+    "$" after it keeps the space, so it never joins the symbol: "a $5 fee" is an article
+    before US dollars, "A$5" (one word to a reader) Australian dollars."""
+    if "$" not in words:
+        return words
+    out = list(words)
+    for i in range(len(out) - 1):
+        tok = sent[i]
+        if out[i + 1] == "$" and tok.whitespace_ and len(tok.text) == 1 and tok.is_alpha:
+            out[i] = f"{out[i]} "
+    return out
 
 
 def split_words(text: str) -> list[str]:
@@ -271,6 +288,9 @@ def _literal(
         if frac and int(frac[1]) < int(frac[2]) and scale is None:
             v = raw = v + int(frac[1]) / int(frac[2])  # "2 1/2"
             j += 1
+        closed = j + 1 < len(words) and words[j] in _CLOSING_QUOTES
+        if scale is None and currency is not None and closed and words[j + 1] in n.multipliers:
+            j += 1  # '"... asking for $5.6" billion': a quote closed inside the amount
         if scale is None and j < len(words):
             w = words[j].rstrip(".") if len(words[j]) > 1 else words[j]  # "$5.4 m." at the end
             if w in n.multipliers and w != "score":
