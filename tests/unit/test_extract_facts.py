@@ -59,6 +59,29 @@ def test_passengers_and_the_seriously_injured_are_different_facts(nlp: Any) -> N
     assert "passenger" in facts[48] and "seriously" in facts[3]
 
 
+def test_a_headline_s_second_count_takes_its_own_participle(nlp: Any) -> None:
+    # "N dead, M injured in ...": the parser hangs "injured" on its number, whose head is the
+    # first count's "dead"; M counts the injured, never the dead
+    for headline, dead, hurt in (
+        ("31 dead, 208 injured in Harbourtown ferry fire", 31, 208),
+        ("7 killed, 45 wounded in depot blast", 7, 45),
+    ):
+        keys = {c.value.low: c.fact.key for c in numeric(nlp, headline) if c.value and c.fact}
+        assert keys == {dead: "quantity:person:killed", hurt: "quantity:person:injured"}, keys
+
+
+def test_a_count_left_injured_is_the_injured(nlp: Any) -> None:
+    # "left about 130 injured", "leaving around 202 injured": the participle after the object
+    # says what the object became, however the parser attaches it
+    for text in (
+        "The storm over the valley killed four people and left about 130 injured.",
+        "The lorry ploughed into the market crowd, killing at least 12 people and leaving "
+        "around 202 injured.",
+    ):
+        keys = sorted(c.fact.key for c in numeric(nlp, text) if c.fact)
+        assert keys == ["quantity:person:injured", "quantity:person:killed"], (text, keys)
+
+
 def test_height_and_width_of_one_object_are_different_facts(nlp: Any) -> None:
     cs = by_low(numeric(nlp, "The new lock gate is 24 metres long and 9 metres wide."))
     assert cs[24].fact and cs[9].fact

@@ -22,6 +22,9 @@ from claimwatch_extract.slots import match_frame, quantity_slot
 
 SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
 LIST_JOINERS = frozenset({",", "and", "or"})
+CLUSTER_DEPS = frozenset(
+    {"prt", "acomp", "xcomp", "dobj", "prep", "advmod", "oprd", "attr", "ccomp"}
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def _cluster(verb: Token) -> set[str]:
     for c in verb.children:
         if c.dep_ == "ccomp" and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
             continue  # "seven were killed, 14 others were wounded": another clause, its own count
-        if c.dep_ in ("prt", "acomp", "xcomp", "dobj", "prep", "advmod", "oprd", "attr", "ccomp"):
+        if c.dep_ in CLUSTER_DEPS or _object_complement(verb, c):
             out.add(c.lemma_.lower())
             out.add(c.lower_)  # "were missing": the tagger may lemmatise it to "miss"
             for g in c.children:
@@ -77,6 +80,16 @@ def _cluster(verb: Token) -> set[str]:
                     if g.dep_ == "xcomp":
                         out |= {x.lemma_.lower() for x in g.children if x.dep_ in ("prt",)}
     return out
+
+
+def _object_complement(verb: Token, c: Token) -> bool:
+    """ "left about 130 injured": a participle right after the verb's object says what the
+    object became (an ``oprd``), though the parser may hang it on the verb as a clause."""
+    return (
+        c.dep_ == "advcl"
+        and c.tag_ == "VBN"
+        and any(o.dep_ == "dobj" and o.i == c.i - 1 for o in verb.children)
+    )
 
 
 def _frame(noun: Token | None, num: Token, lex: Lexicon) -> tuple[str | None, Token | None]:
@@ -487,9 +500,15 @@ def _bare_follow_up(match: NumberMatch, sent: Span) -> bool:
 
 
 def _own_frame(num: Token, lex: Lexicon) -> str | None:
-    """A bare number with its own predicate adjective, as headlines put it: "Five dead",
-    "27 hurt"."""
-    own = {w for c in num.children if c.dep_ in ("amod", "acomp") for w in (c.lemma_, c.lower_)}
+    """A bare number with its own predicate adjective or participle, as headlines put it:
+    "Five dead", "27 hurt", "seven dead, 45 injured in ..." (the parser hangs "injured" on
+    its number as a clause; the number's head is then the first count's "dead")."""
+    own = {
+        w
+        for c in num.children
+        if c.dep_ in ("amod", "acomp") or (c.dep_ == "acl" and c.tag_ == "VBN" and c.i == num.i + 1)
+        for w in (c.lemma_, c.lower_)
+    }
     return match_frame(own, lex) if own else None
 
 
