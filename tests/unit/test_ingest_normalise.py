@@ -120,6 +120,23 @@ def test_page_furniture_is_dropped() -> None:
     )
 
 
+def test_a_copyright_footer_and_its_licence_lines_are_dropped() -> None:
+    # the site's footer is on every page: its words would make one outlet's unrelated
+    # articles look alike to story grouping
+    raw = (
+        "Nine dead, 40 hurt in ferry fire\n\n"
+        "Copyright 2031 Example Media Group. All rights reserved. No part of this page may be "
+        "reproduced without written permission; see our terms of use for details.\n"
+        "Licence for online publishing 4402117\n"
+        "Registration Number: 55012\n\n"
+        "The ferry caught fire an hour after it left the harbour, the coastguard said.\n"
+    )
+    assert normalise(raw) == (
+        "Nine dead, 40 hurt in ferry fire\n\n"
+        "The ferry caught fire an hour after it left the harbour, the coastguard said."
+    )
+
+
 def test_contents_heading_takes_its_entry_list_when_it_stands_alone() -> None:
     raw = "## Contents\n\n- The pledge\n- The reaction\n\nThe summit ended on Thursday evening."
     assert normalise(raw, "text/markdown") == "The summit ended on Thursday evening."
