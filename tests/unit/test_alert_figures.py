@@ -173,6 +173,22 @@ def test_undated_exact_counts_that_differ_still_disagree() -> None:
     assert len(assess(share, FIXED).disagreeing) == 2
 
 
+def test_a_growing_figure_stated_as_open_then_higher_within_the_window_is_an_update() -> None:
+    # "about 100 injured" at 21:30, "around 200 injured" at 23:20: an estimate is not the
+    # final count, so a higher one later is the count moving, however soon
+    estimate = r("a", 90, 110)
+    later = r("b", 180, 220, hours=1.8)
+    found = assess([estimate, later], GROWING)
+    assert found.disagreeing == () and [s.reports[0].value.low for s in found.timeline] == [90, 180]
+    # an exact count after "some 20" within the half hour is the count moving too
+    soon = assess([r("a", 18, 22), r("b", 26, hours=0.5)], GROWING)
+    assert soon.disagreeing == () and len(soon.timeline) == 2
+    # not at the same instant (no order), not lower later, and not a figure that need not grow
+    assert len(assess([estimate, r("b", 180, 220)], GROWING).disagreeing) == 2
+    assert len(assess([r("a", 180, 220), r("b", 90, 110, hours=1)], GROWING).disagreeing) == 2
+    assert len(assess([estimate, later], FIXED).disagreeing) == 2
+
+
 def test_a_growing_figure_stated_more_precisely_later_is_an_update() -> None:
     found = assess([r("a", 400, None), r("b", 500, None, hours=6), r("d", 527, hours=20)], GROWING)
     assert found.disagreeing == ()
@@ -180,6 +196,12 @@ def test_a_growing_figure_stated_more_precisely_later_is_an_update() -> None:
     # a vaguer restatement later is not news, and a fixed figure never "grows"
     assert assess([r("a", 527), r("b", 500, None, hours=6)], GROWING).timeline == ()
     assert assess([r("a", 400, None), r("b", 527, hours=20)], FIXED).timeline == ()
+    # with only their date, one day: a headline's 527 may be read first, yet either came
+    # later; the floor and the higher count are still the figure growing, shown in value order
+    day = [r("a", 527, day_only=True), r("b", 400, None, day_only=True, position=900)]
+    assert [s.reports[0].value.low for s in assess(day, GROWING).timeline] == [400, 527]
+    # timed to the hour, a vaguer report after the exact count is not news
+    assert assess([r("a", 527), r("b", 400, None, hours=2)], GROWING).timeline == ()
 
 
 def test_reports_about_two_kinds_of_event_are_never_compared() -> None:

@@ -20,7 +20,8 @@ updates"):
   differ stay a disagreement. Otherwise it is an **update**:
   a growing figure ("cumulative": deaths, injuries) reported higher later, or any figure
   whose later report says it moved ("rose to", "so far", "revised"). A growing figure stated
-  more precisely later ("at least 400", then 527) is an update too.
+  more precisely later ("at least 400", then 527) is an update too, and so is one first given
+  as open ("about 100") and reported higher later however soon (an hour on, "around 200").
 * An article states a figure once: its first mention, and what agrees with it. A second,
   different value in the same article is most often another fact (a part, an earlier event);
   only a headline that disagrees with the body's lead, by a little (5 and 7, not 24 and
@@ -205,6 +206,15 @@ def _open_and_undated(a: Report, b: Report) -> bool:
     return a.undated and b.undated and (_open(a) or _open(b))
 
 
+def _superseded_estimate(first: Report, later: Report) -> bool:
+    """A growing figure first stated as still open (an estimate, "about 100"; a floor, "at
+    least 50"), then reported higher by a later report: the count moved, however soon, since
+    the first said it was not the final count. Two exact counts that differ this close in
+    time (25 and 27 hurt), or an exact count and then a higher floor (nine, then "at least
+    14", which an earlier report may already have given), stay a disagreement."""
+    return later.published > first.published and _open(first)
+
+
 def _refines(first: Report, later: Report, rules: Rules) -> bool:
     """A growing figure given as a floor, then a higher one: "at least 400", then 527."""
     if not rules.cumulative or first.value.low is None or later.value.low is None:
@@ -220,7 +230,11 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
     """ "disagree", "move" or "" (nothing to say) for two reports of one fact."""
     first, later = _ordered(a, b)
     if agree(a, b):
-        return "move" if a.article_id != b.article_id and _refines(first, later, rules) else ""
+        if a.article_id == b.article_id:
+            return ""
+        # on one day with only its date, either may be the later: "at least 400" and 527
+        unordered = not _order_known(a, b) and _refines(later, first, rules)
+        return "move" if _refines(first, later, rules) or unordered else ""
     if a.article_id == b.article_id:  # a headline against its own body's lead
         return "disagree" if _close(a, b, rules.close_ratio) else ""
     if _stated_none(a) != _stated_none(b):
@@ -241,6 +255,8 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
             return "move"  # an earlier toll repeated a few hours on: part of the timeline
         return "down"
     if later.cue in RISING_CUES or first.cue == FigureCue.SO_FAR:
+        return "move"
+    if rules.cumulative and _superseded_estimate(first, later):
         return "move"
     if _same_time(first, later, rules.window) or not rules.cumulative:
         return "disagree"
