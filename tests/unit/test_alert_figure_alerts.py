@@ -174,6 +174,31 @@ def test_people_sheltering_in_a_building_counted_differently_page(nlp: Any) -> N
     assert alert.title.startswith("Outlets disagree on how many people were sheltering")
 
 
+def test_outlets_that_disagree_on_the_photos_posted_page(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "m1",
+                "harbour-post",
+                "Singer mourns her brother",
+                "The singer posted five photos of her late brother on her account on Monday.",
+                0,
+            ),
+            art(
+                "m2",
+                "city-ledger",
+                "Singer's tribute to brother",
+                "On Monday the singer posted six photos with her brother and a short message.",
+                1,
+            ),
+        ],
+    )
+    (alert,) = [a for a in found if a.slot == "quantity:photo:post"]
+    assert alert.kind == AlertKind.CONTRADICTION
+    assert alert.title == "Outlets disagree on how many photos were posted: 5 vs 6"
+
+
 def test_a_toll_that_rises_over_the_day_is_a_figure_update_that_does_not_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,
