@@ -55,14 +55,14 @@ def _ordinal(n: float) -> str:
 
 
 def format_figure(value: Interval, counted: bool) -> str:
-    """A figure as an alert title says it: a count bare ("7", "≥ 51"), since the fact already
-    names what is counted; a period as an ordinal ("4th year"); a magnitude bare ("6.8");
-    anything else as ``format_interval`` ("58 percent", "25 km")."""
+    """A figure as an alert title says it: a count bare ("7", "≥ 51", a person's age "32"),
+    since the fact already names what is counted; a period as an ordinal ("4th year"); a
+    magnitude bare ("6.8"); anything else as ``format_interval`` ("58 percent", "25 km")."""
     low, high = value.low, value.high
-    if value.unit in PERIOD_UNITS and low is not None and low == high:
-        return f"{_ordinal(low)} {value.unit}"
     if counted or value.unit in BARE_UNITS:
         return format_interval(value.model_copy(update={"unit": ""}))
+    if value.unit in PERIOD_UNITS and low is not None and low == high:
+        return f"{_ordinal(low)} {value.unit}"
     if _CURRENCY.fullmatch(value.unit):
         return _format_money(value)
     return format_interval(value)

@@ -630,3 +630,103 @@ def test_amounts_the_parse_cannot_tell_apart_stay_quiet(nlp: Any) -> None:
         ],
     )
     assert quiet == []
+
+
+def test_one_person_s_age_given_two_ways_is_a_disagreement_two_people_s_are_not(
+    nlp: Any,
+) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "g1",
+                "valley-courier",
+                "Pilot rescued after barge sinks",
+                "Dana Voss, 29, was lifted from the river by a police launch. Her deckhand, "
+                "Oren Pike, 52, swam to the bank.",
+                0,
+            ),
+            art(
+                "g2",
+                "plains-gazette",
+                "Barge pilot saved from river",
+                "The 30-year-old Dana Voss was lifted from the river after the barge sank.",
+                20,
+            ),
+        ],
+    )
+    (alert,) = found
+    assert alert.kind == AlertKind.CONTRADICTION
+    assert alert.title == "Outlets disagree on how old Dana Voss is: 29 vs 30"
+
+
+def test_an_undated_report_of_an_age_is_not_held_against_a_dated_one(nlp: Any) -> None:
+    dated = art(
+        "u1",
+        "valley-courier",
+        "Man convicted over warehouse fire",
+        "A jury convicted 27-year-old Colm Hardy of setting the warehouse fire.",
+        0,
+    )
+    undated = art(
+        "u2",
+        "plains-gazette",
+        "Man charged over warehouse fire",
+        "Colm Hardy, 26, was charged with setting the warehouse fire.",
+        0,
+    ).model_copy(update={"published_at": None})
+    assert alerts_for(nlp, [undated, dated]) == []
+
+
+def test_a_team_s_record_after_the_game_given_two_ways_is_a_disagreement(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "r1",
+                "valley-courier",
+                "Kestrels clinch a playoff place",
+                "The Kestrels (8-3) clinched a playoff place with a late field goal.",
+                0,
+            ),
+            art(
+                "r2",
+                "plains-gazette",
+                "Late kick sends Kestrels to the playoffs",
+                "The win improved the Kestrels' record to 7-3 and sent them to the playoffs.",
+                1,
+            ),
+        ],
+    )
+    titles = sorted(a.title for a in found)
+    assert titles == ["Outlets disagree on how many wins Kestrels has: 7 vs 8"]
+
+
+def test_a_record_in_an_undated_report_is_not_held_against_a_dated_one(nlp: Any) -> None:
+    undated = art(
+        "s1",
+        "valley-courier",
+        "Kestrels rally late",
+        "The Kestrels (9-2) rallied from 14 points down to win in overtime.",
+        0,
+    ).model_copy(update={"published_at": None})
+    dated = art(
+        "s2",
+        "plains-gazette",
+        "Kestrels clinch a playoff place",
+        "The Kestrels (8-3) clinched a playoff place with a late field goal.",
+        0,
+    )
+    assert alerts_for(nlp, [undated, dated]) == []
+
+
+def test_two_undated_records_are_not_placed_in_one_game(nlp: Any) -> None:
+    reports = [
+        art(aid, src, "Kestrels win again", f"The Kestrels ({rec}) won in overtime.", 0)
+        for aid, src, rec in (("w1", "valley-courier", "9-2"), ("w2", "plains-gazette", "8-3"))
+    ]
+    undated = [a.model_copy(update={"published_at": None}) for a in reports]
+    assert alerts_for(nlp, undated) == []
+    assert {a.title for a in alerts_for(nlp, reports)} >= {
+        "Outlets disagree on how many wins Kestrels has: 8 vs 9"
+    }

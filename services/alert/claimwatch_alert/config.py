@@ -133,6 +133,12 @@ class FigureParams(BaseModel):
         "(`seriously`: in critical condition), which moves both ways: such a figure is not "
         "cumulative.",
     )
+    dated_within_days: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per fact kind (fnmatch pattern), facts that move with time between "
+        "reports (an age every year, a team's record every game): compared only between "
+        "reports both dated, within this many days of each other.",
+    )
     same_time_window_h: float = Field(
         2.0, ge=0, description="Reports this close in time that disagree are a contradiction."
     )

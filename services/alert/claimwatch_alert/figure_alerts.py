@@ -375,6 +375,12 @@ def _entry(step: Step) -> TimelineEntry:
     )
 
 
+def _dated_within(key: str, params: FigureParams) -> timedelta | None:
+    """How close in time two reports of this fact must be (None: any time)."""
+    days = [d for pattern, d in params.dated_within_days.items() if matches_any(key, [pattern])]
+    return timedelta(days=min(days)) if days else None
+
+
 def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraft]:
     """Every contradiction and figure-update alert the story supports now."""
     params = config.figures
@@ -393,6 +399,7 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
             scale_ratio=params.max_ratio,
             close_ratio=params.max_ratio_many,
             stale_repeats=frame in params.cumulative,
+            dated_within=_dated_within(fact.key, params),
         )
         found = assess(reports_of(state, fact), rules)
         for draft in (

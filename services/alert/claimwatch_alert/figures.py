@@ -92,6 +92,9 @@ class Rules:
     close_ratio: float = 2.0
     """A headline and its own body conflict only when their values are this close (5 and
     7): further apart, they are two facts."""
+    dated_within: timedelta | None = None
+    """A figure that moves with time between reports (an age every year, a record every
+    game): two reports are compared only when both are dated and this close."""
     stale_repeats: bool = True
     """A growing figure reported lower within ``stale`` of a higher one is an outlet
     repeating an earlier figure (a toll relayed for hours); a tallied one (a turnout, one
@@ -229,6 +232,8 @@ def _refines(first: Report, later: Report, rules: Rules) -> bool:
 def _classify(a: Report, b: Report, rules: Rules) -> str:
     """ "disagree", "move" or "" (nothing to say) for two reports of one fact."""
     first, later = _ordered(a, b)
+    if rules.dated_within is not None and not _placed_together(a, b, rules):
+        return ""
     if agree(a, b):
         if a.article_id == b.article_id:
             return ""
@@ -261,6 +266,15 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
     if _same_time(first, later, rules.window) or not rules.cumulative:
         return "disagree"
     return "move"
+
+
+def _placed_together(a: Report, b: Report, rules: Rules) -> bool:
+    """Both reports are dated, within ``rules.dated_within`` of each other: an undated
+    report may be from an earlier game, season or year."""
+    if a.undated or b.undated:
+        return False
+    assert rules.dated_within is not None
+    return abs(a.published - b.published) <= rules.dated_within
 
 
 def _anchor(r: Report) -> float | None:

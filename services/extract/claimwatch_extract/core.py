@@ -34,6 +34,7 @@ from claimwatch_extract.facts import (
     describe,
     sentence_words,
 )
+from claimwatch_extract.holders import HolderFigure, HolderNames, holder_figures, holder_words
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.measurements import FALL, extract_measurement
 from claimwatch_extract.money import extract_money
@@ -111,6 +112,7 @@ class _Builder:
         self.datelines = dateline_spans(self.text, lex)
         self.flex = load_fact_lexicon()
         self.ctx = article_context(doc, title, published, self.text)
+        self._names: HolderNames | None = None  # built for the first sentence that needs it
         self.claims: list[Claim] = []
         self._vocab: tuple[int, SentenceWords | None] = (-1, None)
         self._actors: dict[int, Actor] = {}
@@ -222,6 +224,8 @@ class _Builder:
                     self.vocab(sent),
                 ),
             )
+        for fig in holder_figures(sent, words, self.flex.holders, self.holder_names):
+            self._holder(sent, fig, speaker)
         threat_at: dict[str, tuple[int, list[str]]] = {}  # actor key → (claim index, targets)
         for hit in find_threats(sent, lex, table):
             agent = speech_noun_agent(hit.trigger, lex)  # "a warning from X that ..."
@@ -360,6 +364,44 @@ class _Builder:
         if found is None:
             found = self._actors[tok.i] = resolve_actor(tok, self.ents)
         return found
+
+    def holder_names(self) -> HolderNames:
+        if self._names is None:
+            self._names = HolderNames.of(self.doc, self.flex.holders)
+        return self._names
+
+    def _holder(self, sent: Span, fig: HolderFigure, speaker: Speaker | None) -> None:
+        """One figure of a named holder (holders.py): its fact is keyed by the holder, so a
+        plain count read from the same number ("18 KOs") gives way to it."""
+        slot = f"quantity:{fig.unit}:{fig.frame}"
+        site = NumberSite(fig.number.i, fig.number.i + 1)
+        fact = describe(ClaimType.QUANTITY, slot, sent, site, self.ctx, self.flex, self.vocab(sent))
+        description, question = holder_words(fig)
+        fact = fact.model_copy(
+            update={
+                "key": f"{slot}|{fig.holder}",
+                "description": description,
+                "question": question,
+                "counted": fig.unit,
+                "frame": fig.frame,
+                "qualifiers": [fig.holder],
+                "scope": FactScope.WHOLE,
+                "cue": None,  # "improved to 10-5" is the game moving it, not the report
+            }
+        )
+        claim_id = f"{self.article_id}:{ClaimType.QUANTITY.value}:{fig.number.idx}"
+        self.claims = [c for c in self.claims if c.id != claim_id]
+        self.add(
+            ClaimType.QUANTITY,
+            sent,
+            fig.number,
+            speaker,
+            0.8,
+            value=Interval(low=fig.value, high=fig.value, unit=fig.unit),
+            slot=slot,
+            value_kind=ValueKind.LEVEL,
+            fact=fact,
+        )
 
     def vocab(self, sent: Span) -> SentenceWords:
         """The sentence's words (facts.sentence_words), built once per sentence and only for

@@ -67,6 +67,20 @@ class Unrealised(_Model):
     conditions: list[str]
 
 
+class HolderWords(_Model):
+    """Words of figures that belong to a named holder (holders.py)."""
+
+    titles: list[str]
+    dashes: list[str]
+    knockout_words: list[str]
+    record_nouns: list[str]
+    record_verbs: list[str]
+    split_words: list[str]
+    career_words: list[str]
+    not_career: list[str]
+    before_verbs: list[str]
+
+
 class FrameWords(_Model):
     words: str
     question: str
@@ -91,6 +105,7 @@ class FactLexicon(_Model):
     frames: dict[str, FrameWords]
     dimensions: dict[str, str]
     money_kinds: dict[str, str] = {}
+    holders: HolderWords
 
     model_config = ConfigDict(extra="forbid", frozen=False)
 

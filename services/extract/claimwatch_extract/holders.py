@@ -1,0 +1,421 @@
+"""Figures that belong to a named holder: a person's age, a team's or fighter's record after
+the event, a player's career total.
+
+Why: "Jane Roe, 31," and "the 32-year-old Jane Roe" state one fact about one person, while
+"Jane Roe, 31," and "John Poe, 45," state two; without its holder every age in a story would
+share one key (and so would every team's wins and every player's points). The holder's name
+is part of the fact key, normalised across outlets (titles dropped, ASCII-folded, first and
+last word, a surname alone resolved to the first full name the article gives it), so only the
+same holder's same figure is ever compared. Read here:
+
+* an age: "Jane Roe, 31,", "Jane Roe (31)", "the 31-year-old Jane Roe", "a 31-year-old
+  nurse, Jane Roe,";
+* a record: "the Rovers (8-3)", "Roe (22-3, 18 KOs)", "Roe, 22-3, 18 KOs,", "improved
+  his record to 22-3", "the Rovers' record fell to 9-6": wins, losses, and knockouts;
+* a career total: "now has 1,944 career points", "scored 18 points and now has 1,944 for
+  her career" (not "a career-high 31 points", not what a player "entered the game with").
+
+Pure: a parsed sentence in, ``HolderFigure`` values out; vocabulary in ``data/facts.yaml``
+(``holders``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from claimwatch_extract.fact_lexicon import HolderWords
+
+_DIGITS = re.compile(r"^\d{1,4}$")
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+# entity labels a person's name is never given: "Paris, 12," is no age
+_NOT_PEOPLE = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", "LAW"})
+_MAX_AGE = 115
+_MAX_TITLE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class HolderFigure:
+    """One figure of a named holder."""
+
+    number: Token
+    value: float
+    unit: str  # year, win, loss, knockout, point ...
+    frame: str  # age, standing (a won-lost record), career
+    holder: str  # the normalised key: "jane roe"
+    name: str  # as written: "Jane Roe"
+
+
+def _fold(word: str) -> str:
+    text = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9-]", "", text)
+
+
+@dataclass(frozen=True)
+class HolderNames:
+    """The article's full names by surname: a surname alone ("Roe, 31,") is the first full
+    name of the article that ends with it. News style names the main person first and, once
+    introduced, by surname; a relative who shares it keeps a full or first name."""
+
+    by_surname: dict[str, tuple[str, str]]
+    proper: frozenset[str]
+    """Words the article tags as proper nouns somewhere."""
+
+    @classmethod
+    def of(cls, doc: Doc, words: HolderWords) -> HolderNames:
+        found: dict[str, tuple[str, str]] = {}
+        runs = [list(e) for e in doc.ents if e.label_ in _NAME_LABELS] + _propn_runs(doc)
+        for run in sorted(runs, key=lambda r: r[0].i):
+            toks = _strip_titles(run, words)
+            if len(toks) >= 2 and all(_name_word(t) for t in toks):
+                key = f"{_fold(toks[0].text)} {_fold(toks[-1].text)}"
+                found.setdefault(_fold(toks[-1].text), (key, " ".join(t.text for t in toks)))
+        proper = frozenset(t.text for t in doc if t.pos_ == "PROPN")
+        return cls(found, proper)
+
+    def resolve(self, toks: list[Token]) -> tuple[str, str] | None:
+        """(key, display name) of a name's tokens."""
+        if not toks:
+            return None
+        if len(toks) >= 2:
+            key = f"{_fold(toks[0].text)} {_fold(toks[-1].text)}"
+            return key, " ".join(t.text for t in toks)
+        surname = _fold(toks[0].text)
+        return self.by_surname.get(surname, (surname, toks[0].text))
+
+
+def _propn_runs(doc: Doc) -> list[list[Token]]:
+    """Runs of proper nouns outside any entity (the tagger misses some names)."""
+    runs: list[list[Token]] = []
+    run: list[Token] = []
+    for tok in doc:
+        if tok.pos_ == "PROPN" and not tok.ent_type_:
+            run.append(tok)
+            continue
+        if len(run) >= 2:
+            runs.append(run)
+        run = []
+    if len(run) >= 2:
+        runs.append(run)
+    return runs
+
+
+def _strip_titles(toks: list[Token], words: HolderWords) -> list[Token]:
+    while len(toks) > 1 and toks[0].lower_.rstrip(".") in words.titles:
+        toks = toks[1:]
+    while toks and toks[-1].lower_ in ("'s", "’s", "'"):
+        toks = toks[:-1]
+    return toks
+
+
+def _name_ending_at(tok: Token, words: HolderWords, names: HolderNames) -> list[Token]:
+    """The name whose last word is ``tok``: its entity when it is one, else its run of
+    proper nouns; without leading titles ("Mr", "coach")."""
+    doc = tok.doc
+    if not _name_word(tok, names):
+        return []
+    start = tok.i
+    if tok.ent_type_ and tok.ent_iob_ in ("B", "I"):
+        while start > 0 and doc[start].ent_iob_ == "I" and _name_word(doc[start - 1], names):
+            start -= 1
+    else:
+        while start > 0 and _name_word(doc[start - 1], names) and not doc[start - 1].ent_type_:
+            start -= 1
+    return _strip_titles(list(doc[start : tok.i + 1]), words)
+
+
+def _name_word(tok: Token, names: HolderNames | None = None) -> bool:
+    """A word of a name: a proper noun, or a capitalised noun inside a sentence (the tagger
+    reads the "Kings" of "the Harbour Kings" as a noun), or at its start when the article
+    uses the word as a proper noun elsewhere (a surname opening a sentence)."""
+    if tok.pos_ == "PROPN":
+        return True
+    if tok.pos_ != "NOUN" or not tok.is_title:
+        return False
+    return not tok.is_sent_start or (names is not None and tok.text in names.proper)
+
+
+def _person_like(toks: list[Token], names: HolderNames) -> bool:
+    """A name that can have an age: not a place or a date; an organisation only when the
+    article gives the word as a person's surname (the tagger often calls a surname ORG)."""
+    label = toks[-1].ent_type_
+    if label in _NOT_PEOPLE:
+        return False
+    if label == "ORG":
+        return len(toks) == 1 and _fold(toks[0].text) in names.by_surname
+    return True
+
+
+def _number(tok: Token) -> float | None:
+    text = tok.text.replace(",", "")
+    return float(text) if _DIGITS.match(text) else None
+
+
+# --------------------------------------------------------------------------- ages
+
+
+def _age_after_name(num: Token, words: HolderWords, names: HolderNames) -> list[Token]:
+    """ "Jane Roe, 31," / "Jane Roe (31)" / "Jane Roe, aged 31,": the name before."""
+    doc = num.doc
+    i = num.i - 1
+    if i >= 0 and doc[i].lower_ == "aged":
+        i -= 1
+    if i < 1 or doc[i].text not in (",", "("):
+        return []
+    closer = ")" if doc[i].text == "(" else None
+    after = doc[num.i + 1] if num.i + 1 < len(doc) else None
+    if closer is not None and (after is None or after.text != closer):
+        return []
+    if closer is None and after is not None and after.text not in (",", ".", ";", "and"):
+        return []
+    listed = after is not None and after.text == "," and num.i + 2 < len(doc)
+    if listed and doc[num.i + 2].like_num:  # "Roe, 31, 24, 18": a list of figures, not an age
+        return []
+    toks = _name_ending_at(doc[i - 1], words, names)
+    return toks if toks and _person_like(toks, names) else []
+
+
+def _year_old(num: Token) -> Token | None:
+    """The "old" of "31-year-old" (or "31 years old" before a noun) after ``num``."""
+    doc = num.doc
+    words = [t.lower_ for t in doc[num.i + 1 : num.i + 5]]
+    for pattern in (["-", "year", "-", "old"], ["-", "years", "-", "old"]):
+        if words[: len(pattern)] == pattern:
+            return doc[num.i + len(pattern)]
+    return None
+
+
+def _age_before_name(num: Token, words: HolderWords, names: HolderNames) -> list[Token]:
+    """ "the 31-year-old Jane Roe", "31-year-old nurse Jane Roe", "a 31-year-old nurse,
+    Jane Roe,": the name the age is said of."""
+    old = _year_old(num)
+    if old is None:
+        return []
+    head = old
+    for _ in range(4):  # up the noun phrase: "old" -> "nurse" -> "Roe"
+        if head.dep_ not in ("amod", "compound", "npadvmod") or head.head.i == head.i:
+            break
+        head = head.head
+    if head.i <= old.i:
+        return []
+    if head.pos_ != "PROPN":
+        head = next((c for c in head.children if c.dep_ == "appos" and c.pos_ == "PROPN"), head)
+    toks = _name_ending_at(head, words, names) if head.pos_ == "PROPN" else []
+    toks = [t for t in toks if t.i > old.i]
+    return toks if toks and _person_like(toks, names) else []
+
+
+def _ages(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[HolderFigure]:
+    for tok in sent:
+        value = _number(tok)
+        if value is None or not 0 < value <= _MAX_AGE or tok.text.startswith("0"):
+            continue
+        toks = _age_before_name(tok, words, names) or _age_after_name(tok, words, names)
+        who = names.resolve(toks) if toks else None
+        if who is not None:
+            yield HolderFigure(tok, value, "year", "age", *who)
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _record_at(tok: Token, words: HolderWords) -> list[Token] | None:
+    """The numbers of a won-lost record starting at ``tok`` ("8-3", "27-4-1")."""
+    doc = tok.doc
+    out = [tok]
+    i = tok.i
+    while i + 2 < len(doc) and doc[i + 1].text in words.dashes and _number(doc[i + 2]):
+        out.append(doc[i + 2])
+        i += 2
+    return out if 2 <= len(out) <= 3 else None
+
+
+def _knockouts(after: Token, words: HolderWords) -> Token | None:
+    """ "(22-3, 18 KOs)", "22-3 with 18 knockouts", "with 18 wins by knockout": the number
+    of knockouts right after a record."""
+    doc = after.doc
+    stop = min(len(doc), after.i + 8)
+    for tok in doc[after.i + 1 : stop]:
+        if tok.text in (")", ";") or tok.is_sent_start:
+            return None
+        if _number(tok) is None:
+            continue
+        nxt = [t.lower_ for t in doc[tok.i + 1 : tok.i + 4]]
+        if nxt and (nxt[0] in words.knockout_words or nxt[:3] == ["wins", "by", "knockout"]):
+            return tok
+        return None
+    return None
+
+
+def _record_holder(
+    first: Token, last: Token, words: HolderWords, names: HolderNames
+) -> list[Token]:
+    """Whose record it is: the name right before "(" or ",", the owner of "record" in
+    "X's record (rose) to", or the subject of "improved (his record) to"."""
+    doc = first.doc
+    before = doc[first.i - 1] if first.i > 0 else None
+    if before is not None and before.text in ("(", ",") and first.i >= 2:  # "Roe (22-3)"
+        closer = doc[last.i + 1] if last.i + 1 < len(doc) else None
+        if closer is None or closer.text not in (")", ","):
+            return []
+        if before.text == "," and _knockouts(last, words) is None:
+            return []  # "beat the Rovers, 31-24, on Sunday": a score; "Roe, 22-3, 18 KOs,"
+        return _name_ending_at(doc[first.i - 2], words, names)
+    if before is None or before.lower_ not in ("to", "at"):
+        return []
+    verb = before.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.lemma_.lower() not in words.record_verbs:
+        return []
+    record = next(
+        (t for t in verb.subtree if t.lemma_.lower() in words.record_nouns and t.i < first.i),
+        None,
+    )
+    if record is not None:
+        owner = next((c for c in record.children if c.dep_ == "poss"), None)
+        if owner is not None and _name_word(owner, names):
+            return _name_ending_at(owner, words, names)
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is not None and _name_word(subj, names):
+        return _name_ending_at(subj, words, names)
+    return []
+
+
+def _records(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[HolderFigure]:
+    done = -1
+    for tok in sent:
+        if tok.i <= done or _number(tok) is None:
+            continue
+        record = _record_at(tok, words)
+        if record is None:
+            continue
+        done = record[-1].i
+        after = {t.lower_ for t in sent.doc[done + 1 : done + 4]}
+        if not after.isdisjoint(words.split_words):
+            continue  # "fell to 2-6 at home": a part of the season, not the record
+        who = names.resolve(_record_holder(record[0], record[-1], words, names))
+        if who is None:
+            continue
+        wins, losses = (_number(t) for t in record[:2])
+        assert wins is not None and losses is not None  # _record_at checked them
+        yield HolderFigure(record[0], wins, "win", "standing", *who)
+        yield HolderFigure(record[1], losses, "loss", "standing", *who)
+        kos = _knockouts(record[-1], words)
+        if kos is not None:
+            ko = _number(kos)
+            assert ko is not None
+            yield HolderFigure(kos, ko, "knockout", "standing", *who)
+
+
+# --------------------------------------------------------------------------- career totals
+
+
+def _career_noun(num: Token, words: HolderWords) -> Token | None:
+    """ "1,944 career points": the counted noun, when "career" narrows it (not "a
+    career-high 31 points")."""
+    noun = num.head
+    if num.dep_ != "nummod" or noun.pos_ != "NOUN":
+        return None
+    between = {t.lower_ for t in num.doc[num.i + 1 : noun.i]}
+    if between.isdisjoint(words.career_words) or not between.isdisjoint(words.not_career):
+        return None
+    return noun
+
+
+def _for_career(num: Token, words: HolderWords) -> bool:
+    """ "now has 1,944 for her career", "1,944 points in her career"."""
+    anchor = num.head if num.dep_ == "nummod" else num
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in ("for", "in")
+        and any(g.lower_ in words.career_words for g in c.children)
+        for c in anchor.children
+    )
+
+
+def _unit_before(num: Token) -> str | None:
+    """ "scored 18 points and now has 1,944 for her career": the noun the
+    sentence counted last, for a total stated without one."""
+    for tok in reversed(list(num.sent[: num.i - num.sent.start])):
+        if tok.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in tok.children):
+            return str(tok.lemma_.lower())
+    return None
+
+
+def _total_holder(num: Token, words: HolderWords, names: HolderNames) -> list[Token]:
+    """The subject of the clause that states the total ("Roe now has ..."; "Roe, who now
+    has ..."), or the owner of the counted noun ("Roe's 1,944 career points")."""
+    noun = num.head if num.dep_ == "nummod" else num
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is not None and _name_word(owner, names):
+        return _name_ending_at(owner, words, names)
+    verb = noun.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.lemma_.lower() in words.before_verbs:
+        return []  # "entered the night with 1,926 career points": the total before it
+    for _ in range(3):
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.lower_ in ("who", "that") and verb.dep_ == "relcl":
+            subj = verb.head
+        if subj is not None:
+            return _name_ending_at(subj, words, names)
+        if verb.dep_ != "conj" or verb.head.i == verb.i:
+            return []
+        verb = verb.head  # "scored 18 and now has 1,944": the first verb's subject
+    return []
+
+
+def _careers(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[HolderFigure]:
+    for tok in sent:
+        value = _number(tok)
+        if value is None:
+            continue
+        noun = _career_noun(tok, words)
+        unit = str(noun.lemma_.lower()) if noun is not None else None
+        if unit is None and _for_career(tok, words):
+            head = tok.head
+            unit = str(head.lemma_.lower()) if tok.dep_ == "nummod" else _unit_before(tok)
+        if unit is None:
+            continue
+        who = names.resolve(_total_holder(tok, words, names))
+        if who is not None:
+            yield HolderFigure(tok, value, unit, "career", *who)
+
+
+_PLURALS = {"loss": "losses"}
+
+
+def holder_words(fig: HolderFigure) -> tuple[str, str]:
+    """(plain words, question) of a holder's figure: "age of Jane Roe", "how old Jane Roe
+    is"; "Jane Roe's career points", "how many career points Jane Roe has"."""
+    if fig.frame == "age":
+        return f"age of {fig.name}", f"how old {fig.name} is"
+    things = _PLURALS.get(fig.unit, f"{fig.unit}s")
+    if fig.frame == "career":
+        things = f"career {things}"
+    return f"{things} of {fig.name}", f"how many {things} {fig.name} has"
+
+
+def holder_figures(
+    sent: Span, lowered: Sequence[str], words: HolderWords, article: Callable[[], HolderNames]
+) -> list[HolderFigure]:
+    """Every holder's figure in the sentence (see the module docstring); ``lowered``: its
+    lower-case words; ``article`` gives the article's names, built once when first needed."""
+    if not any(ch.isdigit() for w in lowered for ch in w[:1]):
+        return []  # every figure read here starts with a digit
+    lower = set(lowered)
+    names = article()
+    out: list[HolderFigure] = []
+    if not lower.isdisjoint(("old", ",", "(")):
+        out += _ages(sent, words, names)
+    if not lower.isdisjoint(words.dashes):
+        out += _records(sent, words, names)
+    if not lower.isdisjoint(words.career_words):
+        out += _careers(sent, words, names)
+    return out

@@ -1,0 +1,114 @@
+"""Figures of a named holder (a person's age, a team's or fighter's record, a player's career
+total) keyed by the holder, on sentences written for these tests (invented people, teams and
+events): only the same holder's same figure ever meets another."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from claimwatch.models import Article, Claim
+from claimwatch_extract.pipeline import extract_batch
+
+
+def numeric(nlp: Any, text: str) -> list[Claim]:
+    at = datetime(2026, 6, 2, 8, 0, tzinfo=UTC)
+    art = Article(id="h", source="s", published_at=at, text=text, original_text=text)
+    ((_, out),) = extract_batch(nlp, [art])
+    return [c for c in out.claims if c.value is not None and c.fact is not None]
+
+
+def held(nlp: Any, text: str, frame: str) -> dict[str, float | None]:
+    """Fact key -> value of every claim of the sentence with that frame."""
+    out: dict[str, float | None] = {}
+    for c in numeric(nlp, text):
+        if c.fact is not None and c.fact.frame == frame and c.value is not None:
+            out[c.fact.key] = c.value.low
+    return out
+
+
+def only(claims: list[Claim], frame: str) -> list[Claim]:
+    return [c for c in claims if c.fact is not None and c.fact.frame == frame]
+
+
+# ----------------------------------------------------------------------------- ages
+
+
+def test_each_person_s_age_is_keyed_by_their_name(nlp: Any) -> None:
+    ages = held(
+        nlp,
+        "Mara Kessel, 41, and her brother Tomas Kessel, 38, were pulled from the gorge.",
+        "age",
+    )
+    assert ages == {"quantity:year:age|mara kessel": 41, "quantity:year:age|tomas kessel": 38}
+
+
+def test_an_age_before_the_name_and_after_it_meet_on_one_key(nlp: Any) -> None:
+    before = held(nlp, "The 29-year-old Dana Voss steered the barge into the lock.", "age")
+    after = held(nlp, "Dana Voss, 30, steered the barge into the lock.", "age")
+    described = held(nlp, "A 29-year-old pilot, Dana Voss, steered the barge.", "age")
+    assert before == {"quantity:year:age|dana voss": 29}
+    assert after == {"quantity:year:age|dana voss": 30}
+    assert described == before
+
+
+def test_a_surname_alone_takes_the_full_name_the_article_gives(nlp: Any) -> None:
+    text = "Pilot Dana Voss was lifted from the water at dawn. Voss, 29, was treated for cold."
+    ages = held(nlp, text, "age")
+    assert ages == {"quantity:year:age|dana voss": 29}
+    (claim,) = only(numeric(nlp, text), "age")
+    assert claim.fact is not None and claim.fact.question == "how old Dana Voss is"
+
+
+def test_a_surname_shared_by_two_people_is_the_one_named_first(nlp: Any) -> None:
+    text = (
+        "Ana Lind and her son, Erik Lind, were found near the weir on Sunday. "
+        "Lind, 44, told rescuers the boat had capsized."
+    )
+    assert held(nlp, text, "age") == {"quantity:year:age|ana lind": 44}
+
+
+def test_an_age_without_a_name_and_a_place_with_a_number_are_no_holder_s_age(nlp: Any) -> None:
+    assert held(nlp, "A 31-year-old nurse was hurt when the bus overturned.", "age") == {}
+    assert held(nlp, "The convoy reached Dorvik, 40 kilometres to the east.", "age") == {}
+    assert held(nlp, "Scorers were Ames, 24, 18 and 9 in the three games.", "age") == {}
+
+
+# ----------------------------------------------------------------------------- records
+
+
+def test_a_record_after_a_name_is_that_holder_s_wins_and_losses(nlp: Any) -> None:
+    team = held(nlp, "The Harbour Kings (12-3) clinched a playoff place on Sunday.", "standing")
+    assert team == {
+        "quantity:win:standing|harbour kings": 12,
+        "quantity:loss:standing|harbour kings": 3,
+    }
+    fighter = held(nlp, "Bruno Tallis (31-2, 25 KOs) stopped his rival in the fifth.", "standing")
+    assert fighter["quantity:knockout:standing|bruno tallis"] == 25
+    assert fighter["quantity:win:standing|bruno tallis"] == 31
+    moved = held(nlp, "The win improved the Kestrels' record to 9-6.", "standing")
+    assert moved == {"quantity:win:standing|kestrels": 9, "quantity:loss:standing|kestrels": 6}
+
+
+def test_a_score_and_a_split_record_are_no_record(nlp: Any) -> None:
+    assert held(nlp, "The Kings beat the Kestrels, 27-20, on Sunday night.", "standing") == {}
+    assert held(nlp, "The Kestrels (9-6) fell to 3-5 on the road.", "standing") == {
+        "quantity:win:standing|kestrels": 9,
+        "quantity:loss:standing|kestrels": 6,
+    }
+
+
+# ----------------------------------------------------------------------------- career totals
+
+
+def test_a_career_total_after_the_game_is_the_player_s(nlp: Any) -> None:
+    text = "Imani Okafor scored 18 points and now has 1,944 for her career."
+    assert held(nlp, text, "career") == {"quantity:point:career|imani okafor": 1944}
+    also = "Imani Okafor now has 1,944 career points after the win."
+    assert held(nlp, also, "career") == {"quantity:point:career|imani okafor": 1944}
+
+
+def test_a_career_high_and_the_total_before_the_game_are_not_the_career_total(nlp: Any) -> None:
+    assert held(nlp, "Imani Okafor scored a career-high 33 points.", "career") == {}
+    before = "Imani Okafor entered the night with 1,926 career points."
+    assert held(nlp, before, "career") == {}
