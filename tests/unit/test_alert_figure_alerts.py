@@ -174,6 +174,33 @@ def test_people_sheltering_in_a_building_counted_differently_page(nlp: Any) -> N
     assert alert.title.startswith("Outlets disagree on how many people were sheltering")
 
 
+def test_one_missile_fired_against_two_pages_but_one_that_hit_is_no_count(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "f1",
+                "harbour-post",
+                "Rebels fire missile at port",
+                "The rebels fired one missile at the port on Monday. One missile hit a crane "
+                "on the quay.",
+                0,
+            ),
+            art(
+                "f2",
+                "city-ledger",
+                "Missiles fired at port",
+                "The rebels fired two missiles at the port on Monday. Two missiles hit the "
+                "quay, the harbour master said.",
+                1,
+            ),
+        ],
+    )
+    slots = {a.slot for a in found}
+    assert "quantity:missile:launched" in slots
+    assert "quantity:missile:struck" not in slots
+
+
 def test_outlets_that_disagree_on_the_photos_posted_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,
