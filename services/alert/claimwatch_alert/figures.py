@@ -38,6 +38,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from claimwatch.dates import shift
 from claimwatch.models import FigureCue, Interval
@@ -67,11 +68,12 @@ class Report:
     undated: bool = False
     """No publication date at all: ``published`` is when the article arrived (ingest time)."""
 
-    @property
+    # worked out once: a story's judging reads them for every pair of its reports
+    @cached_property
     def low(self) -> float:
         return -math.inf if self.value.low is None else self.value.low - self.precision
 
-    @property
+    @cached_property
     def high(self) -> float:
         return math.inf if self.value.high is None else self.value.high + self.precision
 
