@@ -980,6 +980,7 @@ def _money_words(kind: str, qualifiers: list[str], flex: FactLexicon) -> str:
     after = sorted(q for q in qualifiers if q.startswith("for "))
     after += [q for q in qualifiers if q == "including debt"]
     after += [f"in {q}" for q in qualifiers if q in ("cash", "stock")]
+    after += [q for q in qualifiers if q.startswith("per ")]
     return " ".join([noun, *after])
 
 

@@ -127,6 +127,7 @@ class Money(_Model):
     minor: dict[str, Minor]
     subjects: dict[str, list[str]]
     identity: MoneyIdentity
+    per_units: list[str]
 
     @field_validator("codes")
     @classmethod
