@@ -581,6 +581,31 @@ def test_two_weights_given_for_the_vehicle_page(nlp: Any) -> None:
     ]
 
 
+def test_the_weaker_of_two_quakes_is_its_own_fact(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "q1",
+                "valley-courier",
+                "Two strong quakes shake the island",
+                "The island was shaken by 6.9 and 6.2 magnitude quakes before dawn on Monday.",
+                0,
+            ),
+            art(
+                "q2",
+                "plains-gazette",
+                "Quakes cut power across the island",
+                "Relief teams flew in after two tremors, measuring 6.9 and 6.5, hit the coast.",
+                1,
+            ),
+        ],
+    )
+    assert [a.title for a in found if a.kind == AlertKind.CONTRADICTION] == [
+        "Outlets disagree on the magnitude of the weaker of two quakes: 6.2 vs 6.5"
+    ]
+
+
 def test_the_speeds_of_two_pitches_never_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,

@@ -407,6 +407,7 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
             close_ratio=params.max_ratio_many,
             stale_repeats=frame in params.cumulative,
             dated_within=_dated_within(fact.key, params),
+            scale_difference=max_difference(fact.key, params),
         )
         found = assess(reports_of(state, fact), rules)
         for draft in (

@@ -76,6 +76,7 @@ class Measurements(_Model):
     units: dict[str, Unit]
     magnitude_words: list[str]
     magnitude_nouns: list[str] = []
+    measuring_words: list[str] = []
     contexts: dict[str, Context]
     percent_subjects: dict[str, list[str]]
     comparison_markers: list[str]
