@@ -103,32 +103,6 @@ def test_a_conversion_within_its_stated_precision_agrees() -> None:
     assert len(assess(mags, FIXED).disagreeing) == 2
 
 
-def test_two_roundings_one_step_apart_disagree_and_a_point_on_an_edge_agrees() -> None:
-    # "7.4" stands for 7.35 up to 7.45, "7.5" from 7.45: widened, they only touch
-    mags = [
-        r("a", 7.4, unit="magnitude", precision=0.05),
-        r("b", 7.5, unit="magnitude", precision=0.05),
-        r("c", 7.5, unit="magnitude", precision=0.05),
-    ]
-    sides = consistent_sides(assess(mags, FIXED).disagreeing)
-    assert [sorted(x.source for x in side) for side in sides] == [["a"], ["b", "c"]]
-    # an exact 8 on the edge of "about 8 to 10" is inside it
-    edge = [r("a", 8, 10), r("b", 8)]
-    assert assess(edge, FIXED).disagreeing == ()
-
-
-def test_a_magnitude_far_from_the_main_one_is_another_quake() -> None:
-    # two outlets lead with a later 5.9 quake, four with the main 7.2 (one giving 7.3)
-    mags = [r(s, 5.9, unit="magnitude", precision=0.05) for s in ("a", "b")]
-    mags += [r(s, 7.2, unit="magnitude", precision=0.05) for s in ("c", "d", "e")]
-    mags.append(r("f", 7.3, unit="magnitude", precision=0.05))
-    by_ratio = assess(mags, FIXED)
-    by_difference = assess(mags, Rules(WINDOW, cumulative=False, scale_difference=1.0))
-    assert {x.source for x in by_ratio.disagreeing} >= {"a", "b"}
-    sides = consistent_sides(by_difference.disagreeing)
-    assert [sorted(x.source for x in side) for side in sides] == [["c", "d", "e"], ["f"]]
-
-
 def test_a_toll_that_rises_over_the_day_is_an_update_with_a_timeline() -> None:
     found = assess([r("a", 60, None), r("b", 77, hours=5), r("d", 84, hours=9)], GROWING)
     assert found.disagreeing == ()
@@ -339,3 +313,32 @@ def test_a_lower_figure_on_a_later_date_without_times_is_not_a_stale_repeat() ->
     # timed to the hour, six hours on, it still is one
     timed = assess([r("a", 3200), r("b", 2600, hours=6)], GROWING)
     assert timed.disagreeing == () and len(timed.timeline) == 2
+
+
+SHRINKING = Rules(WINDOW, cumulative=False, shrinking=True)
+
+
+def test_a_count_of_people_still_held_goes_down_as_they_are_freed() -> None:
+    # 40 hostages held, then 28 the next day after a release: an update, not a disagreement
+    freed = assess([r("a", 40), r("b", 28, hours=26)], SHRINKING)
+    assert freed.disagreeing == () and [s.low for s in freed.timeline] == [40, 28]
+    # higher later, with no wording that says more were taken: outlets disagree
+    more = assess([r("a", 28), r("b", 40, hours=26)], SHRINKING)
+    assert values(more.disagreeing) == [(28, 28), (40, 40)]
+    # two outlets at the same time with different counts disagree, as for any figure
+    assert len(assess([r("a", 40), r("b", 28, hours=1)], SHRINKING).disagreeing) == 2
+
+
+def test_an_article_telling_how_many_were_held_before_a_release_stands_behind_the_after() -> None:
+    # one article: 40 were held last month, 28 remain now; another outlet said 28 a day
+    # earlier. The article's 40 is an earlier step, never held against the other's 28.
+    before = r("a", 40, article="x", position=10, hours=24)
+    after = r("a", 28, article="x", position=90, hours=24)
+    found = assess([r("b", 28), before, after], SHRINKING)
+    assert found.disagreeing == ()
+    assert [(s.low, {x.source for x in s.reports}) for s in found.timeline] == [
+        (40, {"a"}),
+        (28, {"a", "b"}),
+    ]
+    # a growing figure's article keeps its first mention, as before
+    assert stated_by_article([before, after], FIXED) == [before]

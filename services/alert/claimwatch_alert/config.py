@@ -127,6 +127,12 @@ class FigureParams(BaseModel):
         "votes are cast and counted): read like `cumulative` ones, except that a lower value "
         "later is never taken for a stale repeat of an earlier figure.",
     )
+    shrinking: list[str] = Field(
+        default_factory=list,
+        description="Frames of figures that only go down as news comes in (people still held "
+        "captive, freed or escaping): a lower later value is an update, a higher one a "
+        "disagreement.",
+    )
     state_qualifiers: list[str] = Field(
         default_factory=list,
         description="Qualifiers that make a growing frame a count of people in a state "

@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 from claimwatch.dates import aware
@@ -88,12 +87,6 @@ def _qualifiers(key: str) -> set[str]:
 def matches_any(key: str, patterns: Sequence[str]) -> bool:
     """A pattern matches the key's base (before "|"); one with a "|" matches the whole key,
     qualifiers included ("measurement:money:deal|*for *": a deal whose target is named)."""
-    return _matches(key, tuple(patterns))
-
-
-@lru_cache(maxsize=4096)
-def _matches(key: str, patterns: tuple[str, ...]) -> bool:
-    """Once per fact key and pattern list: a story's every claim is checked on every article."""
     return any(fnmatch.fnmatchcase(key if "|" in p else _base(key), p) for p in patterns)
 
 
@@ -298,6 +291,7 @@ def update_draft(
     severity: Severity,
     params: FigureParams,
     growing: bool = False,
+    shrinking: bool = False,
 ) -> FigureDraft | None:
     steps = [step.reports for step in found.timeline]
     undated = all(r.undated for step in steps for r in step)
@@ -317,7 +311,12 @@ def update_draft(
         f"different times or with wording such as 'rose to' are read as updates, not as "
         f"outlets disagreeing."
     )
-    if undated:
+    if shrinking:
+        line += (
+            " A figure that only goes down (people still held) is shown from its highest"
+            " value to its lowest: an article may give an earlier value without its date."
+        )
+    elif undated:
         line += (
             " None of these reports has a publication date: the values are shown from lowest"
             " to highest, read as a count still open ('at least', 'about', 'so far')."
@@ -407,12 +406,14 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
             close_ratio=params.max_ratio_many,
             stale_repeats=frame in params.cumulative,
             dated_within=_dated_within(fact.key, params),
-            scale_difference=max_difference(fact.key, params),
+            shrinking=frame in params.shrinking,
         )
         found = assess(reports_of(state, fact), rules)
         for draft in (
             contradiction_draft(fact, found, config.contradictions.severity, params),
-            update_draft(fact, found, params.update_severity, params, growing),
+            update_draft(
+                fact, found, params.update_severity, params, growing, frame in params.shrinking
+            ),
         ):
             if draft is not None:
                 drafts.append(draft)

@@ -27,6 +27,12 @@ updates"):
   only a headline that disagrees with the body's lead, by a little (5 and 7, not 24 and
   200), is kept (the outlet contradicting itself). An article that tells how a growing
   figure rose stands behind its highest value.
+* A figure that only shrinks as news comes in (``shrinking``: people still held captive, who
+  are freed, escape or die) is the mirror of a growing one: reported lower later it is an
+  update, higher later a disagreement (no stale repeats). An article that gives two values
+  of it tells how it went down (the number held before a release and after it): it stands
+  behind its lowest, and its higher values are earlier steps of the timeline, which runs
+  from the highest value to the lowest.
 * Two reports that name different kinds of event ("killed in the airstrike" and "killed in
   the riot") are never compared, nor are values an order of magnitude off the figure's main
   scale (the toll of a past disaster recalled in a story of a small one).
@@ -38,7 +44,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cached_property
 
 from claimwatch.dates import shift
 from claimwatch.models import FigureCue, Interval
@@ -68,12 +73,11 @@ class Report:
     undated: bool = False
     """No publication date at all: ``published`` is when the article arrived (ingest time)."""
 
-    # worked out once: a story's judging reads them for every pair of its reports
-    @cached_property
+    @property
     def low(self) -> float:
         return -math.inf if self.value.low is None else self.value.low - self.precision
 
-    @cached_property
+    @property
     def high(self) -> float:
         return math.inf if self.value.high is None else self.value.high + self.precision
 
@@ -101,23 +105,14 @@ class Rules:
     """A growing figure reported lower within ``stale`` of a higher one is an outlet
     repeating an earlier figure (a toll relayed for hours); a tallied one (a turnout, one
     commission's count) is not relayed that way, so lower later is a disagreement."""
-    scale_difference: float | None = None
-    """On a logarithmic scale (magnitudes) the main scale is held by difference, not ratio:
-    reports more than this far from it are another event (a 5.8 quake days after a 7.1)."""
+    shrinking: bool = False
+    """A figure that only goes down as news comes in (people still held captive): lower
+    later is an update, higher later a disagreement (see the module docstring)."""
 
 
 def agree(a: Report, b: Report) -> bool:
-    """Some value satisfies both reports (after widening by their precision). A rounded
-    value stands for a half-open interval ("7.4" is 7.35 up to, not including, 7.45), so two
-    widened values that only touch ("6.4" and "6.5": two agencies' magnitudes) share no
-    value; a point on the edge of a range (5 and "5") does."""
-    overlap = min(a.high, b.high) - max(a.low, b.low)
-    scale = max(1.0, *(abs(x) for x in (a.low, a.high, b.low, b.high) if math.isfinite(x)))
-    tolerance = 1e-9 * scale
-    if overlap < -tolerance:
-        return False
-    touching = overlap <= tolerance
-    return not (touching and a.high - a.low > tolerance and b.high - b.low > tolerance)
+    """Some value satisfies both reports (after widening by their precision)."""
+    return a.low <= b.high and b.low <= a.high
 
 
 def comparable(a: Report, b: Report) -> bool:
@@ -135,6 +130,8 @@ def stated_by_article(reports: Sequence[Report], rules: Rules) -> list[Report]:
     kept: list[Report] = []
     for mentions in by_article.values():
         first = mentions[0]
+        if rules.shrinking:  # the value after the release; higher ones are earlier steps
+            first = min(_same_scale_as(mentions, first, rules), key=lambda r: (r.high, r.position))
         if rules.cumulative and any(r.cue in RISING_CUES for r in mentions):
             grown = [r for r in mentions if _same_scale(r, first, rules.scale_ratio)]
             first = max(grown, key=lambda r: (r.low, r.position))
@@ -144,6 +141,27 @@ def stated_by_article(reports: Sequence[Report], rules: Rules) -> list[Report]:
             if body is not None and body.position < rules.lead_chars and not agree(body, first):
                 kept.extend(r for r in mentions if not r.headline and agree(r, body))
     return kept
+
+
+def _same_scale_as(mentions: Sequence[Report], first: Report, rules: Rules) -> list[Report]:
+    return [r for r in mentions if _same_scale(r, first, rules.scale_ratio)]
+
+
+def earlier_in_article(
+    reports: Sequence[Report], stated: Sequence[Report], rules: Rules
+) -> list[Report]:
+    """A shrinking figure's higher values in an article that stands behind a lower one: what
+    the figure was before it went down ("218 were still held in September"; now 197)."""
+    if not rules.shrinking:
+        return []
+    current = {r.article_id: r for r in stated}
+    return [
+        r
+        for r in reports
+        if (now := current.get(r.article_id)) is not None
+        and r.low > now.high
+        and _same_scale(r, now, rules.scale_ratio)
+    ]
 
 
 def _same_scale(a: Report, b: Report, ratio: float) -> bool:
@@ -258,6 +276,8 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
         return "disagree" if _close(a, b, rules.close_ratio) else ""
     if _stated_none(a) != _stated_none(b):
         return "disagree"  # "no one was hurt" against "20 hurt": not a count that grew
+    if rules.shrinking:
+        return _shrinking(first, later, rules)
     if rules.cumulative and not _order_known(a, b):
         return "move"  # two values of a growing figure on one day, order unknown: it grew
     if rules.cumulative and _open_and_undated(a, b):
@@ -282,6 +302,17 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
     return "move"
 
 
+def _shrinking(first: Report, later: Report, rules: Rules) -> str:
+    """Two differing reports of a figure that only goes down: lower later (or in either
+    order on one day with only its date) it went down; higher later, without wording that
+    says it rose, outlets disagree."""
+    if _same_time(first, later, rules.window):
+        return "disagree"
+    if later.high < first.low or not _order_known(first, later):
+        return "move"
+    return "move" if later.cue in (FigureCue.RISE, FigureCue.REVISED) else "disagree"
+
+
 def _placed_together(a: Report, b: Report, rules: Rules) -> bool:
     """Both reports are dated, within ``rules.dated_within`` of each other: an undated
     report may be from an earlier game, season or year."""
@@ -299,16 +330,13 @@ def _anchor(r: Report) -> float | None:
     return None
 
 
-def main_scale(
-    reports: Sequence[Report], ratio: float, difference: float | None = None
-) -> list[Report]:
+def main_scale(reports: Sequence[Report], ratio: float) -> list[Report]:
     """The reports of the figure's main order of magnitude: the one most articles *lead
     with* (an article's first mention of the figure; a past disaster's toll comes later in
     the text), then the one most articles give at all (ties: the one in a headline, then the
-    earliest). Values further than ``ratio`` from it (``difference``, when given: a
-    logarithmic scale) belong to another fact the extractor could not tell apart (a past
-    disaster's toll, a running total, another quake), and are left out rather than
-    compared."""
+    earliest). Values further than ``ratio`` from it belong to another fact the extractor
+    could not tell apart (a past disaster's toll, a running total), and are left out rather
+    than compared."""
     anchored = [(r, v) for r in reports if (v := _anchor(r)) is not None]
     if not anchored:
         return list(reports)
@@ -317,8 +345,6 @@ def main_scale(
         leads[r.article_id] = v
 
     def near(v: float, centre: float) -> bool:
-        if difference is not None:
-            return abs(v - centre) <= difference
         return centre / ratio <= v <= centre * ratio
 
     def support(centre: float) -> tuple[int, int, bool, float]:
@@ -355,9 +381,8 @@ def assess(reports: Sequence[Report], rules: Rules) -> Finding:
     # each article's statement first, then the story's scale: an article whose first mention
     # is another incident's count off that scale ("three were killed at a bakery") must not
     # have a later, minor mention promoted to stand for it
-    stated = main_scale(
-        stated_by_article(reports, rules), rules.scale_ratio, rules.scale_difference
-    )
+    stated = main_scale(stated_by_article(reports, rules), rules.scale_ratio)
+    earlier = earlier_in_article(reports, stated, rules)
     alike = _alike(stated)
     disagreeing: dict[int, Report] = {}
     moved = went_down = False
@@ -370,13 +395,17 @@ def assess(reports: Sequence[Report], rules: Rules) -> Finding:
                 disagreeing.update((id(r), r) for r in (*a, *b))
                 went_down = went_down or kind == "down"
             moved = moved or kind == "move"
+    moved = moved or bool(earlier)
     sides = tuple(disagreeing.values())
     counts: dict[str, set[int]] = {}
     for side in consistent_sides(sides):
         for r in side:
             counts.setdefault(r.origin, set()).add(id(side))
     by_value = rules.cumulative and all(r.undated for r in stated)
-    steps = timeline(stated, by_value) if moved else ()
+    if rules.shrinking:
+        steps = timeline([*earlier, *stated], descending=True) if moved else ()
+    else:
+        steps = timeline(stated, by_value) if moved else ()
     if all(any(agree(step.reports[0], r) for r in sides) for step in steps):
         steps = ()  # every value it took is already a side of the disagreement: one alert
     return Finding(
@@ -389,16 +418,13 @@ def assess(reports: Sequence[Report], rules: Rules) -> Finding:
 
 def consistent_sides(reports: Sequence[Report]) -> list[tuple[Report, ...]]:
     """The fewest groups of mutually agreeing reports, in value order (a minimum clique
-    cover of an interval graph: take the smallest right end, group all that contain it and
-    agree with its report: "6.5" only touches "6.4", see ``agree``)."""
+    cover of an interval graph: take the smallest right end, group all that contain it)."""
     remaining = sorted(reports, key=lambda r: (r.high, r.low, r.article_id, r.position))
     groups: list[tuple[Report, ...]] = []
     while remaining:
-        first = remaining[0]
-        group = [r for r in remaining if r.low <= first.high and agree(r, first)]
-        groups.append(tuple(group))
-        taken = {id(r) for r in group}
-        remaining = [r for r in remaining if id(r) not in taken]
+        point = remaining[0].high
+        groups.append(tuple(r for r in remaining if r.low <= point))
+        remaining = [r for r in remaining if r.low > point]
     return groups
 
 
@@ -416,13 +442,19 @@ def _joins(first: Report, r: Report) -> bool:
     return restates(first, r) or (r.low <= first.low and first.high <= r.high)
 
 
-def timeline(reports: Sequence[Report], by_value: bool = False) -> tuple[Step, ...]:
+def timeline(
+    reports: Sequence[Report], by_value: bool = False, descending: bool = False
+) -> tuple[Step, ...]:
     """The values a figure took, in the order they first appeared; a report that restates a
     value already seen, or says less than it, joins that value's step. ``by_value``: no
     report has a date, so no order is known, and a growing figure is shown from its lowest
-    value to its highest (arrival order would say it went down and up at random)."""
+    value to its highest (arrival order would say it went down and up at random).
+    ``descending``: a shrinking figure, whose earlier values an article may give without
+    their dates, from its highest value to its lowest."""
     steps: list[Step] = []
     order = (lambda r: (r.low, r.published, r.position)) if by_value else None
+    if descending:
+        order = lambda r: (-r.low, r.published, r.position)  # noqa: E731
     for r in sorted(reports, key=order or (lambda r: (r.published, r.low, r.position))):
         at = next((i for i, s in enumerate(steps) if _joins(s.reports[0], r)), None)
         if at is None:

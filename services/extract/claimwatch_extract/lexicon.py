@@ -76,7 +76,6 @@ class Measurements(_Model):
     units: dict[str, Unit]
     magnitude_words: list[str]
     magnitude_nouns: list[str] = []
-    measuring_words: list[str] = []
     contexts: dict[str, Context]
     percent_subjects: dict[str, list[str]]
     comparison_markers: list[str]
@@ -128,7 +127,6 @@ class Money(_Model):
     minor: dict[str, Minor]
     subjects: dict[str, list[str]]
     identity: MoneyIdentity
-    per_units: list[str]
 
     @field_validator("codes")
     @classmethod
@@ -306,6 +304,7 @@ class Lexicon(_Model):
     source_nouns: list[str]
     prep_frames: dict[str, str]
     frame_default_class: dict[str, str]
+    frame_class: dict[str, str] = {}
     zeros: Zeros
     not_counted: list[str]
     label_nouns: list[str]

@@ -82,6 +82,14 @@ def _cluster(verb: Token) -> set[str]:
     return out
 
 
+def _relative_subject(clause: Token) -> bool:
+    """The clause's subject is a relative pronoun: it says something of the noun it hangs on."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who", "that", "which")
+        for c in clause.children
+    )
+
+
 def _object_complement(verb: Token, c: Token) -> bool:
     """ "left about 130 injured": a participle right after the verb's object says what the
     object became (an ``oprd``), though the parser may hang it on the verb as a clause."""
@@ -99,7 +107,9 @@ def _frame(noun: Token | None, num: Token, lex: Lexicon) -> tuple[str | None, To
         lemma = noun.lemma_.lower()
         own = {c.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "acl", "relcl")}
         for c in noun.children:
-            if c.dep_ == "acl":  # "ships waiting offshore"; not relcl (often a misparse)
+            # "ships waiting offshore"; a relative clause only with its own relative subject
+            # ("the 40 sailors who remain in captivity"): without one it is often a misparse
+            if c.dep_ == "acl" or (c.dep_ == "relcl" and _relative_subject(c)):
                 own |= _cluster(c)
         f = match_frame(own, lex)
         if f:
@@ -302,6 +312,8 @@ def extract_quantity(
         if not cls:
             return None
         known = True
+    if frame is not None and frame in lex.frame_class:
+        cls, known = lex.frame_class[frame], True  # "the 40 sailors still held": people held
     if frame is None and group is not None:
         frame = f"size:{group.lemma_.lower()}"
     if frame is None:
