@@ -174,6 +174,33 @@ def test_people_sheltering_in_a_building_counted_differently_page(nlp: Any) -> N
     assert alert.title.startswith("Outlets disagree on how many people were sheltering")
 
 
+def test_one_missile_fired_against_two_pages_but_one_that_hit_is_no_count(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "f1",
+                "harbour-post",
+                "Rebels fire missile at port",
+                "The rebels fired one missile at the port on Monday. One missile hit a crane "
+                "on the quay.",
+                0,
+            ),
+            art(
+                "f2",
+                "city-ledger",
+                "Missiles fired at port",
+                "The rebels fired two missiles at the port on Monday. Two missiles hit the "
+                "quay, the harbour master said.",
+                1,
+            ),
+        ],
+    )
+    slots = {a.slot for a in found}
+    assert "quantity:missile:launched" in slots
+    assert "quantity:missile:struck" not in slots
+
+
 def test_outlets_that_disagree_on_the_photos_posted_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,
@@ -551,6 +578,31 @@ def test_two_weights_given_for_the_vehicle_page(nlp: Any) -> None:
     contradictions = [a for a in found if a.kind == AlertKind.CONTRADICTION]
     assert [a.title for a in contradictions] == [
         "Outlets disagree on the weight of the lorry: 7500 kg vs 12000 kg"
+    ]
+
+
+def test_the_weaker_of_two_quakes_is_its_own_fact(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "q1",
+                "valley-courier",
+                "Two strong quakes shake the island",
+                "The island was shaken by 6.9 and 6.2 magnitude quakes before dawn on Monday.",
+                0,
+            ),
+            art(
+                "q2",
+                "plains-gazette",
+                "Quakes cut power across the island",
+                "Relief teams flew in after two tremors, measuring 6.9 and 6.5, hit the coast.",
+                1,
+            ),
+        ],
+    )
+    assert [a.title for a in found if a.kind == AlertKind.CONTRADICTION] == [
+        "Outlets disagree on the magnitude of the weaker of two quakes: 6.2 vs 6.5"
     ]
 
 

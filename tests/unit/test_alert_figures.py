@@ -103,6 +103,32 @@ def test_a_conversion_within_its_stated_precision_agrees() -> None:
     assert len(assess(mags, FIXED).disagreeing) == 2
 
 
+def test_two_roundings_one_step_apart_disagree_and_a_point_on_an_edge_agrees() -> None:
+    # "7.4" stands for 7.35 up to 7.45, "7.5" from 7.45: widened, they only touch
+    mags = [
+        r("a", 7.4, unit="magnitude", precision=0.05),
+        r("b", 7.5, unit="magnitude", precision=0.05),
+        r("c", 7.5, unit="magnitude", precision=0.05),
+    ]
+    sides = consistent_sides(assess(mags, FIXED).disagreeing)
+    assert [sorted(x.source for x in side) for side in sides] == [["a"], ["b", "c"]]
+    # an exact 8 on the edge of "about 8 to 10" is inside it
+    edge = [r("a", 8, 10), r("b", 8)]
+    assert assess(edge, FIXED).disagreeing == ()
+
+
+def test_a_magnitude_far_from_the_main_one_is_another_quake() -> None:
+    # two outlets lead with a later 5.9 quake, four with the main 7.2 (one giving 7.3)
+    mags = [r(s, 5.9, unit="magnitude", precision=0.05) for s in ("a", "b")]
+    mags += [r(s, 7.2, unit="magnitude", precision=0.05) for s in ("c", "d", "e")]
+    mags.append(r("f", 7.3, unit="magnitude", precision=0.05))
+    by_ratio = assess(mags, FIXED)
+    by_difference = assess(mags, Rules(WINDOW, cumulative=False, scale_difference=1.0))
+    assert {x.source for x in by_ratio.disagreeing} >= {"a", "b"}
+    sides = consistent_sides(by_difference.disagreeing)
+    assert [sorted(x.source for x in side) for side in sides] == [["c", "d", "e"], ["f"]]
+
+
 def test_a_toll_that_rises_over_the_day_is_an_update_with_a_timeline() -> None:
     found = assess([r("a", 60, None), r("b", 77, hours=5), r("d", 84, hours=9)], GROWING)
     assert found.disagreeing == ()

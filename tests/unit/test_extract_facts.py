@@ -336,6 +336,22 @@ def test_a_figure_of_one_of_several_events_is_a_part(nlp: Any) -> None:
         assert c.fact and c.fact.scope == FactScope.WHOLE, text
 
 
+def test_two_magnitudes_joined_by_and_are_two_quakes(nlp: Any) -> None:
+    texts = {
+        "The island was shaken by 6.9 and 6.2 magnitude quakes before dawn on Monday.": 6.2,
+        "Relief teams flew in after two tremors, measuring 6.9 and 6.4, hit the coast.": 6.4,
+    }
+    for text, weaker in texts.items():
+        cs = by_low(numeric(nlp, text))
+        main, other = cs[6.9], cs[weaker]
+        assert main.fact and main.fact.key == "measurement:magnitude", text
+        assert main.fact.scope == FactScope.WHOLE, text
+        assert other.fact and other.fact.key == "measurement:magnitude|weaker", text
+        assert other.fact.scope == FactScope.WHOLE, text
+    (one,) = numeric(nlp, "The 6.9-magnitude quake and its aftershocks cut power.")
+    assert one.fact and one.fact.key == "measurement:magnitude"
+
+
 def test_a_count_in_one_district_town_or_camp_is_that_place_s_share(nlp: Any) -> None:
     cases = {
         "In the neighbouring Marlow district, eight people were killed.": 8,

@@ -41,6 +41,24 @@ def key_of(nlp: Any, text: str, low: float) -> str:
             4e9,
             "measurement:money:deal|for Contoso",
         ),
+        # a deal amount that does not name what it buys takes the one the sentence names
+        (
+            "Northwind agreed to buy Contoso in a deal valued at $5 billion.",
+            5e9,
+            "measurement:money:deal|for Contoso",
+        ),
+        (
+            "The bid assumed Fabrikam would acquire Contoso Ltd, or that the $6 billion "
+            "transaction would collapse.",
+            6e9,
+            "measurement:money:deal|for Contoso",
+        ),
+        # a price per share is a fact of its own, never the value of the whole deal
+        (
+            "Northwind raised its offer for Fabrikam to $31 a share.",
+            31,
+            "measurement:money:deal|for Fabrikam,per share",
+        ),
         # the first of several offers is a fact of its own
         (
             "The board turned down Northwind's original $9 billion takeover approach.",

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from claimwatch.dates import aware
@@ -87,6 +88,12 @@ def _qualifiers(key: str) -> set[str]:
 def matches_any(key: str, patterns: Sequence[str]) -> bool:
     """A pattern matches the key's base (before "|"); one with a "|" matches the whole key,
     qualifiers included ("measurement:money:deal|*for *": a deal whose target is named)."""
+    return _matches(key, tuple(patterns))
+
+
+@lru_cache(maxsize=4096)
+def _matches(key: str, patterns: tuple[str, ...]) -> bool:
+    """Once per fact key and pattern list: a story's every claim is checked on every article."""
     return any(fnmatch.fnmatchcase(key if "|" in p else _base(key), p) for p in patterns)
 
 
@@ -406,6 +413,7 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
             close_ratio=params.max_ratio_many,
             stale_repeats=frame in params.cumulative,
             dated_within=_dated_within(fact.key, params),
+            scale_difference=max_difference(fact.key, params),
             shrinking=frame in params.shrinking,
         )
         found = assess(reports_of(state, fact), rules)

@@ -44,6 +44,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from claimwatch.dates import shift
 from claimwatch.models import FigureCue, Interval
@@ -73,11 +74,12 @@ class Report:
     undated: bool = False
     """No publication date at all: ``published`` is when the article arrived (ingest time)."""
 
-    @property
+    # worked out once: a story's judging reads them for every pair of its reports
+    @cached_property
     def low(self) -> float:
         return -math.inf if self.value.low is None else self.value.low - self.precision
 
-    @property
+    @cached_property
     def high(self) -> float:
         return math.inf if self.value.high is None else self.value.high + self.precision
 
@@ -105,14 +107,26 @@ class Rules:
     """A growing figure reported lower within ``stale`` of a higher one is an outlet
     repeating an earlier figure (a toll relayed for hours); a tallied one (a turnout, one
     commission's count) is not relayed that way, so lower later is a disagreement."""
+    scale_difference: float | None = None
+    """On a logarithmic scale (magnitudes) the main scale is held by difference, not ratio:
+    reports more than this far from it are another event (a 5.8 quake days after a 7.1)."""
     shrinking: bool = False
     """A figure that only goes down as news comes in (people still held captive): lower
     later is an update, higher later a disagreement (see the module docstring)."""
 
 
 def agree(a: Report, b: Report) -> bool:
-    """Some value satisfies both reports (after widening by their precision)."""
-    return a.low <= b.high and b.low <= a.high
+    """Some value satisfies both reports (after widening by their precision). A rounded
+    value stands for a half-open interval ("7.4" is 7.35 up to, not including, 7.45), so two
+    widened values that only touch ("6.4" and "6.5": two agencies' magnitudes) share no
+    value; a point on the edge of a range (5 and "5") does."""
+    overlap = min(a.high, b.high) - max(a.low, b.low)
+    scale = max(1.0, *(abs(x) for x in (a.low, a.high, b.low, b.high) if math.isfinite(x)))
+    tolerance = 1e-9 * scale
+    if overlap < -tolerance:
+        return False
+    touching = overlap <= tolerance
+    return not (touching and a.high - a.low > tolerance and b.high - b.low > tolerance)
 
 
 def comparable(a: Report, b: Report) -> bool:
@@ -330,13 +344,16 @@ def _anchor(r: Report) -> float | None:
     return None
 
 
-def main_scale(reports: Sequence[Report], ratio: float) -> list[Report]:
+def main_scale(
+    reports: Sequence[Report], ratio: float, difference: float | None = None
+) -> list[Report]:
     """The reports of the figure's main order of magnitude: the one most articles *lead
     with* (an article's first mention of the figure; a past disaster's toll comes later in
     the text), then the one most articles give at all (ties: the one in a headline, then the
-    earliest). Values further than ``ratio`` from it belong to another fact the extractor
-    could not tell apart (a past disaster's toll, a running total), and are left out rather
-    than compared."""
+    earliest). Values further than ``ratio`` from it (``difference``, when given: a
+    logarithmic scale) belong to another fact the extractor could not tell apart (a past
+    disaster's toll, a running total, another quake), and are left out rather than
+    compared."""
     anchored = [(r, v) for r in reports if (v := _anchor(r)) is not None]
     if not anchored:
         return list(reports)
@@ -345,6 +362,8 @@ def main_scale(reports: Sequence[Report], ratio: float) -> list[Report]:
         leads[r.article_id] = v
 
     def near(v: float, centre: float) -> bool:
+        if difference is not None:
+            return abs(v - centre) <= difference
         return centre / ratio <= v <= centre * ratio
 
     def support(centre: float) -> tuple[int, int, bool, float]:
@@ -381,7 +400,9 @@ def assess(reports: Sequence[Report], rules: Rules) -> Finding:
     # each article's statement first, then the story's scale: an article whose first mention
     # is another incident's count off that scale ("three were killed at a bakery") must not
     # have a later, minor mention promoted to stand for it
-    stated = main_scale(stated_by_article(reports, rules), rules.scale_ratio)
+    stated = main_scale(
+        stated_by_article(reports, rules), rules.scale_ratio, rules.scale_difference
+    )
     earlier = earlier_in_article(reports, stated, rules)
     alike = _alike(stated)
     disagreeing: dict[int, Report] = {}
@@ -418,13 +439,16 @@ def assess(reports: Sequence[Report], rules: Rules) -> Finding:
 
 def consistent_sides(reports: Sequence[Report]) -> list[tuple[Report, ...]]:
     """The fewest groups of mutually agreeing reports, in value order (a minimum clique
-    cover of an interval graph: take the smallest right end, group all that contain it)."""
+    cover of an interval graph: take the smallest right end, group all that contain it and
+    agree with its report: "6.5" only touches "6.4", see ``agree``)."""
     remaining = sorted(reports, key=lambda r: (r.high, r.low, r.article_id, r.position))
     groups: list[tuple[Report, ...]] = []
     while remaining:
-        point = remaining[0].high
-        groups.append(tuple(r for r in remaining if r.low <= point))
-        remaining = [r for r in remaining if r.low > point]
+        first = remaining[0]
+        group = [r for r in remaining if r.low <= first.high and agree(r, first)]
+        groups.append(tuple(group))
+        taken = {id(r) for r in group}
+        remaining = [r for r in remaining if id(r) not in taken]
     return groups
 
 

@@ -101,6 +101,7 @@ class FactLexicon(_Model):
     dimension_words: dict[str, str]
     limit_words: list[str]
     attributive_dimensions: list[str] = []
+    paired_dimensions: dict[str, str] = {}
     plurals: dict[str, str]
     frames: dict[str, FrameWords]
     dimensions: dict[str, str]

@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from claimwatch.models import ClaimType, Fact, FactScope, FactTime, FigureCue
 from claimwatch_extract.fact_lexicon import FactLexicon
 from claimwatch_extract.lexicon import load_lexicon
+from claimwatch_extract.measurements import joined_numbers, literal_value
 from claimwatch_extract.money_facts import MoneyIdentity
 from claimwatch_extract.slots import match_frame
 from claimwatch_extract.token_table import TokenTable, token_table
@@ -195,6 +196,12 @@ def describe(
         time, anchor = FactTime.BACKGROUND, event
     if event_tok is not None and _one_of_several(event_tok, flex):
         scope = FactScope.PART
+    paired = flex.paired_dimensions.get(counted) if kind == ClaimType.MEASUREMENT else None
+    pair = _pair_rank(num) if paired else None
+    if pair is not None:  # "6.9 and 6.2 magnitude quakes": each the whole figure of one
+        scope = FactScope.WHOLE
+        if pair == "lower" and paired:
+            qualifiers.append(paired)
     if frame == "unknown":
         frame = None
     key = ":".join(p for p in (kind.value, counted, frame) if p)
@@ -841,6 +848,16 @@ def _one_of_several(event: Token, flex: FactLexicon) -> bool:
     return bool(group) and not ranked
 
 
+def _pair_rank(num: Token) -> str | None:
+    """ "higher" or "lower" for a number joined by "and" / "or" to another ("6.9 and 6.2"),
+    else None (no partner, or an equal one)."""
+    others = [v for _, v in joined_numbers(num)]
+    mine = literal_value(num.text)
+    if mine is None or not others or all(v == mine for v in others):
+        return None
+    return "lower" if mine < max(others) else "higher"
+
+
 def _phrase(noun: Token) -> str:
     """A noun with its compound and adjective modifiers: "tram crash", "truck attack"."""
     mods = [
@@ -955,9 +972,13 @@ def _words(
         if counted == "percent" and frame:  # "turnout", "vote share"
             return f"{flex.dimensions.get(frame, frame.replace('_', ' '))}{of}"
         thing = _sized(frame)
+        dim = flex.dimensions.get(counted, counted.replace("_", " "))
         if thing:  # "speed of the fastball"
-            return f"{flex.dimensions.get(counted, counted.replace('_', ' '))} of the {thing}"
-        return f"{flex.dimensions.get(counted, counted.replace('_', ' '))}{of}"
+            return f"{dim} of the {thing}"
+        paired = flex.paired_dimensions.get(counted)
+        if paired and paired in qualifiers:  # "magnitude of the weaker of two quakes"
+            return f"{dim} of the {paired} of two{f' {event}' if event else ''}"
+        return f"{dim}{of}"
     if kind == ClaimType.ORDINAL_PERIOD:
         return f"{frame or 'period'} of the {counted.replace('_', ' ')}"
     noun = _noun_words(counted, qualifiers, flex)
@@ -980,6 +1001,7 @@ def _money_words(kind: str, qualifiers: list[str], flex: FactLexicon) -> str:
     after = sorted(q for q in qualifiers if q.startswith("for "))
     after += [q for q in qualifiers if q == "including debt"]
     after += [f"in {q}" for q in qualifiers if q in ("cash", "stock")]
+    after += [q for q in qualifiers if q.startswith("per ")]
     return " ".join([noun, *after])
 
 

@@ -76,6 +76,7 @@ class Measurements(_Model):
     units: dict[str, Unit]
     magnitude_words: list[str]
     magnitude_nouns: list[str] = []
+    measuring_words: list[str] = []
     contexts: dict[str, Context]
     percent_subjects: dict[str, list[str]]
     comparison_markers: list[str]
@@ -127,6 +128,7 @@ class Money(_Model):
     minor: dict[str, Minor]
     subjects: dict[str, list[str]]
     identity: MoneyIdentity
+    per_units: list[str]
 
     @field_validator("codes")
     @classmethod

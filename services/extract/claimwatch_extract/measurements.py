@@ -108,23 +108,70 @@ def _nearest(
 
 
 def _is_magnitude(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:
+    if _magnitude_at(sent, m.start, m.num_start, m.num_end, m.low, m.integer, lex):
+        return True
+    # "6.9 and 6.2 magnitude quakes", "two tremors, measuring 6.9 and 6.4": a decimal joined
+    # to a magnitude by "and" / "or" is the other quake's magnitude
+    tok = sent.doc[m.num_end - 1]
+    if m.integer or m.low >= 10:
+        return False
+    return any(
+        "." in p.text and _magnitude_at(sent, p.i, p.i, p.i + 1, value, False, lex)
+        for p, value in joined_numbers(tok)
+    )
+
+
+def joined_numbers(tok: Token) -> list[tuple[Token, float]]:
+    """The numbers written next to ``tok`` with "and" / "or" between ("6.9 and 6.2", "6.9
+    or 7.0"), with their values: read on the words, as the parser often hangs the second
+    number on the noun after it."""
+    doc = tok.doc
+    out: list[tuple[Token, float]] = []
+    for link, other in ((tok.i + 1, tok.i + 2), (tok.i - 1, tok.i - 2)):
+        if not (0 <= other < len(doc)) or doc[link].lower_ not in ("and", "or"):
+            continue
+        value = literal_value(doc[other].text)
+        if value is not None:
+            out.append((doc[other], value))
+    return out
+
+
+def literal_value(text: str) -> float | None:
+    """A digit literal's value ("7.5", "1,300"), else None."""
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _magnitude_at(
+    sent: Span, start: int, num_start: int, num_end: int, low: float, integer: bool, lex: Lexicon
+) -> bool:
+    """The number at ``[num_start, num_end)`` (its phrase from ``start``) is a magnitude by
+    the words around it."""
     doc = sent.doc
-    lo = max(m.start - 4, sent.start)
-    hi = min(m.num_end + 5, sent.end)
-    before = {t.lower_ for t in doc[lo : m.num_start]}
-    after = [t.lower_ for t in doc[m.num_end : hi]]
+    lo = max(start - 4, sent.start)
+    hi = min(num_end + 5, sent.end)
+    before = {t.lower_ for t in doc[lo:num_start]}
+    after = [t.lower_ for t in doc[num_end:hi]]
     if (
         not before.isdisjoint(lex.measurements.magnitude_words)
         or after[:1] == ["magnitude"]
         or after[:2] == ["-", "magnitude"]
     ):
-        return m.low < 10
+        return low < 10
     if "richter" in after:
-        return m.low < 10
+        return low < 10
     # "a 6.4 quake": a number with a decimal part does not count quakes
     nouns = lex.measurements.magnitude_nouns
-    decimal = m.low < 10 and not m.integer
-    return decimal and bool(after) and doc[m.num_end].lemma_.lower() in nouns
+    decimal = low < 10 and not integer
+    if decimal and after and doc[num_end].lemma_.lower() in nouns:
+        return True
+    # "two tremors, measuring 6.9": what a quake named just before measures
+    prev = doc[num_start - 1] if num_start > sent.start else None
+    if not decimal or prev is None or prev.lower_ not in lex.measurements.measuring_words:
+        return False
+    return any(t.lemma_.lower() in nouns for t in doc[max(sent.start, num_start - 6) : num_start])
 
 
 def _is_multiple(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:

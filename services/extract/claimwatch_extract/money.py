@@ -11,7 +11,7 @@ numbers.real_interval, the same table as every other real value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -175,8 +175,10 @@ def extract_money(
     high = _scaled(high, factor)
     identity = read_identity(sent, m, lex)
     subject = identity.kind if identity is not None else _subject(sent, m, lex)
-    per = rate_period(sent, m.num_end, lex)
-    unit = f"{code}/{per}" if per is not None else code  # "$15 an hour"
+    per = rate_period(sent, m.num_end, lex) or _per_unit(sent, m.num_end, lex)
+    unit = f"{code}/{per}" if per is not None else code  # "$15 an hour", "$82 a share"
+    if identity is not None and per in lex.money.per_units:  # its own fact: the unit price
+        identity = replace(identity, qualifiers=(*identity.qualifiers, f"per {per}"))
     confidence = 0.85 if subject else 0.5
     return Money(sent.doc[m.start], low, high, unit, subject, confidence, identity)
 
@@ -205,6 +207,18 @@ def approximate(m: NumberMatch, sent: Span, lex: Lexicon) -> tuple[float | None,
     if half >= (high - low) / 2:
         return low, high
     return round(m.low - half, 6), round(m.low + half, 6)
+
+
+def _per_unit(sent: Span, after: int, lex: Lexicon) -> str | None:
+    """ "$82 a share", "$110 per share", "a $70-a-share offer": a price per unit of what is
+    sold (currencies.yaml ``per_units``), never the amount of a whole deal."""
+    doc = sent.doc
+    words = [t for t in doc[after : min(after + 5, sent.end)] if t.text != "-"]
+    if len(words) >= 2 and words[0].lower_ in ("per", "a", "an", "each"):
+        unit = words[1].lemma_.lower()
+        if unit in lex.money.per_units:
+            return unit
+    return None
 
 
 def _scaled(v: float | None, factor: float) -> float | None:

@@ -79,7 +79,7 @@ def read_identity(sent: Span, m: NumberMatch, lex: Lexicon) -> MoneyIdentity | N
     if any(c.dep_ == "amod" and c.lemma_.lower() in words.initial for c in word.children):
         quals.append("initial")
     if kind in words.target_kinds:
-        target = _target(word, verb, words)
+        target = _target(word, verb, words) or _sentence_target(sent, words, kinds)
         if target:
             quals.append(f"for {target}")
         if _with_debt(sent, root, words):
@@ -163,6 +163,10 @@ def _verb_kind(verb: Token, words: Words, kinds: dict[str, str]) -> tuple[str, T
             if kind is not None:
                 return kind, subj
         return None
+    if lemma in words.value_nouns and verb.dep_ in ("acl", "relcl"):
+        kind = _noun_kind(verb.head, kinds, words)  # "a deal valued at $5 billion"
+        if kind is not None:
+            return kind, verb.head
     if lemma in words.acquire_verbs and _name(_object(verb)):
         return "deal", verb
     kind = _kind(verb, kinds)
@@ -247,6 +251,24 @@ def _target(word: Token, verb: Token | None, words: Words) -> str | None:
     if _is_verb(word) and word.lemma_.lower() in words.acquire_verbs:
         return _name(_object(word))
     return None
+
+
+def _sentence_target(sent: Span, words: Words, kinds: dict[str, str]) -> str | None:
+    """The one company the sentence says is bought, for a deal amount that does not name it
+    ("X agreed to acquire Y in a $5 billion transaction"): the object of a verb of buying or
+    of a deal noun's "for"/"of"; None when the sentence names none or several."""
+    names: set[str] = set()
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if _is_verb(tok) and lemma in words.acquire_verbs:
+            name = _name(_object(tok))
+            if name:
+                names.add(name)
+        elif tok.pos_ == "NOUN" and kinds.get(lemma) in words.target_kinds:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in words.target_preps:
+                    names.update(n for o in c.children if o.dep_ == "pobj" and (n := _name(o)))
+    return next(iter(names)) if len(names) == 1 else None
 
 
 def _name(tok: Token | None) -> str | None:
