@@ -782,3 +782,28 @@ def test_two_undated_records_are_not_placed_in_one_game(nlp: Any) -> None:
     assert {a.title for a in alerts_for(nlp, reports)} >= {
         "Outlets disagree on how many wins Kestrels has: 8 vs 9"
     }
+
+
+def test_the_games_one_player_missed_given_two_ways_is_a_disagreement(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "m1",
+                "valley-courier",
+                "Voss out for the playoffs",
+                "Dana Voss missed eight games this season because of the knee. His teammate "
+                "Rosa Dunn missed three games with a sprained wrist.",
+                0,
+            ),
+            art(
+                "m2",
+                "plains-gazette",
+                "Kestrels lose Voss for the playoffs",
+                "Dana Voss hurt his knee in the opener and missed 11 games, including Sunday's.",
+                3,
+            ),
+        ],
+    )
+    (alert,) = found
+    assert alert.title == "Outlets disagree on how many games Dana Voss missed: 8 vs 11"

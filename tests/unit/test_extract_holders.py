@@ -112,3 +112,25 @@ def test_a_career_high_and_the_total_before_the_game_are_not_the_career_total(nl
     assert held(nlp, "Imani Okafor scored a career-high 33 points.", "career") == {}
     before = "Imani Okafor entered the night with 1,926 career points."
     assert held(nlp, before, "career") == {}
+
+
+# ----------------------------------------------------------------------------- games missed
+
+
+def test_the_games_a_named_player_missed_are_that_player_s(nlp: Any) -> None:
+    text = "Imani Okafor hurt her knee in the opener and missed 11 games, including Sunday's."
+    assert held(nlp, text, "missed") == {"quantity:game:missed|imani okafor": 11}
+    words = "Imani Okafor missed eight games this season because of the knee."
+    assert held(nlp, words, "missed") == {"quantity:game:missed|imani okafor": 8}
+
+
+def test_a_run_of_missed_games_and_games_still_to_miss_are_not_the_count(nlp: Any) -> None:
+    assert held(nlp, "Imani Okafor has missed the last three games.", "missed") == {}
+    assert held(nlp, "Imani Okafor will miss four games.", "missed") == {}
+
+
+def test_a_date_in_an_earlier_conjunct_dates_only_that_verb(nlp: Any) -> None:
+    text = "Imani Okafor hurt her knee in 2019 and missed 11 games this season."
+    assert held(nlp, text, "missed") == {"quantity:game:missed|imani okafor": 11}
+    both = [c for c in numeric(nlp, "In 2019 the storm killed 10 people and injured 40.")]
+    assert both and all(c.fact is not None and c.fact.time.value == "background" for c in both)

@@ -224,7 +224,9 @@ class _Builder:
                     self.vocab(sent),
                 ),
             )
-        for fig in holder_figures(sent, words, self.flex.holders, self.holder_names):
+        for fig in holder_figures(
+            sent, words, self.flex.holders, self.holder_names, lex.numbers.words
+        ):
             self._holder(sent, fig, speaker)
         threat_at: dict[str, tuple[int, list[str]]] = {}  # actor key → (claim index, targets)
         for hit in find_threats(sent, lex, table):

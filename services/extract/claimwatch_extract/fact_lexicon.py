@@ -79,6 +79,9 @@ class HolderWords(_Model):
     career_words: list[str]
     not_career: list[str]
     before_verbs: list[str]
+    missed_verbs: list[str]
+    missed_nouns: list[str]
+    run_words: list[str]
 
 
 class FrameWords(_Model):

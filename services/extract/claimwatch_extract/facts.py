@@ -418,9 +418,10 @@ def _time(
         date = _is_background_date(tok, ctx, flex)
         if date:
             return FactTime.BACKGROUND, date
+    conjunct = _first_conjuncts(path)
     for tok in path[1:]:
         for c in tok.children:
-            if c.i in on_path:
+            if c.i in on_path or c.i in conjunct:
                 continue
             date = _is_background_date(c, ctx, flex)
             if date is None and c.dep_ == "parataxis":  # "That year, the agency said, ..."
@@ -451,6 +452,17 @@ def _time(
     if opener:
         return FactTime.BACKGROUND, opener
     return FactTime.CURRENT, None
+
+
+def _first_conjuncts(path: list[Token]) -> set[int]:
+    """Tokens that belong only to an earlier conjunct of the number's verb: "was hurt in
+    September and missed 10 games" dates the injury, not the games missed; a date before
+    the coordinated verbs ("In 2015 the storm killed 10 and injured 40") dates both."""
+    out: set[int] = set()
+    for low, high in pairwise(path):
+        if low.dep_ == "conj" and high.pos_ in _CLAUSE_POS:
+            out |= {t.i for c in high.children if high.i < c.i < low.i for t in c.subtree}
+    return out
 
 
 def _period_opener(path: list[Token], flex: FactLexicon) -> str | None:

@@ -12,6 +12,7 @@ same holder's same figure is ever compared. Read here:
   nurse, Jane Roe,";
 * a record: "the Rovers (8-3)", "Roe (22-3, 18 KOs)", "Roe, 22-3, 18 KOs,", "improved
   his record to 22-3", "the Rovers' record fell to 9-6": wins, losses, and knockouts;
+* games a player missed: "Roe missed nine games this season" (not "the last three");
 * a career total: "now has 1,944 career points", "scored 18 points and now has 1,944 for
   her career" (not "a career-high 31 points", not what a player "entered the game with").
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -45,7 +46,7 @@ class HolderFigure:
     number: Token
     value: float
     unit: str  # year, win, loss, knockout, point ...
-    frame: str  # age, standing (a won-lost record), career
+    frame: str  # age, standing (a won-lost record), career, missed
     holder: str  # the normalised key: "jane roe"
     name: str  # as written: "Jane Roe"
 
@@ -391,27 +392,62 @@ def _careers(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[Hol
 _PLURALS = {"loss": "losses"}
 
 
+# --------------------------------------------------------------------------- games missed
+
+
+def _missed(
+    sent: Span, words: HolderWords, names: HolderNames, counts: Mapping[str, float]
+) -> Iterator[HolderFigure]:
+    """ "Roe missed nine games this season", "Roe was hurt in May and has missed 10 games":
+    the games a named player missed (not a run, "missed the last three games", and not a
+    plan, "will miss four games")."""
+    for verb in sent:
+        if verb.lemma_.lower() not in words.missed_verbs or verb.tag_ not in ("VBD", "VBN"):
+            continue
+        for noun in verb.children:
+            if noun.dep_ != "dobj" or noun.lemma_.lower() not in words.missed_nouns:
+                continue
+            if any(c.lower_ in words.run_words for c in noun.children):
+                continue
+            num = next((c for c in noun.children if c.dep_ == "nummod"), None)
+            value = None if num is None else _number(num) or counts.get(num.lower_)
+            if num is None or value is None:
+                continue
+            who = names.resolve(_total_holder(num, words, names))
+            if who is not None:
+                yield HolderFigure(num, value, str(noun.lemma_.lower()), "missed", *who)
+
+
 def holder_words(fig: HolderFigure) -> tuple[str, str]:
     """(plain words, question) of a holder's figure: "age of Jane Roe", "how old Jane Roe
     is"; "Jane Roe's career points", "how many career points Jane Roe has"."""
     if fig.frame == "age":
         return f"age of {fig.name}", f"how old {fig.name} is"
     things = _PLURALS.get(fig.unit, f"{fig.unit}s")
+    if fig.frame == "missed":
+        return f"{things} missed by {fig.name}", f"how many {things} {fig.name} missed"
     if fig.frame == "career":
         things = f"career {things}"
     return f"{things} of {fig.name}", f"how many {things} {fig.name} has"
 
 
 def holder_figures(
-    sent: Span, lowered: Sequence[str], words: HolderWords, article: Callable[[], HolderNames]
+    sent: Span,
+    lowered: Sequence[str],
+    words: HolderWords,
+    article: Callable[[], HolderNames],
+    counts: Mapping[str, float],
 ) -> list[HolderFigure]:
     """Every holder's figure in the sentence (see the module docstring); ``lowered``: its
-    lower-case words; ``article`` gives the article's names, built once when first needed."""
-    if not any(ch.isdigit() for w in lowered for ch in w[:1]):
-        return []  # every figure read here starts with a digit
+    lower-case words; ``article`` gives the article's names, built once when first needed;
+    ``counts``: number words ("nine")."""
     lower = set(lowered)
-    names = article()
     out: list[HolderFigure] = []
+    if "missed" in lower:
+        out += _missed(sent, words, article(), counts)
+    if not any(ch.isdigit() for w in lowered for ch in w[:1]):
+        return out  # every other figure read here starts with a digit
+    names = article()
     if not lower.isdisjoint(("old", ",", "(")):
         out += _ages(sent, words, names)
     if not lower.isdisjoint(words.dashes):
