@@ -39,6 +39,7 @@ def r(
     origin: str | None = None,
     day_only: bool = False,
     undated: bool = False,
+    earlier: bool = False,
 ) -> Report:
     high = low if high is ... else high
     return Report(
@@ -54,6 +55,7 @@ def r(
         text=f"{source} says {low}",
         day_only=day_only,
         undated=undated,
+        earlier=earlier,
     )
 
 
@@ -368,3 +370,21 @@ def test_an_article_telling_how_many_were_held_before_a_release_stands_behind_th
     ]
     # a growing figure's article keeps its first mention, as before
     assert stated_by_article([before, after], FIXED) == [before]
+
+
+def test_an_article_s_own_revision_of_a_ceiling_is_an_update() -> None:
+    # "the airline previously said up to 300 passengers were stranded; now about 40": one
+    # outlet reports the revision. The ceiling never disagrees with anything, but it is the
+    # step before the count that replaced it.
+    ceiling = r("a", 0, 300, article="x", position=5, earlier=True)
+    count = r("a", 36, 44, article="x", position=5)
+    found = assess([count, ceiling], FIXED)
+    assert found.disagreeing == ()
+    assert [(s.low, s.high) for s in found.timeline] == [(0, 300), (36, 44)]
+    # an earlier value the article's own figure agrees with is no move
+    assert (
+        assess([r("a", 40, article="y", earlier=True), r("a", 40, article="y")], FIXED).timeline
+        == ()
+    )
+    # an earlier value alone, its article stating nothing now, is no alert
+    assert assess([ceiling, r("b", 36, 44, hours=30)], FIXED).timeline == ()

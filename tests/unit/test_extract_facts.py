@@ -96,6 +96,18 @@ def test_a_relative_clause_with_its_own_subject_gives_the_frame(nlp: Any) -> Non
         assert keys == [key], (text, keys)
 
 
+def test_records_of_people_involved_in_a_leak_count_the_people_affected(nlp: Any) -> None:
+    # "the records of about 4,000 patients were involved": whose data a breach touched; a
+    # thing or a person involved in an event ("three cars were involved") is not
+    for text, keys in (
+        ("The clinic said the records of about 4,000 patients were involved in the leak.",
+         ["quantity:patient:affected"]),
+        ("Three cars were involved in the crash on the ring road.", ["quantity:vehicle"]),
+        ("About 200 volunteers were involved in the search.", ["quantity:volunteer"]),
+    ):  # fmt: skip
+        assert [c.fact.key for c in numeric(nlp, text) if c.fact] == keys, text
+
+
 def test_height_and_width_of_one_object_are_different_facts(nlp: Any) -> None:
     cs = by_low(numeric(nlp, "The new lock gate is 24 metres long and 9 metres wide."))
     assert cs[24].fact and cs[9].fact

@@ -122,8 +122,18 @@ def takes_part(claim: Claim, config: DetectionConfig) -> bool:
         return False
     fact = claim.fact
     if fact is not None and (fact.time != FactTime.CURRENT or fact.scope != FactScope.WHOLE):
-        return False
+        return stated_before(claim, config)
     if too_vague(claim.value, config.figures.max_spread):
+        return False
+    return salient(claim, config.figures)
+
+
+def stated_before(claim: Claim, config: DetectionConfig) -> bool:
+    """An earlier value of a salient figure, as the article tells it ("previously put at up
+    to 50,000", "initially five"): a step of the figure's timeline, never a side of a
+    disagreement; a ceiling too vague to contradict anything still shows how it moved."""
+    fact = claim.fact
+    if fact is None or fact.time != FactTime.EARLIER or fact.scope != FactScope.WHOLE:
         return False
     return salient(claim, config.figures)
 
@@ -172,6 +182,7 @@ def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
                 event_kind=claim.fact.event_kind if claim.fact else None,
                 day_only=day_only,
                 undated=article.published_at is None,
+                earlier=claim.fact is not None and claim.fact.time == FactTime.EARLIER,
             )
         )
     return out

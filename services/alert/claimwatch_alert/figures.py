@@ -73,6 +73,9 @@ class Report:
     """Only the date is known (a midnight stamp from a date-only feed): the time of day is not."""
     undated: bool = False
     """No publication date at all: ``published`` is when the article arrived (ingest time)."""
+    earlier: bool = False
+    """What the article says the figure was before ("previously put at up to 50,000",
+    "initially five"): a step of the timeline before the article's own value, never a side."""
 
     # worked out once: a story's judging reads them for every pair of its reports
     @cached_property
@@ -165,7 +168,7 @@ def earlier_in_article(
     reports: Sequence[Report], stated: Sequence[Report], rules: Rules
 ) -> list[Report]:
     """A shrinking figure's higher values in an article that stands behind a lower one: what
-    the figure was before it went down ("218 were still held in September"; now 197)."""
+    the figure was before it went down ("60 were still held last month"; now 48)."""
     if not rules.shrinking:
         return []
     current = {r.article_id: r for r in stated}
@@ -175,6 +178,18 @@ def earlier_in_article(
         if (now := current.get(r.article_id)) is not None
         and r.low > now.high
         and _same_scale(r, now, rules.scale_ratio)
+    ]
+
+
+def _stated_before(reports: Sequence[Report], stated: Sequence[Report]) -> list[Report]:
+    """Earlier values an article gives of the figure it states now, where they are stated
+    otherwise: a revision the article reports ("previously put it at up to 50,000; now about
+    3,000": a ceiling the count falls within is still an earlier, vaguer statement)."""
+    now = {r.article_id: r for r in stated}
+    return [
+        r
+        for r in reports
+        if r.earlier and r.article_id in now and r.value != now[r.article_id].value
     ]
 
 
@@ -400,10 +415,11 @@ def assess(reports: Sequence[Report], rules: Rules) -> Finding:
     # each article's statement first, then the story's scale: an article whose first mention
     # is another incident's count off that scale ("three were killed at a bakery") must not
     # have a later, minor mention promoted to stand for it
+    current = [r for r in reports if not r.earlier]
     stated = main_scale(
-        stated_by_article(reports, rules), rules.scale_ratio, rules.scale_difference
+        stated_by_article(current, rules), rules.scale_ratio, rules.scale_difference
     )
-    earlier = earlier_in_article(reports, stated, rules)
+    earlier = [*earlier_in_article(current, stated, rules), *_stated_before(reports, stated)]
     alike = _alike(stated)
     disagreeing: dict[int, Report] = {}
     moved = went_down = False
@@ -426,7 +442,7 @@ def assess(reports: Sequence[Report], rules: Rules) -> Finding:
     if rules.shrinking:
         steps = timeline([*earlier, *stated], descending=True) if moved else ()
     else:
-        steps = timeline(stated, by_value) if moved else ()
+        steps = timeline([*earlier, *stated], by_value) if moved else ()
     if all(any(agree(step.reports[0], r) for r in sides) for step in steps):
         steps = ()  # every value it took is already a side of the disagreement: one alert
     return Finding(
@@ -479,7 +495,8 @@ def timeline(
     order = (lambda r: (r.low, r.published, r.position)) if by_value else None
     if descending:
         order = lambda r: (-r.low, r.published, r.position)  # noqa: E731
-    for r in sorted(reports, key=order or (lambda r: (r.published, r.low, r.position))):
+    in_time = lambda r: (r.published, not r.earlier, r.low, r.position)  # noqa: E731
+    for r in sorted(reports, key=order or in_time):
         at = next((i for i, s in enumerate(steps) if _joins(s.reports[0], r)), None)
         if at is None:
             steps.append(Step(r.low, r.high, (r,)))
