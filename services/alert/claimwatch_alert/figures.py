@@ -123,13 +123,14 @@ def agree(a: Report, b: Report) -> bool:
     value stands for a half-open interval ("7.4" is 7.35 up to, not including, 7.45), so two
     widened values that only touch ("6.4" and "6.5": two agencies' magnitudes) share no
     value; a point on the edge of a range (5 and "5") does."""
-    overlap = min(a.high, b.high) - max(a.low, b.low)
-    scale = max(1.0, *(abs(x) for x in (a.low, a.high, b.low, b.high) if math.isfinite(x)))
-    tolerance = 1e-9 * scale
-    if overlap < -tolerance:
+    low = a.low if a.low > b.low else b.low
+    high = a.high if a.high < b.high else b.high
+    tolerance = 1e-9 * max(1.0, abs(low) if math.isfinite(low) else abs(high))
+    if high - low > tolerance:
+        return True  # they share a stretch of values
+    if high - low < -tolerance:
         return False
-    touching = overlap <= tolerance
-    return not (touching and a.high - a.low > tolerance and b.high - b.low > tolerance)
+    return a.high - a.low <= tolerance or b.high - b.low <= tolerance  # touching
 
 
 def comparable(a: Report, b: Report) -> bool:
