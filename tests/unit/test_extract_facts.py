@@ -177,6 +177,19 @@ def test_a_weight_written_before_a_noun_is_the_weight_of_that_thing(nlp: Any) ->
     assert ba.fact and ba.fact.key == "measurement:weight:size:barge"
 
 
+def test_a_gun_s_calibre_is_a_measurement_with_the_point_kept_or_lost(nlp: Any) -> None:
+    texts = {
+        "Detectives said the man fired a .38-caliber pistol twice.": (0.38, 0.005),
+        "The suspect carried a. 357 calibre handgun, officers said.": (0.357, 0.0005),
+        "A 22 caliber rifle was found in the car.": (0.22, 0.005),
+    }
+    for text, (bore, precision) in texts.items():
+        (c,) = numeric(nlp, text)
+        assert c.value and (c.value.low, c.value.unit) == (bore, "caliber"), text
+        assert c.precision == precision, text
+        assert c.fact and c.fact.key == "measurement:calibre", text
+
+
 def test_a_distance_fallen_is_a_level_not_a_change(nlp: Any) -> None:
     cs = numeric(nlp, "The caver fell 40 metres (131 feet) into a flooded shaft.")
     assert cs and all(c.value_kind == "level" for c in cs)

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from claimwatch_extract.lexicon import Lexicon, Unit
 from claimwatch_extract.numbers import NumberMatch, prefix_at
@@ -265,6 +265,8 @@ def extract_measurement(
     unit = lex.measurements.units[key]
     low, high = m.interval(lex, counted=False)
     low, high = convert(low, unit), convert(high, unit)
+    if unit.kind == CALIBRE:
+        return _calibre(m, doc, low, unit.unit)
     if unit.kind == "percent":
         rivals = _rivals(m, others, sent, lex)
         subj = _nearest(sent, m.num_start, lex.percent_subject, unit_at + used, rivals)
@@ -287,6 +289,22 @@ def extract_measurement(
 
 DURATION_CONFIDENCE = 0.5
 FALL = "fall"
+CALIBRE = "calibre"
+
+
+def _calibre(m: NumberMatch, doc: Doc, value: float | None, unit: str) -> Measurement | None:
+    """ ".38-caliber", ".357 caliber": a bore in fractions of an inch. The point is often
+    lost or set apart ("a. 357 caliber"), so a whole number is read as its digits after the
+    point (357 -> 0.357, 38 -> 0.38); its precision is half its last digit."""
+    if value is None or m.kind != "exact" or m.low != m.high:
+        return None
+    literal = doc[m.num_start].text.lstrip(".")
+    if not literal.isdigit() and value >= 1:
+        return None
+    factor = 10.0 ** -len(literal) if value >= 1 else 1.0
+    bore = round(value * factor, 6)
+    slot = measurement_slot(CALIBRE)
+    return Measurement(doc[m.start], bore, bore, unit, slot, 0.85, factor)
 
 
 def _fallen(num: Token, lex: Lexicon) -> bool:

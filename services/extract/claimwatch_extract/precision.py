@@ -25,6 +25,8 @@ def stated_precision(literal: Span, factor: float = 1.0) -> float:
     "7.4" -> 0.05, "25" -> 0.5, "300" -> 5, "2,000" -> 50, "3.4 million" -> 50,000; a number
     in words ("seven", "two dozen") -> 0.5."""
     first = literal[0].text
+    if first.startswith("."):
+        first = "0" + first  # ".38": a bore written without its zero
     found = _DIGITS.match(first)
     if found is None:
         return round(0.5 * factor, 6)
