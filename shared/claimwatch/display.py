@@ -59,8 +59,10 @@ def format_figure(value: Interval, counted: bool) -> str:
     since the fact already names what is counted; a period as an ordinal ("4th year"); a
     magnitude bare ("6.8"); anything else as ``format_interval`` ("58 percent", "25 km")."""
     low, high = value.low, value.high
+    if counted and low == 0 and high is not None and high > 0:
+        low = None  # "up to 50,000": a count is never below none, so [0, N] reads "≤ N"
     if counted or value.unit in BARE_UNITS:
-        return format_interval(value.model_copy(update={"unit": ""}))
+        return format_interval(value.model_copy(update={"low": low, "unit": ""}))
     if value.unit in PERIOD_UNITS and low is not None and low == high:
         return f"{_ordinal(low)} {value.unit}"
     if _CURRENCY.fullmatch(value.unit):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from claimwatch.display import format_interval
+from claimwatch.display import format_figure, format_interval
 from claimwatch.models import Interval
 
 
@@ -26,3 +26,10 @@ def test_strict_bounds_read_as_more_or_less_than() -> None:
     assert format_interval(more) == "> 5 percent"
     assert format_interval(less) == "< 8 USD"
     assert format_interval(Interval(low=5.0, high=None, unit="percent")) == "≥ 5 percent"
+
+
+def test_a_count_up_to_a_ceiling_reads_as_the_ceiling() -> None:
+    # "up to 50,000 customers" is [0, 50000]: a count never goes below none
+    assert format_figure(Interval(low=0, high=50000, unit="person"), counted=True) == "≤ 50000"
+    assert format_figure(Interval(low=0, high=0, unit="person"), counted=True) == "0"
+    assert format_figure(Interval(low=36, high=44, unit="person"), counted=True) == "36–44"

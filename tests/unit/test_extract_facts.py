@@ -102,6 +102,8 @@ def test_records_of_people_involved_in_a_leak_count_the_people_affected(nlp: Any
     for text, keys in (
         ("The clinic said the records of about 4,000 patients were involved in the leak.",
          ["quantity:patient:affected"]),
+        ("The personal data of 2,300 account holders was involved, the lender said.",
+         ["quantity:person:affected"]),
         ("Three cars were involved in the crash on the ring road.", ["quantity:vehicle"]),
         ("About 200 volunteers were involved in the search.", ["quantity:volunteer"]),
     ):  # fmt: skip
