@@ -171,6 +171,17 @@ def test_durations_are_measured_in_their_own_unit(
     assert all(c.confidence < 0.6 for c in got)  # measured, never paged
 
 
+def test_how_long_a_jury_deliberated_is_a_checked_duration(nlp: Any) -> None:
+    texts = [
+        "The panel returned its verdict after 19 hours of deliberations.",
+        "Jurors deliberated for about 19 hours over three days.",
+    ]
+    for text in texts:
+        got = [c for c in claims(nlp, text) if c.value and c.value.unit == "hour"]
+        assert [c.slot for c in got] == ["measurement:deliberation"], text
+        assert got[0].confidence >= 0.6, text
+
+
 @pytest.mark.parametrize(
     "text",
     [

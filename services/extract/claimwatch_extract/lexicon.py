@@ -77,6 +77,7 @@ class Measurements(_Model):
     magnitude_words: list[str]
     magnitude_nouns: list[str] = []
     measuring_words: list[str] = []
+    checked_durations: list[str] = []
     contexts: dict[str, Context]
     percent_subjects: dict[str, list[str]]
     comparison_markers: list[str]

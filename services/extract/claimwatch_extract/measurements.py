@@ -281,9 +281,11 @@ def extract_measurement(
     dim = _nearest(sent, m.num_start, ctx.words, rivals=rivals) or ctx.default
     if unit.kind in ("length", "height") and _fallen(doc[m.num_end - 1], lex):
         dim = FALL
-    # A duration is measured, never paged: "for 10 hours" is seldom the fact a story is about
+    # A duration is measured, never paged, unless it is of a kind a story states as its own
+    # fact ("30 hours of deliberation"): "for 10 hours" is seldom the fact a story is about,
     # and outlets round durations freely.
-    conf = DURATION_CONFIDENCE if unit.kind == "duration" else 0.85
+    vague = unit.kind == "duration" and dim not in lex.measurements.checked_durations
+    conf = DURATION_CONFIDENCE if vague else 0.85
     return Measurement(first, low, high, unit.unit, measurement_slot(dim), conf, unit.factor)
 
 
