@@ -606,6 +606,31 @@ def test_the_weaker_of_two_quakes_is_its_own_fact(nlp: Any) -> None:
     ]
 
 
+def test_two_people_s_falls_are_two_facts(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "f1",
+                "valley-courier",
+                "Two climbers die on the peak",
+                "On Monday, Ana Ruiz fell 80 metres. On Tuesday, Piet Vos fell 300 metres.",
+                0,
+            ),
+            art(
+                "f2",
+                "plains-gazette",
+                "Second climber dies on the peak",
+                "Piet Vos fell 450 metres near the hut on Tuesday, a day after Ana Ruiz died.",
+                1,
+            ),
+        ],
+    )
+    assert [a.title for a in found if a.kind == AlertKind.CONTRADICTION] == [
+        "Outlets disagree on how far Piet Vos fell: 300 m vs 450 m"
+    ]
+
+
 def test_the_speeds_of_two_pitches_never_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,

@@ -192,6 +192,19 @@ def test_a_gun_s_calibre_is_a_measurement_with_the_point_kept_or_lost(nlp: Any) 
         assert c.fact and c.fact.key == "measurement:calibre", text
 
 
+def test_a_named_faller_is_part_of_the_distance_fallen(nlp: Any) -> None:
+    text = (
+        "On Monday, 41-year-old Ana Ruiz died after slipping and falling 80 metres from a "
+        "ledge. On Tuesday, a guide, Piet Vos, fell 300 metres. "
+        "The man fell 20 metres."
+    )
+    cs = by_low(numeric(nlp, text))
+    assert cs[80].fact and cs[80].fact.key == "measurement:fall:ana ruiz"
+    assert cs[80].fact.description == "distance Ana Ruiz fell"
+    assert cs[300].fact and cs[300].fact.key == "measurement:fall:piet vos"
+    assert cs[20].fact and cs[20].fact.key == "measurement:fall"
+
+
 def test_a_distance_fallen_is_a_level_not_a_change(nlp: Any) -> None:
     cs = numeric(nlp, "The caver fell 40 metres (131 feet) into a flooded shaft.")
     assert cs and all(c.value_kind == "level" for c in cs)

@@ -34,7 +34,13 @@ from claimwatch_extract.facts import (
     describe,
     sentence_words,
 )
-from claimwatch_extract.holders import HolderFigure, HolderNames, holder_figures, holder_words
+from claimwatch_extract.holders import (
+    HolderFigure,
+    HolderNames,
+    doer_name,
+    holder_figures,
+    holder_words,
+)
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.measurements import FALL, extract_measurement
 from claimwatch_extract.money import extract_money
@@ -68,6 +74,8 @@ from claimwatch_extract.threats import (
 from claimwatch_extract.token_table import TokenTable, token_table
 
 ARMED_ACTORS = frozenset({"state_official", "military", "armed_group"})
+FALL_SLOT = measurement_slot(FALL)
+
 FALL_SLOT = measurement_slot(FALL)
 
 
@@ -185,6 +193,8 @@ class _Builder:
                     counted=False,
                     factor=meas.factor,
                 )
+                if meas.slot == FALL_SLOT:
+                    self._faller(meas.first.doc[m.num_end - 1])
                 if last is not None and is_conversion(self.doc, last[0], m.start):
                     self._same_statement(last[1], len(self.claims) - 1)
                 last = (m.num_end, len(self.claims) - 1)
@@ -366,6 +376,29 @@ class _Builder:
         if found is None:
             found = self._actors[tok.i] = resolve_actor(tok, self.ents)
         return found
+
+    def _faller(self, num: Token) -> None:
+        """ "Jane Roe fell 60 m": the distance fallen is the named faller's, keyed
+        ``measurement:fall:<holder>``, so two people's falls in one story never meet."""
+        unit = num.head if num.dep_ == "nummod" else num
+        found = doer_name(unit.head, self.flex.holders, self.holder_names())
+        claim = self.claims[-1] if self.claims else None
+        if found is None or claim is None or claim.fact is None:
+            return
+        key, name = found
+        fact = claim.fact
+        self.claims[-1] = claim.model_copy(
+            update={
+                "fact": fact.model_copy(
+                    update={
+                        "key": fact.key.replace(FALL_SLOT, f"{FALL_SLOT}:{key}", 1),
+                        "frame": key,
+                        "description": f"distance {name} fell",
+                        "question": f"how far {name} fell",
+                    }
+                )
+            }
+        )
 
     def holder_names(self) -> HolderNames:
         if self._names is None:

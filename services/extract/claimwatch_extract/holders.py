@@ -89,6 +89,26 @@ class HolderNames:
         return self.by_surname.get(surname, (surname, toks[0].text))
 
 
+def doer_name(verb: Token, words: HolderWords, names: HolderNames) -> tuple[str, str] | None:
+    """(key, display name) of the person who did ``verb`` ("Jane Roe fell 60 m", "Roe died
+    after slipping and falling 60 m", "a climber, Jane Roe, fell"): the named subject of the
+    verb or of the verbs it hangs from, else None."""
+    cur = verb
+    for _ in range(5):
+        subjects = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for subj in subjects:
+            for tok in (subj, *(c for c in subj.children if c.dep_ == "appos")):
+                toks = _name_ending_at(tok, words, names)
+                if toks and _person_like(toks, names):
+                    return names.resolve(toks)
+        if subjects:
+            return None  # the subject names no one: "the man fell"
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None
+
+
 def _propn_runs(doc: Doc) -> list[list[Token]]:
     """Runs of proper nouns outside any entity (the tagger misses some names)."""
     runs: list[list[Token]] = []
