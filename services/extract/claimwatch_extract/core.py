@@ -402,7 +402,7 @@ class _Builder:
 
     def holder_names(self) -> HolderNames:
         if self._names is None:
-            self._names = HolderNames.of(self.doc, self.flex.holders)
+            self._names = HolderNames.of(self.doc, self.flex.holders, self.table)
         return self._names
 
     def _holder(self, sent: Span, fig: HolderFigure, speaker: Speaker | None) -> None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from claimwatch_extract.fact_lexicon import HolderWords
+from claimwatch_extract.token_table import TokenTable
 
 _DIGITS = re.compile(r"^\d{1,4}$")
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -67,15 +68,18 @@ class HolderNames:
     """Words the article tags as proper nouns somewhere."""
 
     @classmethod
-    def of(cls, doc: Doc, words: HolderWords) -> HolderNames:
+    def of(cls, doc: Doc, words: HolderWords, table: TokenTable) -> HolderNames:
+        """``table``: the article's token table (token_table.py), so the proper-noun scans
+        read plain lists and build a spaCy token only inside a run."""
         found: dict[str, tuple[str, str]] = {}
-        runs = [list(e) for e in doc.ents if e.label_ in _NAME_LABELS] + _propn_runs(doc)
+        runs = [list(e) for e in doc.ents if e.label_ in _NAME_LABELS]
+        runs += [[doc[i] for i in run] for run in _propn_runs(table)]
         for run in sorted(runs, key=lambda r: r[0].i):
             toks = _strip_titles(run, words)
             if len(toks) >= 2 and all(_name_word(t) for t in toks):
                 key = f"{_fold(toks[0].text)} {_fold(toks[-1].text)}"
                 found.setdefault(_fold(toks[-1].text), (key, " ".join(t.text for t in toks)))
-        proper = frozenset(t.text for t in doc if t.pos_ == "PROPN")
+        proper = frozenset(doc[i].text for i, pos in enumerate(table.pos) if pos == "PROPN")
         return cls(found, proper)
 
     def resolve(self, toks: list[Token]) -> tuple[str, str] | None:
@@ -109,13 +113,14 @@ def doer_name(verb: Token, words: HolderWords, names: HolderNames) -> tuple[str,
     return None
 
 
-def _propn_runs(doc: Doc) -> list[list[Token]]:
-    """Runs of proper nouns outside any entity (the tagger misses some names)."""
-    runs: list[list[Token]] = []
-    run: list[Token] = []
-    for tok in doc:
-        if tok.pos_ == "PROPN" and not tok.ent_type_:
-            run.append(tok)
+def _propn_runs(table: TokenTable) -> list[list[int]]:
+    """Token indices of runs of proper nouns outside any entity (the tagger misses some
+    names)."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for i, (pos, ent) in enumerate(zip(table.pos, table.ent_type, strict=True)):
+        if pos == "PROPN" and not ent:
+            run.append(i)
             continue
         if len(run) >= 2:
             runs.append(run)
