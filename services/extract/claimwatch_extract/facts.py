@@ -169,7 +169,7 @@ def describe(
     else:  # ordinal period: "ordinal_period:<subject>:<unit>"
         counted, frame = parts[1], parts[2] if len(parts) > 2 else None
     time, anchor = _time(num, site, sent, ctx, flex, vocab)
-    cue = _cue(num, verb, sent, flex)
+    cue = _cue(num, verb, sent, flex, vocab)
     if cue == FigureCue.INITIAL and time == FactTime.CURRENT:
         time, anchor = FactTime.EARLIER, anchor or "initially"
     if money is not None and "initial" in money.qualifiers:
@@ -545,16 +545,22 @@ def _reported_will(verb: Token, aux: str, reporting: list[str]) -> bool:
 # --------------------------------------------------------------------------- cue
 
 
-def _cue(num: Token, verb: Token, sent: Span, flex: FactLexicon) -> FigureCue | None:
+def _cue(
+    num: Token, verb: Token, sent: Span, flex: FactLexicon, vocab: SentenceWords | None = None
+) -> FigureCue | None:
     """Wording that says this figure moves or is provisional: a phrase in its clause ("so
     far", "at first"), a verb on its path ("rose to", "was revised"), or an adverb or
     adjective on it ("initially", "now", "the preliminary toll"). "Lower than the initial
-    estimate" is a comparison with another value, not a revision of this one."""
+    estimate" is a comparison with another value, not a revision of this one. ``vocab``:
+    the sentence's words; when no phrase has all its words in the sentence, the window
+    around the number is not read."""
     doc = sent.doc
     lo, hi = max(sent.start, num.i - _CUE_WINDOW), min(sent.end, num.i + 4)
     window = doc[lo:hi]
-    have = {t.lower_ for t in window}
-    phrases = [(p, found) for need, p, found in flex.cue_phrase_words if need <= have]
+    phrases: list[tuple[str, FigureCue]] = []
+    if vocab is None or any(need <= vocab.words for need, _, _ in flex.cue_phrase_words):
+        have = {t.lower_ for t in window}
+        phrases = [(p, found) for need, p, found in flex.cue_phrase_words if need <= have]
     if phrases:  # rare: the clause is only worked out when a phrase's words are all near
         clause = [t for t in window if clause_verb(t).i == verb.i or t.i == verb.i]
         text = " " + " ".join(t.lower_ for t in clause) + " "
