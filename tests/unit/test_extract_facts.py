@@ -442,6 +442,11 @@ def test_a_tally_of_damage_is_narrowed_by_the_noun_in_front(nlp: Any) -> None:
     assert b.fact and b.fact.key == "quantity:building:destroyed"
 
 
+def test_buildings_toppled_are_destroyed(nlp: Any) -> None:
+    (toppled,) = numeric(nlp, "The storm toppled 60 homes along the river, officials said.")
+    assert toppled.fact and toppled.fact.key == "quantity:building:destroyed"
+
+
 def test_customers_and_consumers_are_counted_as_people(nlp: Any) -> None:
     (a,) = numeric(nlp, "The lender said 12 million customers may have been affected.")
     (b,) = numeric(nlp, "A later filing said 12.4 million people were affected.")
@@ -465,6 +470,22 @@ def test_munitions_that_hit_or_landed_are_one_frame(nlp: Any) -> None:
     (landed,) = numeric(nlp, "Three artillery shells landed near the depot, a guard said.")
     assert hit.fact and landed.fact and hit.fact.key == landed.fact.key
     assert hit.fact.key.endswith(":struck")
+
+
+def test_who_fired_a_munition_does_not_narrow_its_count(nlp: Any) -> None:
+    (named,) = numeric(nlp, "Two Ruritanian tank shells struck the depot at dawn.")
+    (plain,) = numeric(nlp, "Three shells struck the depot at dawn, a guard said.")
+    assert named.fact and plain.fact and named.fact.key == plain.fact.key
+    assert named.fact.key == "quantity:shell:struck"
+    assert named.fact.question == "how many shells hit"
+    (people,) = numeric(nlp, "Four Ruritanian engineers were killed at the depot.")
+    assert people.fact and "Ruritanian" in people.fact.qualifiers
+
+
+def test_shells_and_rockets_are_different_munitions(nlp: Any) -> None:
+    (shells,) = numeric(nlp, "Four mortar shells landed in the square overnight.")
+    (rockets,) = numeric(nlp, "Four rockets landed in the square overnight.")
+    assert shells.fact and rockets.fact and shells.fact.key != rockets.fact.key
 
 
 def test_shot_n_times_counts_the_bullets_that_hit(nlp: Any) -> None:

@@ -92,6 +92,7 @@ class FrameWords(_Model):
 class FactLexicon(_Model):
     generic_nouns: list[str]
     roles: list[str]
+    fired_classes: list[str] = []
     compound_frames: list[str] = []
     severity: dict[str, list[str]]
     severity_frames: list[str] = []
@@ -171,6 +172,10 @@ class FactLexicon(_Model):
     @cached_property
     def role_set(self) -> frozenset[str]:
         return frozenset(self.roles)
+
+    @cached_property
+    def fired_set(self) -> frozenset[str]:
+        return frozenset(self.fired_classes)
 
     @cached_property
     def generic_set(self) -> frozenset[str]:

@@ -274,10 +274,11 @@ def _qualifiers(
         lemma = noun.lemma_.lower()
         if lemma in flex.role_set and lemma not in flex.generic_set:
             found.add(lemma)
-        if noun.ent_type_ == "NORP":
+        by_side = counted in flex.fired_set  # "two Israeli shells": who fired, not which
+        if noun.ent_type_ == "NORP" and not by_side:
             found.add(_nationality(noun))
         for c in noun.children:
-            if c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ == "NORP":
+            if c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ == "NORP" and not by_side:
                 found.add(_nationality(c))
             if c.dep_ in ("amod", "compound") and c.lemma_.lower() in flex.role_set:
                 found.add(c.lemma_.lower())
