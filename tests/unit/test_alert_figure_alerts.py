@@ -809,6 +809,33 @@ def test_two_undated_records_are_not_placed_in_one_game(nlp: Any) -> None:
     }
 
 
+def test_two_undated_reports_that_give_the_opponent_one_record_are_one_fight(nlp: Any) -> None:
+    bodies = (
+        ("b1", "valley-courier", "Arlo Venn (31-2, 24 KOs) stopped Piet Morrow (19-6) in Lisk."),
+        ("b2", "plains-gazette", "Arlo Venn, 32-2, 25 KOs, beat Piet Morrow (19-6) in Lisk."),
+    )
+    undated = [
+        art(aid, src, "Venn keeps his belt", body, 0).model_copy(update={"published_at": None})
+        for aid, src, body in bodies
+    ]
+    assert {a.title for a in alerts_for(nlp, undated)} == {
+        "Outlets disagree on how many wins Arlo Venn has: 31 vs 32",
+        "Outlets disagree on how many knockouts Arlo Venn has: 24 vs 25",
+    }
+
+
+def test_two_undated_fights_that_share_only_an_age_stay_apart(nlp: Any) -> None:
+    bodies = (
+        ("c1", "valley-courier", "The 30-year-old Piet Morrow lost to Arlo Venn (31-2)."),
+        ("c2", "plains-gazette", "The 30-year-old Piet Morrow beat Arlo Venn (32-3)."),
+    )
+    undated = [
+        art(aid, src, "Venn and Morrow meet", body, 0).model_copy(update={"published_at": None})
+        for aid, src, body in bodies
+    ]
+    assert alerts_for(nlp, undated) == []
+
+
 def test_the_games_one_player_missed_given_two_ways_is_a_disagreement(nlp: Any) -> None:
     found = alerts_for(
         nlp,

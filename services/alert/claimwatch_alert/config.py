@@ -145,6 +145,13 @@ class FigureParams(BaseModel):
         "reports (an age every year, a team's record every game): compared only between "
         "reports both dated, within this many days of each other.",
     )
+    same_game: list[str] = Field(
+        default_factory=list,
+        description="Fact kinds (fnmatch patterns) a game changes for every side that plays "
+        "it (a record after the game, a career total): two reports, dated or not, that give "
+        "the same value of one of them for another holder are about one game, so a "
+        "`dated_within_days` fact is compared between them.",
+    )
     same_time_window_h: float = Field(
         2.0, ge=0, description="Reports this close in time that disagree are a contradiction."
     )

@@ -161,7 +161,37 @@ def published(article: StoredArticle) -> tuple[datetime, bool]:
     return at, day_only
 
 
-def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
+Mark = tuple[str, float | None, float | None]
+
+
+def game_marks(facts: Sequence[FactClaims], params: FigureParams) -> dict[str, set[Mark]]:
+    """Per article, its figures that a game changes for every side that plays it
+    (``figures.same_game``: a record after the game, a career total): two articles that
+    give one of them the same value for a side are about the same game."""
+    marks: dict[str, set[Mark]] = {}
+    for fact in facts:
+        if not params.same_game or not matches_any(fact.key, params.same_game):
+            continue
+        for stored in fact.claims:
+            value = stored.claim.value
+            assert value is not None  # takes_part() checked it
+            marks.setdefault(stored.article_id, set()).add((fact.key, value.low, value.high))
+    return marks
+
+
+def _holder(key: str) -> str:
+    return key.split("|", 1)[1] if "|" in key else ""
+
+
+def reports_of(
+    state: StoryState, fact: FactClaims, marks: dict[str, set[Mark]] | None = None
+) -> list[Report]:
+    """The fact's reports; ``marks``: each article's marks of one game (``game_marks``),
+    of which a report carries those of holders other than the fact's own."""
+    holder = _holder(fact.key)
+    own: dict[str, frozenset[Mark]] = {}
+    for article_id, found in (marks or {}).items():
+        own[article_id] = frozenset(m for m in found if _holder(m[0]) != holder)
     out = []
     for stored in fact.claims:
         claim, article = stored.claim, state.articles[stored.article_id]
@@ -183,6 +213,7 @@ def reports_of(state: StoryState, fact: FactClaims) -> list[Report]:
                 day_only=day_only,
                 undated=article.published_at is None,
                 earlier=claim.fact is not None and claim.fact.time == FactTime.EARLIER,
+                marks=own.get(stored.article_id, frozenset()),
             )
         )
     return out
@@ -410,7 +441,9 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
     params = config.figures
     window = timedelta(hours=params.same_time_window_h)
     drafts: list[FigureDraft] = []
-    for fact in facts_of(state, config):
+    facts = facts_of(state, config)
+    marks = game_marks(facts, params)
+    for fact in facts:
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)
         growing = frame in params.cumulative or frame in params.tallied
@@ -427,7 +460,8 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
             scale_difference=max_difference(fact.key, params),
             shrinking=frame in params.shrinking,
         )
-        found = assess(reports_of(state, fact), rules)
+        dated = rules.dated_within is not None
+        found = assess(reports_of(state, fact, marks if dated else None), rules)
         for draft in (
             contradiction_draft(fact, found, config.contradictions.severity, params),
             update_draft(

@@ -76,6 +76,9 @@ class Report:
     earlier: bool = False
     """What the article says the figure was before ("previously put at up to 50,000",
     "initially five"): a step of the timeline before the article's own value, never a side."""
+    marks: frozenset[tuple[str, float | None, float | None]] = frozenset()
+    """Figures of the article that place it in one game, other than this fact's holder: the
+    record or career total of another side after the game (fact key, low, high)."""
 
     # worked out once: a story's judging reads them for every pair of its reports
     @cached_property
@@ -105,7 +108,8 @@ class Rules:
     7): further apart, they are two facts."""
     dated_within: timedelta | None = None
     """A figure that moves with time between reports (an age every year, a record every
-    game): two reports are compared only when both are dated and this close."""
+    game): two reports are compared only when both are dated and this close, or when they
+    share a mark of one game (``Report.marks``)."""
     stale_repeats: bool = True
     """A growing figure reported lower within ``stale`` of a higher one is an outlet
     repeating an earlier figure (a toll relayed for hours); a tallied one (a turnout, one
@@ -344,8 +348,12 @@ def _shrinking(first: Report, later: Report, rules: Rules) -> str:
 
 
 def _placed_together(a: Report, b: Report, rules: Rules) -> bool:
-    """Both reports are dated, within ``rules.dated_within`` of each other: an undated
-    report may be from an earlier game, season or year."""
+    """Both reports are dated, within ``rules.dated_within`` of each other (an undated
+    report may be from an earlier game, season or year), or they are about one game: both
+    give another side's record or career total after it with the same value (a fighter's
+    opponent at 45-7-2 in both). Another game, another season, moves those too."""
+    if not a.marks.isdisjoint(b.marks):
+        return True
     if a.undated or b.undated:
         return False
     assert rules.dated_within is not None
