@@ -15,12 +15,20 @@ import pytest
 from claimwatch.models import Article, ClaimsExtracted
 from claimwatch.settings import Settings
 from claimwatch_alert.config import StoryParams, load_config
-from claimwatch_alert.index import ArticleRef, arrival_time, article_time, expired, place
+from claimwatch_alert.index import (
+    ArticleRef,
+    arrival_time,
+    article_time,
+    expired,
+    place,
+    publication_time,
+)
 from claimwatch_alert.retention import close_expired
 from claimwatch_alert.stories import (
     ArticleTerms,
     CardCache,
     StoryCard,
+    add_article,
     bar,
     choose_story,
     new_card,
@@ -227,3 +235,47 @@ def test_the_card_cache_parses_a_card_again_only_when_its_bytes_change() -> None
     table[two.id.encode()] = two.model_dump_json().encode()
     again = cache.read(table.items())
     assert again[one.id] == grown and again[two.id] == two and "gone" not in again
+
+
+def test_an_undated_report_of_an_archived_story_joins_it_on_the_arrival_clock() -> None:
+    """An archive replayed today: the story's reports are dated years ago and arrived a
+    minute ago. A report without a date arrives now; its arrival says nothing about its
+    publication, so it is compared with the story's arrivals, and it joins on its terms."""
+    story = new_card("dated", TERMS, DAY0, ARRIVAL)
+    undated = ClaimsExtracted(
+        article_id="undated",
+        source="blog",
+        ingested_at=ARRIVAL + timedelta(minutes=1),
+        entity_ids=["gpe:korvath", "org:korvath-metro"],
+        keywords=["derail"],
+    )
+    now = ARRIVAL + timedelta(minutes=1)
+    at, arrived = article_time(undated, DATES, now), arrival_time(undated, DATES, now)
+    assert publication_time(undated, DATES, now) is None and at == arrived
+    placed = place(undated, at, arrived, {story.id: story}, {}, PARAMS, dated=False)
+    assert placed.story == story.id
+    # its arrival is no publication date: the story keeps its dates
+    assert (placed.card.first_at, placed.card.last_at) == (DAY0, DAY0)
+    assert placed.card.touched_at == arrived and placed.card.dated
+
+
+def test_an_undated_report_does_not_join_a_story_whose_reports_stopped_arriving() -> None:
+    story = new_card("dated", TERMS, DAY0, ARRIVAL)
+    late = ARRIVAL + timedelta(days=PARAMS.max_gap_days + 1)
+    assert choose_story([story], TERMS, late, PARAMS, undated_arrival=late) is None
+    assert choose_story([story], TERMS, ARRIVAL, PARAMS, undated_arrival=ARRIVAL) == story
+
+
+def test_a_dated_report_is_still_compared_on_publication_dates() -> None:
+    """A dated report arriving with the archive is not pulled in by the arrival clock."""
+    story = new_card("dated", TERMS, DAY0, ARRIVAL)
+    years_later = DAY0 + timedelta(days=4 * 365)
+    assert choose_story([story], TERMS, years_later, PARAMS) is None
+
+
+def test_the_first_dated_report_gives_a_story_of_undated_ones_its_dates() -> None:
+    story = new_card("undated", TERMS, ARRIVAL, ARRIVAL, dated=False)
+    assert not story.dated
+    joined = add_article(story, TERMS, DAY0 + timedelta(days=14), ARRIVAL, PARAMS)
+    assert joined.dated and joined.first_at == joined.last_at == DAY0 + timedelta(days=14)
+    assert StoryCard.model_validate_json(story.model_dump_json()) == story

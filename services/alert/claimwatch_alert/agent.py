@@ -43,7 +43,13 @@ from claimwatch_alert.budget import fit_to_budget
 from claimwatch_alert.config import DetectionConfig, load_config
 from claimwatch_alert.engine import apply_article
 from claimwatch_alert.figure_alerts import CONTRADICTION_RULE, FIGURE_UPDATE_RULE
-from claimwatch_alert.index import ArticleRef, arrival_time, article_time, place
+from claimwatch_alert.index import (
+    ArticleRef,
+    arrival_time,
+    article_time,
+    place,
+    publication_time,
+)
 from claimwatch_alert.messages import StoryAssigned
 from claimwatch_alert.metrics import (
     ALERT_SOURCES,
@@ -140,7 +146,8 @@ def build_app(
                 known_refs[claims.duplicate_of] = ArticleRef.model_validate_json(raw_orig)
         now = datetime.now(UTC)
         at, arrived = article_time(claims, dates, now), arrival_time(claims, dates, now)
-        placed = place(claims, at, arrived, known_cards, known_refs, config.stories)
+        dated = publication_time(claims, dates, now) is not None
+        placed = place(claims, at, arrived, known_cards, known_refs, config.stories, dated)
         closed: list[str] = []
         if not placed.known:
             cards[placed.story.encode()] = placed.card.model_dump_json().encode()

@@ -56,6 +56,14 @@ def arrival_time(event: ClaimsExtracted, dates: DateWindow, now: datetime) -> da
     return min(aware(event.ingested_at), shift(aware(now), dates.max_ahead))
 
 
+def publication_time(event: ClaimsExtracted, dates: DateWindow, now: datetime) -> datetime | None:
+    """The article's ``published_at`` if it is a plausible date (see ``article_time``)."""
+    published = aware(event.published_at) if event.published_at else None
+    if published is not None and dates.contains(published, arrival_time(event, dates, now)):
+        return published
+    return None
+
+
 def article_time(event: ClaimsExtracted, dates: DateWindow, now: datetime) -> datetime:
     """When the article happened, for comparing it with stories' dates; never an absurd date.
 
@@ -64,11 +72,7 @@ def article_time(event: ClaimsExtracted, dates: DateWindow, now: datetime) -> da
     time, and an ingest time after now (plus the window's slack) is taken as now. An article
     without a date is taken as published when it arrived.
     """
-    ingested = arrival_time(event, dates, now)
-    published = aware(event.published_at) if event.published_at else None
-    if published is not None and dates.contains(published, ingested):
-        return published
-    return ingested
+    return publication_time(event, dates, now) or arrival_time(event, dates, now)
 
 
 def place(
@@ -78,11 +82,13 @@ def place(
     cards: Mapping[str, StoryCard],
     refs: Mapping[str, ArticleRef],
     params: StoryParams,
+    dated: bool = True,
 ) -> Placement:
     """Where the article goes, and the index's change.
 
     ``at`` is the article's date (``article_time``), ``arrived`` its arrival
-    (``arrival_time``), which keeps the story open.
+    (``arrival_time``), which keeps the story open; ``dated``: ``at`` is a publication date
+    (``publication_time``), not the arrival.
     """
     known = refs.get(event.article_id)
     if known is not None:
@@ -92,12 +98,13 @@ def place(
     origin = original.origin if original else event.source
     card = cards.get(original.story) if original else None
     if card is None:
-        card = choose_story(list(cards.values()), terms, at, params)
+        undated_arrival = None if dated else arrived
+        card = choose_story(list(cards.values()), terms, at, params, undated_arrival)
     created = card is None
     if card is None:
-        card = new_card(event.article_id, terms, at, arrived)
+        card = new_card(event.article_id, terms, at, arrived, dated)
     else:
-        card = add_article(card, terms, at, arrived, params)
+        card = add_article(card, terms, at, arrived, params, dated)
     ref = ArticleRef(story=card.id, source=event.source, origin=origin, at=at)
     copy_origin = origin if event.duplicate_of and original else None
     return Placement(card.id, copy_origin, card, ref, created, False)

@@ -14,6 +14,8 @@ Method (parameters in ``data/detection.yaml``, see docs/alerting.md "Stories"):
    the score needed to join: ``min_score`` up to ``grace_days``, then ``penalty_per_day`` more
    per day; beyond ``max_gap_days`` it never joins. Two crashes of one kind a week apart need
    far more in common than two reports of one crash on the same day.
+   An undated article is timed against a story of dated reports on the arrival clock
+   (``story_gap_days``) and leaves its dates alone.
 4. The story with the largest margin over its bar wins (ties: the older story); none clears
    its bar -> a new story, whose id derives from the article's id (stable across replays).
 
@@ -55,6 +57,11 @@ class StoryCard(BaseModel):
     last_at: datetime = Field(description="Latest article date (published, else arrival).")
     touched_at: datetime | None = Field(
         default=None, description="Latest arrival (ingest clock): when the story closes."
+    )
+    dated: bool = Field(
+        default=True,
+        description="first_at/last_at are publication dates (False: every article so far "
+        "was undated, and they are its arrival times).",
     )
     articles: int = 0
 
@@ -173,6 +180,26 @@ def gap_days(at: datetime, card: StoryCard) -> float:
     return 0.0
 
 
+def arrival_gap_days(arrived: datetime, card: StoryCard) -> float:
+    """Days between an undated article's arrival and the story's latest arrival (0 before it)."""
+    if card.touched_at is None or arrived <= card.touched_at:
+        return 0.0
+    return (arrived - card.touched_at).total_seconds() / SECONDS_PER_DAY
+
+
+def story_gap_days(at: datetime, card: StoryCard, undated_arrival: datetime | None) -> float:
+    """How far the article is from the story in time, on a clock both sides have.
+
+    Publication dates are compared with publication dates. An article without one
+    (``undated_arrival``: when it arrived) is compared with a story of dated reports on the
+    arrival clock: an archive replayed today arrives years after its stories' dates, so its
+    arrival says nothing about how far it is from them, only that the story is still open.
+    """
+    if undated_arrival is not None and card.dated and card.touched_at is not None:
+        return arrival_gap_days(undated_arrival, card)
+    return gap_days(at, card)
+
+
 def bar(gap: float, params: StoryParams) -> float | None:
     """The score needed to join a story ``gap`` days away; ``None``: too far to join at all."""
     if gap > params.max_gap_days:
@@ -188,14 +215,22 @@ class Candidate:
 
 
 def candidates(
-    cards: Sequence[StoryCard], terms: ArticleTerms, at: datetime, params: StoryParams
+    cards: Sequence[StoryCard],
+    terms: ArticleTerms,
+    at: datetime,
+    params: StoryParams,
+    undated_arrival: datetime | None = None,
 ) -> list[Candidate]:
-    """Every open story within reach in time, with its score and its bar."""
+    """Every open story within reach in time, with its score and its bar.
+
+    ``undated_arrival``: the article has no publication date and arrived then (``at`` is
+    that arrival); see ``story_gap_days``.
+    """
     entity_rarity = Rarity.of([c.entities for c in cards])
     keyword_rarity = Rarity.of([c.keywords for c in cards])
     found = []
     for card in cards:
-        needed = bar(gap_days(at, card), params)
+        needed = bar(story_gap_days(at, card, undated_arrival), params)
         if needed is None:
             continue
         entities = cosine(terms.entities, card.entities, entity_rarity)
@@ -208,11 +243,15 @@ def candidates(
 
 
 def choose_story(
-    cards: Sequence[StoryCard], terms: ArticleTerms, at: datetime, params: StoryParams
+    cards: Sequence[StoryCard],
+    terms: ArticleTerms,
+    at: datetime,
+    params: StoryParams,
+    undated_arrival: datetime | None = None,
 ) -> StoryCard | None:
     """The story this article joins, or ``None`` for a new one."""
     best: Candidate | None = None
-    for c in candidates(cards, terms, at, params):
+    for c in candidates(cards, terms, at, params, undated_arrival):
         if c.score < c.needed:
             continue
         margin = c.score - c.needed
@@ -232,23 +271,42 @@ def _merged(total: Weights, added: Weights, limit: int) -> dict[str, float]:
 
 
 def add_article(
-    card: StoryCard, terms: ArticleTerms, at: datetime, arrived: datetime, params: StoryParams
+    card: StoryCard,
+    terms: ArticleTerms,
+    at: datetime,
+    arrived: datetime,
+    params: StoryParams,
+    dated: bool = True,
 ) -> StoryCard:
-    """The card with one more article folded in (bounded: the heaviest terms are kept)."""
+    """The card with one more article folded in (bounded: the heaviest terms are kept).
+
+    An undated article (``dated`` False, ``at`` its arrival) leaves a dated story's dates
+    alone: its arrival is not a publication date, and years of replay delay would stretch
+    the story over every date in between. The first dated article of a story of undated
+    ones gives it its publication dates.
+    """
     touched = max(card.touched_at, arrived) if card.touched_at else arrived
+    if card.dated and not dated:
+        span = {}
+    elif dated and not card.dated:  # the first publication date replaces arrival times
+        span = {"first_at": at, "last_at": at}
+    else:
+        span = {"first_at": min(card.first_at, at), "last_at": max(card.last_at, at)}
     return card.model_copy(
         update={
             "entities": _merged(card.entities, terms.entities, params.max_story_entities),
             "keywords": _merged(card.keywords, terms.keywords, params.max_story_keywords),
-            "first_at": min(card.first_at, at),
-            "last_at": max(card.last_at, at),
+            **span,
             "touched_at": touched,
+            "dated": card.dated or dated,
             "articles": card.articles + 1,
         }
     )
 
 
-def new_card(article_id: str, terms: ArticleTerms, at: datetime, arrived: datetime) -> StoryCard:
+def new_card(
+    article_id: str, terms: ArticleTerms, at: datetime, arrived: datetime, dated: bool = True
+) -> StoryCard:
     return StoryCard(
         id=story_id_for(article_id),
         entities=dict(terms.entities),
@@ -256,5 +314,6 @@ def new_card(article_id: str, terms: ArticleTerms, at: datetime, arrived: dateti
         first_at=at,
         last_at=at,
         touched_at=arrived,
+        dated=dated,
         articles=1,
     )
