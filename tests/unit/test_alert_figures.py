@@ -178,6 +178,20 @@ def test_a_date_without_a_time_cannot_be_ordered_within_its_day() -> None:
     assert assess([r("a", 84, hours=14.5), next_day], GROWING).disagreeing == ()
 
 
+def test_now_on_one_of_two_same_day_amounts_is_no_move_when_their_order_is_unknown() -> None:
+    """Two outlets' sums of one day (dates only), one "now": which came first is not known,
+    so "now" does not say the figure moved from the other's value; "raised to" does."""
+    asked = r("a", 4.2e9, unit="USD", day_only=True, precision=5e7)
+    now = r("b", 4.4e9, unit="USD", day_only=True, precision=5e7, cue=FigureCue.SO_FAR)
+    found = assess([asked, now], FIXED)
+    assert values(found.disagreeing) == [(4.2e9, 4.2e9), (4.4e9, 4.4e9)] and found.timeline == ()
+    raised = r("b", 4.4e9, unit="USD", day_only=True, precision=5e7, cue=FigureCue.RISE)
+    assert assess([asked, raised], FIXED).disagreeing == ()
+    # a day later, "now" places it after the first: the figure moved
+    next_day = r("b", 4.4e9, unit="USD", hours=24, day_only=True, cue=FigureCue.SO_FAR)
+    assert assess([asked, next_day], FIXED).disagreeing == ()
+
+
 def test_undated_reports_of_a_growing_count_stated_as_open_are_an_update() -> None:
     # no publication dates: the order is unknown, and each pair has one value given as open
     estimate = r("a", 18, 22, undated=True)  # "some 20 were killed"

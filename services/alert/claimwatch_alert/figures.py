@@ -327,13 +327,24 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
         if stale:
             return "move"  # an earlier toll repeated a few hours on: part of the timeline
         return "down"
-    if later.cue in RISING_CUES or first.cue == FigureCue.SO_FAR:
+    if _says_moved(first, later):
         return "move"
     if rules.cumulative and _superseded_estimate(first, later):
         return "move"
     if _same_time(first, later, rules.window) or not rules.cumulative:
         return "disagree"
     return "move"
+
+
+def _says_moved(first: Report, later: Report) -> bool:
+    """The wording says the figure moved: "rose to", "revised" on the later report; "so far"
+    or "now" says a value is the latest, which places it after the other report only when
+    their order is known (a growing figure of unknown order has moved already). Two outlets'
+    amounts of one day, one of them "now", are two values at once."""
+    if later.cue in RISING_CUES - {FigureCue.SO_FAR}:
+        return True
+    so_far = FigureCue.SO_FAR in (later.cue, first.cue)
+    return so_far and _order_known(first, later)
 
 
 def _shrinking(first: Report, later: Report, rules: Rules) -> str:
