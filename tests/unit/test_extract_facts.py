@@ -179,6 +179,24 @@ def test_a_weight_written_before_a_noun_is_the_weight_of_that_thing(nlp: Any) ->
     assert ba.fact and ba.fact.key == "measurement:weight:size:barge"
 
 
+def test_what_a_vehicle_carries_is_its_payload_not_any_weight(nlp: Any) -> None:
+    """ "Payload" next to a weight names what a vehicle can carry; weighed things, and goods
+    a port handled, stay weights."""
+    lifted = numeric(nlp, "The launcher can lift a payload of 90,000 pounds to a low orbit.")
+    dashed = numeric(nlp, "The payload -- 45,000 pounds in all -- was strapped into the bay.")
+    named = numeric(nlp, "The freighter's payload of 45 tonnes was stowed in its hold.")
+    weighed = numeric(nlp, "The bell weighed 13 tonnes when it was cast.")
+    handled = numeric(nlp, "The harbour handled 3 million tonnes of cargo last year.")
+    assert [(c.value.unit, c.fact.key) for c in lifted if c.value and c.fact] == [
+        ("kg", "measurement:payload")
+    ]
+    assert [c.fact.key for c in dashed if c.fact] == ["measurement:payload"]
+    assert [c.fact.key for c in named if c.fact] == ["measurement:payload"]
+    assert named[0].fact and named[0].fact.description == "payload"
+    assert [c.fact.key for c in weighed if c.fact] == ["measurement:weight"]
+    assert [c.fact.key.split("|")[0] for c in handled if c.fact] == ["measurement:weight"]
+
+
 def test_a_gun_s_calibre_is_a_measurement_with_the_point_kept_or_lost(nlp: Any) -> None:
     texts = {
         "Detectives said the man fired a .38-caliber pistol twice.": (0.38, 0.005),

@@ -66,6 +66,17 @@ def test_pounds_of_weight_are_not_money(nlp: Any) -> None:
     assert money(nlp, "The striker joined for 60 million pounds.") == [(60e6, 60e6, "GBP")]
 
 
+def test_pounds_near_a_mass_noun_or_a_mass_conversion_are_weight(nlp: Any) -> None:
+    """What a vehicle carries or pushes, and a bracketed kilogram figure, make pounds mass."""
+    assert money(nlp, "The new launcher can lift a payload of 90,000 pounds to orbit.") == []
+    assert money(nlp, "Its engines give 2 million pounds of thrust at takeoff.") == []
+    assert money(nlp, "The truck hauled its 40,000-pound load uphill.") == []
+    assert money(nlp, "The crane can hoist 12,000 pounds (5,440kg) on its longest arm.") == []
+    assert money(nlp, "The club paid 45 million pounds for the winger in June.") == [
+        (45e6, 45e6, "GBP")
+    ]
+
+
 def test_money_is_a_measurement_never_a_count(nlp: Any) -> None:
     cs = claims(nlp, "The charity raised $2 million from 3,000 donors.")
     units = {(c.type, c.value.unit) for c in cs if c.value}

@@ -62,7 +62,11 @@ _CUE_WINDOW = 12
 _DIM_BEFORE = 5
 _DIM_AFTER = 6
 _NOMINAL_DEPS = frozenset({"dobj", "pobj", "nsubj", "nsubjpass", "attr"})
-_REFINABLE = frozenset({"distance", "water_level", "speed"})
+_REFINABLE = frozenset({"distance", "water_level", "speed", "weight"})
+# A weight is refined only into what a vehicle can carry ("a payload of 60 tonnes"): "from"
+# or "high" near it says nothing about what it measures, and no other dimension is a payload.
+# "Cargo" is not such a word: "a port handled 3 million tonnes of cargo" is a throughput.
+_WEIGHT_REFINED = "payload"
 # Dimensions a limit can be stated for ("a weight limit of 7.5 tonnes", "capped at 60 km/h").
 _LIMITABLE = frozenset(
     {"speed", "weight", "distance", "water_level", "length", "width", "height", "altitude"}
@@ -956,7 +960,7 @@ def _named_dimension(dim: str, sent: Span, site: NumberSite, flex: FactLexicon) 
     lo, hi = max(sent.start, site.start - _DIM_BEFORE), min(sent.end, site.end + _DIM_AFTER)
     for tok in doc[lo:hi]:
         found = flex.dimension_words.get(tok.lower_) or flex.dimension_words.get(tok.lemma_)
-        if found is None:
+        if found is None or (found == _WEIGHT_REFINED) != (dim == "weight"):
             continue
         distance = site.start - tok.i if tok.i < site.start else tok.i - site.end
         if best is None or distance < best[0]:

@@ -95,7 +95,7 @@ def _weight(sent: Span, k: int, lex: Lexicon) -> bool:
     doc = sent.doc
     if k + 1 < sent.end and doc[k + 1].lower_ == "of":
         return True
-    window = doc[max(sent.start, k - 6) : min(sent.end, k + 3)]
+    window = doc[max(sent.start, k - 6) : min(sent.end, k + 4)]  # "pounds (63,500kg)"
     return any(t.lemma_.lower() in words and t.lower_ != "of" for t in window)
 
 
