@@ -824,6 +824,22 @@ def test_two_undated_reports_that_give_the_opponent_one_record_are_one_fight(nlp
     }
 
 
+def test_which_title_defence_it_was_given_two_ways_is_a_disagreement(nlp: Any) -> None:
+    bodies = (
+        ("d1", "valley-courier", "Arlo Venn beat Piet Morrow (19-6) and retained his title for "
+         "the fifth time."),
+        ("d2", "plains-gazette", "Piet Morrow (19-6) was stopped in Arlo Venn's sixth "
+         "defence of the belt."),
+    )  # fmt: skip
+    undated = [
+        art(aid, src, "Venn keeps his belt", body, 0).model_copy(update={"published_at": None})
+        for aid, src, body in bodies
+    ]
+    assert {a.title for a in alerts_for(nlp, undated)} == {
+        "Outlets disagree on which title defence it was for Arlo Venn: 5 vs 6"
+    }
+
+
 def test_two_undated_fights_that_share_only_an_age_stay_apart(nlp: Any) -> None:
     bodies = (
         ("c1", "valley-courier", "The 30-year-old Piet Morrow lost to Arlo Venn (31-2)."),

@@ -90,12 +90,45 @@ def test_a_record_after_a_name_is_that_holder_s_wins_and_losses(nlp: Any) -> Non
     assert moved == {"quantity:win:standing|kestrels": 9, "quantity:loss:standing|kestrels": 6}
 
 
+def test_a_record_a_second_verb_gives_is_its_subject_s(nlp: Any) -> None:
+    text = "Piet Morrow tired early and fell to 19-6."
+    assert held(nlp, text, "standing") == {
+        "quantity:win:standing|piet morrow": 19,
+        "quantity:loss:standing|piet morrow": 6,
+    }
+
+
 def test_a_score_and_a_split_record_are_no_record(nlp: Any) -> None:
     assert held(nlp, "The Kings beat the Kestrels, 27-20, on Sunday night.", "standing") == {}
     assert held(nlp, "The Kestrels (9-6) fell to 3-5 on the road.", "standing") == {
         "quantity:win:standing|kestrels": 9,
         "quantity:loss:standing|kestrels": 6,
     }
+    close = "The Kestrels won again and moved their record to 7-1 in one-score games."
+    assert held(nlp, close, "standing") == {}
+
+
+# ----------------------------------------------------------------------------- repeated events
+
+
+def test_which_title_defence_it_was_is_the_holder_s_whatever_the_wording(nlp: Any) -> None:
+    key = "quantity:ordinal:title defence|arlo venn"
+    kept = "Arlo Venn retained his title for the fifth time in Lisk."
+    assert held(nlp, kept, "title defence") == {key: 5}
+    made = "Arlo Venn made the seventh defence of his belt on Saturday."
+    assert held(nlp, made, "title defence") == {key: 7}
+    owned = "Arlo Venn won. The stoppage in Venn's sixth defense of the belt pleased the crowd."
+    assert held(nlp, owned, "title defence") == {key: 6}
+
+
+def test_a_streak_of_defences_and_a_defence_of_no_title_are_not_the_count(nlp: Any) -> None:
+    assert held(nlp, "Arlo Venn made his fifth straight title defence.", "title defence") == {}
+    assert held(nlp, "Arlo Venn defended the city for the third time.", "title defence") == {}
+
+
+def test_a_misspelt_surname_takes_the_full_name_it_is_close_to(nlp: Any) -> None:
+    text = "Arlo Vennemann won in Lisk. Vennemman, 31, was cut in the third round."
+    assert held(nlp, text, "age") == {"quantity:year:age|arlo vennemann": 31}
 
 
 # ----------------------------------------------------------------------------- career totals

@@ -235,7 +235,7 @@ class _Builder:
                 ),
             )
         for fig in holder_figures(
-            sent, words, self.flex.holders, self.holder_names, lex.numbers.words
+            sent, words, self.flex.holders, self.holder_names, lex.numbers.words, lex.ordinals.words
         ):
             self._holder(sent, fig, speaker)
         threat_at: dict[str, tuple[int, list[str]]] = {}  # actor key → (claim index, targets)

@@ -67,6 +67,15 @@ class Unrealised(_Model):
     conditions: list[str]
 
 
+class RepeatedEvent(_Model):
+    """An event a holder repeats, counted by an ordinal: its nouns ("defence"), and the
+    verbs that do it to one of its objects ("retained her title for the fifth time")."""
+
+    nouns: list[str]
+    verbs: list[str]
+    objects: list[str]
+
+
 class HolderWords(_Model):
     """Words of figures that belong to a named holder (holders.py)."""
 
@@ -82,6 +91,7 @@ class HolderWords(_Model):
     missed_verbs: list[str]
     missed_nouns: list[str]
     run_words: list[str]
+    repeated: dict[str, RepeatedEvent] = {}
 
 
 class FrameWords(_Model):

@@ -13,6 +13,8 @@ same holder's same figure is ever compared. Read here:
 * a record: "the Rovers (8-3)", "Roe (22-3, 18 KOs)", "Roe, 22-3, 18 KOs,", "improved
   his record to 22-3", "the Rovers' record fell to 9-6": wins, losses, and knockouts;
 * games a player missed: "Roe missed nine games this season" (not "the last three");
+* which of a holder's repeated events this was: "Roe's sixth defence of the title", "Roe
+  made the sixth defence of her belt", "Roe retained her title for the fifth time";
 * a career total: "now has 1,944 career points", "scored 18 points and now has 1,944 for
   her career" (not "a career-high 31 points", not what a player "entered the game with").
 
@@ -27,6 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
 from claimwatch_extract.fact_lexicon import HolderWords
@@ -38,6 +41,9 @@ _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _NOT_PEOPLE = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", "LAW"})
 _MAX_AGE = 115
 _MAX_TITLE_WORDS = 3
+# a misspelt surname: this long at least, and this close (rapidfuzz ratio) to a known one
+_MIN_FUZZY = 6
+_FUZZY_RATIO = 88
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,20 @@ class HolderNames:
             key = f"{_fold(toks[0].text)} {_fold(toks[-1].text)}"
             return key, " ".join(t.text for t in toks)
         surname = _fold(toks[0].text)
-        return self.by_surname.get(surname, (surname, toks[0].text))
+        found = self.by_surname.get(surname) or self._misspelt(surname)
+        return found or (surname, toks[0].text)
+
+    def _misspelt(self, surname: str) -> tuple[str, str] | None:
+        """The one full name whose surname this is, misspelt ("Klitchsko" for "Klitschko":
+        two letters swapped or one off): a long surname the article gives nowhere else."""
+        if len(surname) < _MIN_FUZZY:
+            return None
+        near = [
+            name
+            for known, name in self.by_surname.items()
+            if known[:1] == surname[:1] and fuzz.ratio(known, surname) >= _FUZZY_RATIO
+        ]
+        return near[0] if len(near) == 1 else None
 
 
 def doer_name(verb: Token, words: HolderWords, names: HolderNames) -> tuple[str, str] | None:
@@ -307,9 +326,23 @@ def _record_holder(
         if owner is not None and _name_word(owner, names):
             return _name_ending_at(owner, words, names)
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None and verb.dep_ == "conj":  # "Roe struggled early and fell to 22-3"
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
     if subj is not None and _name_word(subj, names):
         return _name_ending_at(subj, words, names)
     return []
+
+
+def _in_some_games(last: Token, words: HolderWords) -> bool:
+    """ "9-1 in one-score games", "4-2 in road games": a record over a kind of game (the
+    plural of a game noun soon after "in"), a part of the season."""
+    doc = last.doc
+    if last.i + 1 >= len(doc) or doc[last.i + 1].lower_ != "in":
+        return False
+    return any(
+        t.tag_ == "NNS" and t.lemma_.lower() in words.missed_nouns
+        for t in doc[last.i + 2 : last.i + 7]
+    )
 
 
 def _records(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[HolderFigure]:
@@ -322,7 +355,7 @@ def _records(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[Hol
             continue
         done = record[-1].i
         after = {t.lower_ for t in sent.doc[done + 1 : done + 4]}
-        if not after.isdisjoint(words.split_words):
+        if not after.isdisjoint(words.split_words) or _in_some_games(sent.doc[done], words):
             continue  # "fell to 2-6 at home": a part of the season, not the record
         who = names.resolve(_record_holder(record[0], record[-1], words, names))
         if who is None:
@@ -417,6 +450,19 @@ def _careers(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[Hol
 _PLURALS = {"loss": "losses"}
 
 
+_CUES: dict[int, frozenset[str]] = {}
+
+
+def _repeated_cues(words: HolderWords) -> frozenset[str]:
+    """Words without one of which a sentence states no repeated event: its nouns (and their
+    plain plurals), and "time" ("for the fifth time"); worked out once per lexicon."""
+    found = _CUES.get(id(words))
+    if found is None:
+        nouns = {n for kind in words.repeated.values() for n in kind.nouns}
+        found = _CUES[id(words)] = frozenset({"time", *nouns, *(f"{n}s" for n in nouns)})
+    return found
+
+
 # --------------------------------------------------------------------------- games missed
 
 
@@ -443,11 +489,84 @@ def _missed(
                 yield HolderFigure(num, value, str(noun.lemma_.lower()), "missed", *who)
 
 
+# --------------------------------------------------------------------------- repeated events
+
+
+_NUMERIC_ORDINAL = re.compile(r"^(\d{1,3})(st|nd|rd|th)$")
+
+
+def _ordinal(word: str, ordinals: Mapping[str, int]) -> int | None:
+    if word in ordinals:
+        return ordinals[word]
+    m = _NUMERIC_ORDINAL.match(word)
+    return int(m.group(1)) if m else None
+
+
+def _has_object(noun: Token, objects: Sequence[str]) -> bool:
+    """ "title defence", "defence of her belt": the noun names what is defended."""
+    for c in noun.children:
+        if c.dep_ == "compound" and c.lemma_.lower() in objects:
+            return True
+        of = c.dep_ == "prep" and c.lower_ == "of"
+        if of and any(o.dep_ == "pobj" and o.lemma_.lower() in objects for o in c.children):
+            return True
+    return False
+
+
+def _subject_name(verb: Token, words: HolderWords, names: HolderNames) -> list[Token]:
+    """The named subject of ``verb`` (of the verb it joins, "won and retained")."""
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None and verb.dep_ == "conj":
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    return _name_ending_at(subj, words, names) if subj is not None else []
+
+
+def _repeated(
+    sent: Span, words: HolderWords, names: HolderNames, ordinals: Mapping[str, int]
+) -> Iterator[HolderFigure]:
+    """Which of a named holder's repeated events (``words.repeated``) this was: "Roe's sixth
+    defence of the title" (the owner; else the subject of the verb that has the noun:
+    "Roe made the sixth defence of her belt") and "Roe retained her title for the fifth time"
+    (the verb's subject, when its object is one the event is done to). Not with a run word
+    ("her fifth straight defence" counts a streak)."""
+    for tok in sent:
+        value = _ordinal(tok.lower_, ordinals)
+        if value is None or tok.dep_ != "amod":
+            continue
+        noun = tok.head
+        after = sent.doc[tok.i + 1] if tok.i + 1 < len(sent.doc) else tok
+        if after.lower_ in words.run_words or any(
+            c.lower_ in words.run_words for c in noun.children
+        ):
+            continue
+        lemma = noun.lemma_.lower()
+        for event, kind in words.repeated.items():
+            toks: list[Token] = []
+            if lemma in kind.nouns and _has_object(noun, kind.objects):
+                owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+                if owner is not None and _name_word(owner, names):
+                    toks = _name_ending_at(owner, words, names)
+                elif noun.dep_ == "dobj":
+                    toks = _subject_name(noun.head, words, names)
+            elif lemma == "time" and noun.dep_ == "pobj" and noun.head.lower_ == "for":
+                verb = noun.head.head
+                done = any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in kind.objects for c in verb.children
+                )
+                if verb.lemma_.lower() in kind.verbs and done:
+                    toks = _subject_name(verb, words, names)
+            who = names.resolve(toks) if toks else None
+            if who is not None:
+                yield HolderFigure(tok, float(value), "ordinal", event, *who)
+
+
 def holder_words(fig: HolderFigure) -> tuple[str, str]:
     """(plain words, question) of a holder's figure: "age of Jane Roe", "how old Jane Roe
     is"; "Jane Roe's career points", "how many career points Jane Roe has"."""
     if fig.frame == "age":
         return f"age of {fig.name}", f"how old {fig.name} is"
+    if fig.unit == "ordinal":
+        return f"which {fig.frame} of {fig.name} it was", f"which {fig.frame} it was for {fig.name}"
     things = _PLURALS.get(fig.unit, f"{fig.unit}s")
     if fig.frame == "missed":
         return f"{things} missed by {fig.name}", f"how many {things} {fig.name} missed"
@@ -462,14 +581,18 @@ def holder_figures(
     words: HolderWords,
     article: Callable[[], HolderNames],
     counts: Mapping[str, float],
+    ordinals: Mapping[str, int] | None = None,
 ) -> list[HolderFigure]:
     """Every holder's figure in the sentence (see the module docstring); ``lowered``: its
     lower-case words; ``article`` gives the article's names, built once when first needed;
-    ``counts``: number words ("nine")."""
+    ``counts``: number words ("nine"); ``ordinals``: ordinal words ("sixth")."""
     lower = set(lowered)
     out: list[HolderFigure] = []
     if "missed" in lower:
         out += _missed(sent, words, article(), counts)
+    cued = ordinals is not None and not lower.isdisjoint(_repeated_cues(words))
+    if cued and any(_ordinal(w, ordinals or {}) is not None for w in lowered):
+        out += _repeated(sent, words, article(), ordinals or {})
     if not any(ch.isdigit() for w in lowered for ch in w[:1]):
         return out  # every other figure read here starts with a digit
     names = article()
