@@ -875,3 +875,57 @@ def test_the_games_one_player_missed_given_two_ways_is_a_disagreement(nlp: Any) 
     )
     (alert,) = found
     assert alert.title == "Outlets disagree on how many games Dana Voss missed: 8 vs 11"
+
+
+def test_two_outlets_demanding_different_sums_for_one_project_disagree(nlp: Any) -> None:
+    """A demand is salient; one outlet's "now" on the same day is no figure that moved."""
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "d1",
+                "valley-courier",
+                "Mayor holds out for flood barrier money",
+                "The mayor is now insisting that the council approve $4.2 billion for the barrier.",
+                -6,  # midnight: a date without a time
+            ),
+            art(
+                "d2",
+                "plains-gazette",
+                "Barrier talks stall at city hall",
+                "The mayor told aides the city was asking for $4.4 billion for the barrier.",
+                -6,  # midnight: a date without a time
+            ),
+        ],
+    )
+    assert [(a.kind, a.title) for a in found] == [
+        (
+            AlertKind.CONTRADICTION,
+            "Outlets disagree on the amount demanded: 4.2 billion USD vs 4.4 billion USD",
+        )
+    ]
+
+
+def test_two_payloads_of_one_launcher_disagree_in_kilograms(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "p1",
+                "valley-courier",
+                "New launcher unveiled",
+                "Engineers say the launcher will lift a payload of 90,000 pounds to low orbit.",
+                0,
+            ),
+            art(
+                "p2",
+                "plains-gazette",
+                "Launcher rolls out to the pad",
+                "Its payload of 30 tonnes makes it the biggest launcher flying this year.",
+                1,
+            ),
+        ],
+    )
+    assert [a.title for a in found if a.kind == AlertKind.CONTRADICTION] == [
+        "Outlets disagree on the payload: 30000 kg vs 40823.3 kg"
+    ]
