@@ -305,6 +305,28 @@ def test_counts_joined_by_and_are_parts_but_two_facts_are_not(nlp: Any) -> None:
     assert cs[12].fact and cs[12].fact.scope == FactScope.WHOLE
 
 
+def test_counts_of_two_kinds_joined_by_and_are_each_whole(nlp: Any) -> None:
+    text = "Six fire engines and three rescue units were at the depot by noon."
+    cs = by_low(numeric(nlp, text))
+    assert cs[3].fact and cs[3].fact.scope == FactScope.WHOLE
+    assert cs[3].fact.key == "quantity:rescue_unit:deploy"
+    for text in (
+        "Two cars and three lorries were destroyed in the depot fire.",
+        "Six guards and two cooks were killed in the depot fire.",
+    ):
+        assert {c.fact.scope for c in numeric(nlp, text) if c.fact} == {FactScope.PART}, text
+
+
+def test_rescue_units_are_counted_as_sent_whatever_the_verb(nlp: Any) -> None:
+    texts = [
+        "Four rescue units were sent to the collapsed car park.",
+        "Five fire rescue units carrying cutting gear were involved in the operation.",
+        "The brigade said three rescue units were in attendance.",
+    ]
+    keys = {c.fact.key for t in texts for c in numeric(nlp, t) if c.fact}
+    assert keys == {"quantity:rescue_unit:deploy"}
+
+
 def test_others_beyond_another_fact_s_count_are_a_whole(nlp: Any) -> None:
     cases = {
         "Four people were killed and 23 others injured when the ferry hit the pier.": 23,
@@ -463,6 +485,19 @@ def test_a_tally_of_damage_is_narrowed_by_the_noun_in_front(nlp: Any) -> None:
 def test_buildings_toppled_are_destroyed(nlp: Any) -> None:
     (toppled,) = numeric(nlp, "The storm toppled 60 homes along the river, officials said.")
     assert toppled.fact and toppled.fact.key == "quantity:building:destroyed"
+
+
+def test_things_damaged_or_destroyed_bound_the_destroyed(nlp: Any) -> None:
+    for text in (
+        "Roughly 90 houses were badly damaged or toppled when the gale hit.",
+        "Some 90 houses were destroyed or damaged by the gale, the council said.",
+    ):
+        (either,) = numeric(nlp, text)
+        assert either.fact and either.fact.key == "quantity:building:destroyed", text
+        assert either.value and either.value.low is None and either.value.high, text
+        assert 90 <= either.value.high < 100, text
+    cs = by_low(numeric(nlp, "The gale damaged 90 houses and destroyed 12 homes."))
+    assert cs[90].fact and cs[90].fact.key == "quantity:building:damaged"
 
 
 def test_customers_and_consumers_are_counted_as_people(nlp: Any) -> None:

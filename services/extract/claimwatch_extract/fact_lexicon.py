@@ -103,6 +103,7 @@ class FactLexicon(_Model):
     generic_nouns: list[str]
     roles: list[str]
     fired_classes: list[str] = []
+    people_classes: list[str] = []
     compound_frames: list[str] = []
     severity: dict[str, list[str]]
     severity_frames: list[str] = []
@@ -182,6 +183,10 @@ class FactLexicon(_Model):
     @cached_property
     def role_set(self) -> frozenset[str]:
         return frozenset(self.roles)
+
+    @cached_property
+    def people_class_set(self) -> frozenset[str]:
+        return frozenset(self.people_classes)
 
     @cached_property
     def fired_set(self) -> frozenset[str]:

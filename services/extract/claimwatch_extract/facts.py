@@ -32,7 +32,7 @@ from claimwatch_extract.fact_lexicon import FactLexicon
 from claimwatch_extract.lexicon import load_lexicon
 from claimwatch_extract.measurements import joined_numbers, literal_value
 from claimwatch_extract.money_facts import MoneyIdentity
-from claimwatch_extract.slots import match_frame
+from claimwatch_extract.slots import match_frame, noun_class
 from claimwatch_extract.token_table import TokenTable, token_table
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -652,7 +652,8 @@ def _scope(
     )
     if increment and not _beyond_other_count(sent, site, verb, frame):
         return FactScope.PART
-    if _conjoined_count(doc[site.end - 1], noun):  # "one Danish and one Chilean sailor"
+    # "one Danish and one Chilean sailor"
+    if _conjoined_count(doc[site.end - 1], noun, flex.people_class_set):
         return FactScope.PART
     enumerating = vocab is None or not vocab.words.isdisjoint(sc.enumeration_words)
     if enumerating and _enumerated(sent, site, verb, sc.enumeration_words):
@@ -788,21 +789,37 @@ def _in_one_place(num: Token, noun: Token | None, verb: Token, flex: FactLexicon
     return False
 
 
-def _conjoined_count(num: Token, noun: Token | None) -> bool:
+def _conjoined_count(num: Token, noun: Token | None, people: frozenset[str]) -> bool:
     """A count joined to another count of people or things: "three Britons and two French
     nationals", "one Danish and one Chilean sailor" — each is a part of the total.
-    ("Four dead and 30 injured" joins two facts, not two parts: no shared noun.)"""
+    ("Four dead and 30 injured" joins two facts, not two parts: no shared noun; nor do "six
+    fire engines and two rescue units": two kinds of thing, each counted whole.)"""
     heads = [t for t in (noun, num if num.head.pos_ == "NOUN" else None) if t is not None]
     for tok in heads:
         linked = [c for c in tok.children if c.dep_ == "conj"]
         if tok.dep_ == "conj":
             linked.append(tok.head)
-        for other in linked:
-            if other.pos_ in ("NOUN", "PROPN", "NUM", "ADJ") and (
-                other.like_num or any(c.dep_ == "nummod" for c in other.children)
-            ):
-                return True
+        counts = [
+            other
+            for other in linked
+            if other.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
+            and (other.like_num or any(c.dep_ == "nummod" for c in other.children))
+        ]
+        if counts:
+            return not all(_other_kind(tok, other, people) for other in counts)
     return False
+
+
+def _other_kind(tok: Token, other: Token, people: frozenset[str]) -> bool:
+    """Two common nouns of two classes of things, neither of people and one a class the
+    lexicon knows: "six fire engines and two rescue units" are two counts, not two parts
+    of one ("two cars and three lorries" are vehicles; "seven soldiers and four civilians"
+    are parts of one toll, as are "six guards and two cooks", of no known class)."""
+    if not tok.pos_ == other.pos_ == "NOUN" or tok.ent_type_ or other.ent_type_:
+        return False
+    lex = load_lexicon()
+    (a, known_a), (b, known_b) = noun_class(tok, lex), noun_class(other, lex)
+    return a != b and (known_a or known_b) and people.isdisjoint((a, b))
 
 
 def _named_place(sent: Span, flex: FactLexicon) -> bool:

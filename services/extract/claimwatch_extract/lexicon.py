@@ -308,6 +308,8 @@ class Lexicon(_Model):
     prep_frames: dict[str, str]
     frame_default_class: dict[str, str]
     frame_class: dict[str, str] = {}
+    class_frame: dict[str, str] = {}
+    bounding_unions: dict[str, str] = {}
     zeros: Zeros
     not_counted: list[str]
     label_nouns: list[str]
@@ -326,6 +328,11 @@ class Lexicon(_Model):
     targets: Targets
 
     model_config = ConfigDict(extra="forbid", frozen=False)
+
+    @cached_property
+    def bounding_frames(self) -> frozenset[str]:
+        """Frames of either side of a ``bounding_unions`` pair."""
+        return frozenset(self.bounding_unions) | frozenset(self.bounding_unions.values())
 
     @cached_property
     def noun_class(self) -> dict[str, str]:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from claimwatch_extract.fact_lexicon import FactLexicon
-from claimwatch_extract.facts import own_severity
+from claimwatch_extract.facts import clause_verb, own_severity
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.numbers import NumberMatch
 from claimwatch_extract.rates import rate_period
-from claimwatch_extract.slots import match_frame, quantity_slot
+from claimwatch_extract.slots import is_people_name, match_frame, noun_class, quantity_slot
 
 SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
 LIST_JOINERS = frozenset({",", "and", "or"})
@@ -39,30 +39,8 @@ class Quantity:
     noun: Token | None = None  # the counted noun, when there is one (for facts.py)
 
 
-def _is_people_name(tok: Token) -> bool:
-    """A nationality or group counted as people: "2,400 Canadians", "5,000 Sudanese"."""
-    return tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.ent_type_ == "NORP"
-
-
 def _countable(tok: Token) -> bool:
-    return tok.pos_ == "NOUN" or _is_people_name(tok)
-
-
-def _noun_class(noun: Token, lex: Lexicon) -> tuple[str, bool]:
-    """(class, known): compound+lemma or lemma from the lexicon, else the lemma itself."""
-    if _is_people_name(noun):
-        return "person", True
-    lemma = noun.lemma_.lower()
-    compounds = [c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
-    if compounds:
-        key = f"{compounds[-1]} {lemma}"
-        if key in lex.noun_class:
-            return lex.noun_class[key], True
-    if lemma in lex.noun_class:
-        return lex.noun_class[lemma], True
-    if noun.lower_ in lex.noun_class:
-        return lex.noun_class[noun.lower_], True
-    return lemma.replace(" ", "_"), False
+    return tok.pos_ == "NOUN" or is_people_name(tok)
 
 
 def _cluster(verb: Token) -> set[str]:
@@ -262,11 +240,11 @@ def extract_quantity(
             # "a 48-page report", "a 35-word oath": the size of one thing, in its parts
             if unit.pos_ not in ("NOUN", "ADJ") or not unit.is_alpha:
                 return None
-            cls = _noun_class(unit, lex)[0]
+            cls = noun_class(unit, lex)[0]
             return _make(match, sent, lex, cls, f"size:{group.lemma_.lower()}", 0.7)
         gl = group.lemma_.lower()
         member = ul in ("member", "strong")
-        cls = lex.groups[gl].member if member else _noun_class(unit, lex)[0]
+        cls = lex.groups[gl].member if member else noun_class(unit, lex)[0]
         return _make(match, sent, lex, cls, f"size:{gl}", 0.85)
     noun = _counted_noun(match, sent)
     if _parent_of(last, noun, lex):  # "a mother of 12": her children, not 12 mothers
@@ -278,7 +256,7 @@ def extract_quantity(
             return None
         if nl in lex.source_nouns and noun.head.lemma_.lower() in lex.speech:
             return None
-        cls, known = _noun_class(noun, lex)
+        cls, known = noun_class(noun, lex)
         role = _purpose_role(noun, lex)
         if role is not None:
             cls, known = role, True
@@ -314,6 +292,12 @@ def extract_quantity(
         known = True
     if frame is not None and frame in lex.frame_class:
         cls, known = lex.frame_class[frame], True  # "the 40 sailors still held": people held
+    if cls in lex.class_frame:  # "four rescue units at the scene": the units sent
+        frame = lex.class_frame[cls]
+    if frame in lex.bounding_frames:
+        union = _bounding_union(last, frame, lex)
+        if union is not None:  # "90 homes were damaged or toppled": at most 90 destroyed
+            return _make(match, sent, lex, cls, union, 0.9 if known else 0.7, noun, bound=True)
     if frame is None and group is not None:
         frame = f"size:{group.lemma_.lower()}"
     if frame is None:
@@ -374,13 +358,13 @@ def extract_zero(match: NumberMatch, sent: Span, lex: Lexicon) -> Quantity | Non
             return _zero(match, sent, lex, fn.cls, fn.frame, noun)
         if nl in lex.not_counted_set:
             return None
-        cls, known = _noun_class(noun, lex)
+        cls, known = noun_class(noun, lex)
         if not known:
             return None
     frame, _ = _frame(noun, tok, lex)
     if frame is None or frame not in lex.zeros.frames:
         return None
-    cls = _noun_class(noun, lex)[0] if noun is not None else lex.frame_default_class[frame]
+    cls = noun_class(noun, lex)[0] if noun is not None else lex.frame_default_class[frame]
     return _zero(match, sent, lex, cls, frame, noun)
 
 
@@ -554,6 +538,24 @@ def _tally_keys(noun: Token) -> list[str]:
     return [*keys, lemma]
 
 
+def _bounding_union(num: Token, frame: str, lex: Lexicon) -> str | None:
+    """ "90 homes were damaged or toppled", "500 destroyed or damaged": a count of things
+    that suffered one of two fates, the lesser and the greater (``bounding_unions``), says
+    that at most that many suffered the greater (the count reads as "up to"); the greater
+    frame, else None."""
+    verb = clause_verb(num)
+    if not any(c.dep_ == "cc" and c.lower_ == "or" for c in verb.children):
+        return None
+    for lesser, greater in lex.bounding_unions.items():
+        for c in verb.children:
+            if c.dep_ == "conj" and {frame, match_frame({c.lemma_.lower()}, lex)} == {
+                lesser,
+                greater,
+            }:
+                return greater
+    return None
+
+
 def _make(
     match: NumberMatch,
     sent: Span,
@@ -562,8 +564,12 @@ def _make(
     frame: str | None,
     conf: float,
     noun: Token | None = None,
+    bound: bool = False,
 ) -> Quantity:
+    """``bound``: the number is an upper bound of the count, as "up to" states one."""
     low, high = match.interval(lex, counted=True)
+    if bound:
+        low = None
     per = rate_period(sent, match.num_end, lex)
     if per is not None:  # "8,000 victims a day" is a rate, not a count
         cls = f"{cls}/{per}"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from spacy.tokens import Token
+
 from claimwatch_extract.lexicon import Lexicon
 
 UNKNOWN = "unknown"
@@ -39,6 +41,29 @@ def match_frame(lemmas: Iterable[str], lex: Lexicon) -> str | None:
         if needed <= have:
             return frame
     return None
+
+
+def is_people_name(tok: Token) -> bool:
+    """A nationality or group counted as people: "2,400 Canadians", "5,000 Sudanese"."""
+    return tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.ent_type_ == "NORP"
+
+
+def noun_class(noun: Token, lex: Lexicon) -> tuple[str, bool]:
+    """(class, known) of a counted noun: compound+lemma or lemma from the lexicon, else the
+    lemma itself."""
+    if is_people_name(noun):
+        return "person", True
+    lemma = noun.lemma_.lower()
+    compounds = [c.lemma_.lower() for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    if compounds:
+        key = f"{compounds[-1]} {lemma}"
+        if key in lex.noun_class:
+            return lex.noun_class[key], True
+    if lemma in lex.noun_class:
+        return lex.noun_class[lemma], True
+    if noun.lower_ in lex.noun_class:
+        return lex.noun_class[noun.lower_], True
+    return lemma.replace(" ", "_"), False
 
 
 def quantity_slot(cls: str, frame: str | None) -> str:
