@@ -29,8 +29,10 @@ from claimwatch_alert.stories import (
     CardCache,
     StoryCard,
     add_article,
+    article_terms,
     bar,
     choose_story,
+    entity_key,
     new_card,
 )
 from claimwatch_extract.pipeline import extract_batch
@@ -279,3 +281,13 @@ def test_the_first_dated_report_gives_a_story_of_undated_ones_its_dates() -> Non
     joined = add_article(story, TERMS, DAY0 + timedelta(days=14), ARRIVAL, PARAMS)
     assert joined.dated and joined.first_at == joined.last_at == DAY0 + timedelta(days=14)
     assert StoryCard.model_validate_json(story.model_dump_json()) == story
+
+
+def test_one_person_named_in_several_forms_is_one_entity() -> None:
+    forms = ["person:ilse-brandt", "person:ilse-m-brandt", "person:brandt", "person:ilse-brandt-jr"]
+    assert {entity_key(f) for f in forms} == {"brandt"}
+    assert entity_key("gpe:korvath") == entity_key("fac:korvath") == "korvath"
+    terms = article_terms(["person:ilse-m-brandt", "gpe:korvath"], ["derail"], PARAMS)
+    story = new_card("a", article_terms(["person:brandt"], ["derail"], PARAMS), DAY0, DAY0)
+    other = new_card("b", article_terms(["person:ilse-vahl"], ["derail"], PARAMS), DAY0, DAY0)
+    assert choose_story([other, story], terms, DAY0, PARAMS) == story

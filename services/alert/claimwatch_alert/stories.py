@@ -114,9 +114,24 @@ def story_id_for(article_id: str) -> str:
     return "st-" + hashlib.sha256(article_id.encode()).hexdigest()[:16]
 
 
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def entity_key(entity_id: str) -> str:
-    """Compare entities by name, not type: NER may tag one place GPE here and FAC there."""
-    return entity_id.split(":", 1)[-1]
+    """Compare entities by name, not type: NER may tag one place GPE here and FAC there.
+
+    A person is compared by surname: outlets name one person in several forms (with or
+    without a first name, a middle name or initial, a suffix), and one that names them by
+    surname only is common; rarity keeps a surname shared by many stories light.
+    """
+    kind, colon, name = entity_id.partition(":")
+    if not colon:
+        return entity_id
+    if kind == "person":
+        words = [w for w in name.split("-") if w and w not in NAME_SUFFIXES]
+        if words:
+            return words[-1]
+    return name
 
 
 def ranked_weights(terms: Iterable[str], scale: float, limit: int) -> dict[str, float]:
