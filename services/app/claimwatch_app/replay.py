@@ -9,6 +9,12 @@ offsets (the embedded broker under-reports them).
 Each replay uses its own topic prefix, so it can share a broker (``--bootstrap``) with a
 running deployment or another replay without mixing records.
 
+Its topics have one partition each: it runs one worker per stage, which could not use more,
+and one partition keeps the input order end to end. With several, the alert stage's story
+index received the articles in whatever interleaving of the partitions the workers happened
+to fetch, and story grouping (an article joins the stories open when it arrives) differed
+from one replay of the same files to the next.
+
 ``--stories FILE`` writes, per article file, the article id ingest gave it and the story the
 alert stage placed it in (read from the same markers), so grouping can be scored against a
 gold clustering.
@@ -142,6 +148,7 @@ def run_replay(
                 topic_prefix=f"replay-{uuid.uuid4().hex[:8]}",
                 data_dir=Path(tmp) / "data",
                 session_timeout_s=3.0,
+                partitions=1,  # input order end to end: the same files group the same way
             )
             asyncio.run(ensure_topics(servers, settings.topics.specs()))
             workers = [
