@@ -195,6 +195,8 @@ def test_what_a_vehicle_carries_is_its_payload_not_any_weight(nlp: Any) -> None:
     assert named[0].fact and named[0].fact.description == "payload"
     assert [c.fact.key for c in weighed if c.fact] == ["measurement:weight"]
     assert [c.fact.key.split("|")[0] for c in handled if c.fact] == ["measurement:weight"]
+    capped = numeric(nlp, "The treaty sets a payload limit of 500 kg for their rockets.")
+    assert [c.fact.key for c in capped if c.fact] == ["measurement:payload_limit"]
 
 
 def test_a_gun_s_calibre_is_a_measurement_with_the_point_kept_or_lost(nlp: Any) -> None:

@@ -69,7 +69,17 @@ _REFINABLE = frozenset({"distance", "water_level", "speed", "weight"})
 _WEIGHT_REFINED = "payload"
 # Dimensions a limit can be stated for ("a weight limit of 7.5 tonnes", "capped at 60 km/h").
 _LIMITABLE = frozenset(
-    {"speed", "weight", "distance", "water_level", "length", "width", "height", "altitude"}
+    {
+        "speed",
+        "weight",
+        "payload",
+        "distance",
+        "water_level",
+        "length",
+        "width",
+        "height",
+        "altitude",
+    }
 )
 _EVENT_PREPS = frozenset({"in", "after", "from", "during", "of", "by"})
 
