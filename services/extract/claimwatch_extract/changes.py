@@ -16,6 +16,7 @@ from spacy.tokens import Span, Token
 from claimwatch.models import ValueKind
 from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.numbers import NumberMatch
+from claimwatch_extract.token_table import token_table
 
 _SKIP_POS = frozenset({"ADV", "PART"})
 
@@ -43,11 +44,12 @@ def _change_word(tok: Token, lex: Lexicon) -> str | None:
 
 def _left(sent: Span, i: int) -> Token | None:
     """The nearest token left of ``i`` that is not an adverb ("rose sharply 5%")."""
-    doc = sent.doc
+    table = token_table(sent.doc)
+    pos, lower = table.pos, table.lower
     j = i - 1
-    while j >= sent.start and doc[j].pos_ in _SKIP_POS and doc[j].lower_ not in ("up", "down"):
+    while j >= sent.start and pos[j] in _SKIP_POS and lower[j] not in ("up", "down"):
         j -= 1
-    return doc[j] if j >= sent.start else None
+    return sent.doc[j] if j >= sent.start else None
 
 
 def _total_follows(m: NumberMatch, sent: Span) -> bool:
@@ -64,18 +66,19 @@ def _total_follows(m: NumberMatch, sent: Span) -> bool:
 def _change_noun_after(m: NumberMatch, sent: Span, lex: Lexicon) -> str | None:
     """ "a 3 percent drop", "a $5 billion increase": the number modifies a change noun."""
     ch = lex.changes
-    doc = sent.doc
-    for tok in doc[m.end : min(m.end + 4, sent.end)]:
-        if tok.pos_ == "NOUN":
-            lemma = tok.lemma_.lower()
+    table = token_table(sent.doc)
+    for j in range(m.end, min(m.end + 4, sent.end)):
+        pos = table.pos[j]
+        if pos == "NOUN":
+            lemma = table.lemma[j]
             if lemma in ch.nouns_up:
                 return "up"
             if lemma in ch.nouns_down:
                 return "down"
-            if lemma not in ("percent", "cent", "point") and tok.i > m.end:
+            if lemma not in ("percent", "cent", "point") and j > m.end:
                 return None
-        elif tok.pos_ not in ("ADJ", "NOUN", "SYM", "NUM", "PUNCT") and tok.text != "-":
-            return None
+        elif pos not in ("ADJ", "NOUN", "SYM", "NUM", "PUNCT") and table.lower[j] != "-":
+            return None  # a dash is its own lower case
     return None
 
 

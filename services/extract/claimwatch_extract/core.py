@@ -123,6 +123,7 @@ class _Builder:
         self._names: HolderNames | None = None  # built for the first sentence that needs it
         self.claims: list[Claim] = []
         self._vocab: tuple[int, SentenceWords | None] = (-1, None)
+        self._speaker: tuple[int, Speaker | None] = (-1, None)
         self._actors: dict[int, Actor] = {}
 
     def add(
@@ -130,10 +131,10 @@ class _Builder:
         type_: ClaimType,
         sent: Span,
         anchor: Token,
-        speaker: Speaker | None,
         confidence: float,
         **fields: object,
     ) -> None:
+        speaker = self.speaker(sent)
         actor = self.actor(speaker.token) if speaker is not None else None
         fields.setdefault("actor", actor.name if actor else None)
         fields.setdefault("actor_id", actor.id if actor else None)
@@ -156,7 +157,6 @@ class _Builder:
         lex = self.lex
         table, a, b = self.table, sent.start, sent.end
         words, tags = table.lower[a:b], table.tag[a:b]
-        speaker = find_speaker(sent, self.spans, lex, self.datelines, table)
         prev_class: str | None = None
         last_count: Quantity | None = None
         # token indexes into the doc, not the sentence
@@ -172,7 +172,6 @@ class _Builder:
                     ClaimType.MEASUREMENT,
                     sent,
                     m,
-                    speaker,
                     (cash.first, cash.low, cash.high, cash.currency),
                     money_slot(cash.subject),
                     cash.confidence,
@@ -186,7 +185,6 @@ class _Builder:
                     ClaimType.MEASUREMENT,
                     sent,
                     m,
-                    speaker,
                     (meas.first, meas.low, meas.high, meas.unit),
                     meas.slot,
                     meas.confidence,
@@ -206,21 +204,20 @@ class _Builder:
                 q = severity_share(m, sent, lex, self.flex, last_count)
             if q is not None:
                 prev_class, last_count = q.cls, q
-                self._count(sent, m, speaker, q)
+                self._count(sent, m, q)
         for z in zero_sites(words, sent, lex):
             q = extract_zero(z, sent, lex)
             also = zero_implied(q, sent, lex) if q is not None else None
             for zq in (q, also):
                 if zq is not None:
-                    self._count(sent, z if zq is q else zero_match(zq), speaker, zq)
-        for o in extract_ordinals(sent, lex) if may_have_ordinal(words, lex) else ():
+                    self._count(sent, z if zq is q else zero_match(zq), zq)
+        for o in extract_ordinals(sent, lex, words) if may_have_ordinal(words, lex) else ():
             value = Interval(low=o.value, high=o.value, unit=o.unit)
             site = NumberSite(o.first.i, o.first.i + 1)
             self.add(
                 ClaimType.ORDINAL_PERIOD,
                 sent,
                 o.first,
-                speaker,
                 o.confidence,
                 value=value,
                 slot=o.slot,
@@ -237,9 +234,10 @@ class _Builder:
         for fig in holder_figures(
             sent, words, self.flex.holders, self.holder_names, lex.numbers.words, lex.ordinals.words
         ):
-            self._holder(sent, fig, speaker)
+            self._holder(sent, fig)
         threat_at: dict[str, tuple[int, list[str]]] = {}  # actor key → (claim index, targets)
         for hit in find_threats(sent, lex, table):
+            speaker = self.speaker(sent)
             agent = speech_noun_agent(hit.trigger, lex)  # "a warning from X that ..."
             tok = agent or threat_actor_token(hit, speaker, self.spans, lex, self.datelines)
             actor = self.actor(tok) if tok is not None else None
@@ -276,7 +274,6 @@ class _Builder:
                 ClaimType.THREAT,
                 sent,
                 hit.trigger,
-                speaker,
                 conf,
                 actor=actor.name if actor else None,
                 actor_id=actor.id if actor else None,
@@ -314,14 +311,13 @@ class _Builder:
         counted = extract_quantity(last, sent, lex, prev_class)
         return list_member(m, sent, lex, counted) if counted is not None else None
 
-    def _count(self, sent: Span, m: NumberMatch, speaker: Speaker | None, q: Quantity) -> None:
+    def _count(self, sent: Span, m: NumberMatch, q: Quantity) -> None:
         """One count claim: a read number or a stated none ("nobody was hurt")."""
         value = (q.first, q.low, q.high, q.cls)
         self._value(
             ClaimType.QUANTITY,
             sent,
             m,
-            speaker,
             value,
             q.slot,
             q.confidence,
@@ -334,7 +330,6 @@ class _Builder:
         type_: ClaimType,
         sent: Span,
         m: NumberMatch,
-        speaker: Speaker | None,
         value: tuple[Token, float | None, float | None, str],
         slot: str,
         confidence: float,
@@ -359,7 +354,6 @@ class _Builder:
             type_,
             sent,
             first,
-            speaker,
             confidence,
             value=Interval(low=low, high=high, unit=unit),
             slot=change_slot(slot) if kind is ValueKind.CHANGE else slot,
@@ -405,7 +399,7 @@ class _Builder:
             self._names = HolderNames.of(self.doc, self.flex.holders, self.table)
         return self._names
 
-    def _holder(self, sent: Span, fig: HolderFigure, speaker: Speaker | None) -> None:
+    def _holder(self, sent: Span, fig: HolderFigure) -> None:
         """One figure of a named holder (holders.py): its fact is keyed by the holder, so a
         plain count read from the same number ("18 KOs") gives way to it."""
         slot = f"quantity:{fig.unit}:{fig.frame}"
@@ -430,13 +424,21 @@ class _Builder:
             ClaimType.QUANTITY,
             sent,
             fig.number,
-            speaker,
             0.8,
             value=Interval(low=fig.value, high=fig.value, unit=fig.unit),
             slot=slot,
             value_kind=ValueKind.LEVEL,
             fact=fact,
         )
+
+    def speaker(self, sent: Span) -> Speaker | None:
+        """The sentence's speaker (attribution.find_speaker), worked out once per sentence and
+        only for one that states a claim: most sentences state none."""
+        at, found = self._speaker
+        if at != sent.start:
+            found = find_speaker(sent, self.spans, self.lex, self.datelines, self.table)
+            self._speaker = (sent.start, found)
+        return found
 
     def vocab(self, sent: Span) -> SentenceWords:
         """The sentence's words (facts.sentence_words), built once per sentence and only for
@@ -465,9 +467,10 @@ class _Builder:
     def _quoted(self, tok: Token) -> bool:
         return any(a <= tok.idx < b for a, b in self.spans)
 
-    def quotes(self) -> None:
+    def quotes(self, sents: list[Span]) -> None:
         doc = self.doc
-        for q in find_quotes(doc, self.spans, self.lex, self.datelines, self.text):
+        found = find_quotes(doc, self.spans, self.lex, self.datelines, self.text, self.table, sents)
+        for q in found:
             actor = self.actor(q.speaker.token)
             text = self.text[q.start : q.end]
             self.claims.append(
@@ -504,9 +507,10 @@ def extract_claims(
     parsed, when the caller has it (else rebuilt from the doc's tokens); ``table``, the doc's
     token table (token_table.py), likewise."""
     b = _Builder(doc, article_id, ents, lex, title, published, text, table)
-    for sent in doc.sents:
+    sents = list(doc.sents)
+    for sent in sents:
         b.sentence(sent)
-    b.quotes()
+    b.quotes(sents)
     return b.claims
 
 

@@ -136,6 +136,10 @@ class FactLexicon(_Model):
         return {w: c for c, words in self.cues.items() for w in words if " " not in w}
 
     @cached_property
+    def cue_word_set(self) -> frozenset[str]:
+        return frozenset(self.cue_words)
+
+    @cached_property
     def cue_phrases(self) -> list[tuple[str, FigureCue]]:
         """Multi-word cues, longest first, matched on the clause's lower-case words."""
         found = [(w, c) for c, words in self.cues.items() for w in words if " " in w]

@@ -163,6 +163,7 @@ def describe(
     doc = sent.doc
     num = doc[site.end - 1]
     verb = clause_verb(num)
+    path = [num, *_ancestors(num)]  # read once: time, cue and event walk it
     parts = slot.split(":")
     frame: str | None = None
     qualifiers: list[str] = []
@@ -182,8 +183,8 @@ def describe(
             qualifiers += [q for q in money.qualifiers if q not in qualifiers]
     else:  # ordinal period: "ordinal_period:<subject>:<unit>"
         counted, frame = parts[1], parts[2] if len(parts) > 2 else None
-    time, anchor = _time(num, site, sent, ctx, flex, vocab)
-    cue = _cue(num, verb, sent, flex, vocab)
+    time, anchor = _time(path, site, sent, ctx, flex, vocab)
+    cue = _cue(path, verb, sent, flex, vocab)
     if cue == FigureCue.INITIAL and time == FactTime.CURRENT:
         time, anchor = FactTime.EARLIER, anchor or "initially"
     if money is not None and "initial" in money.qualifiers:
@@ -203,7 +204,7 @@ def describe(
     )
     scope = _scope(sent, site, verb, frame, flex, share, vocab)
     maybe_event = vocab is None or not vocab.words.isdisjoint(flex.event_set)
-    event_tok = _event(num, site.noun, flex) if maybe_event else None
+    event_tok = _event(path, site.noun, flex) if maybe_event else None
     event = _phrase(event_tok) if event_tok is not None else None
     event_kind = flex.event_kind.get(event_tok.lemma_.lower()) if event_tok is not None else None
     if event_tok is not None and time == FactTime.CURRENT and _other_event(event_tok, flex):
@@ -248,18 +249,22 @@ def clause_verb(tok: Token) -> Token:
     for _ in range(12):
         if cur.pos_ in _CLAUSE_POS:
             return cur
-        if cur.head.i == cur.i:
+        head = cur.head
+        if head.i == cur.i:
             return cur
-        cur = cur.head
+        cur = head
     return cur
 
 
 def _ancestors(tok: Token) -> list[Token]:
     out: list[Token] = []
     cur = tok
-    while cur.head.i != cur.i and len(out) < 16:
-        cur = cur.head
-        out.append(cur)
+    while len(out) < 16:
+        head = cur.head
+        if head.i == cur.i:
+            break
+        out.append(head)
+        cur = head
     return out
 
 
@@ -321,9 +326,8 @@ def _compounds(noun: Token | None, have: list[str]) -> list[str]:
 def _accumulated(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
     """ "bringing the total since Saturday to 62 inches": a running total over a period is
     not the amount of one day ("34 inches on Monday")."""
-    doc = sent.doc
     lo, hi = max(sent.start, site.start - 8), min(sent.end, site.end + 4)
-    words = {t.lower_ for t in doc[lo:hi]}
+    words = set(token_table(sent.doc).lower[lo:hi])
     return [] if words.isdisjoint(flex.scope.total_words) else ["total"]
 
 
@@ -409,25 +413,24 @@ def _apart(month: int, other: int) -> int:
 
 
 def _time(
-    num: Token,
+    path: list[Token],
     site: NumberSite,
     sent: Span,
     ctx: ArticleContext,
     flex: FactLexicon,
     vocab: SentenceWords | None = None,
 ) -> tuple[FactTime, str | None]:
-    doc = sent.doc
+    """``path``: the number and its ancestors (``_ancestors``)."""
+    table = token_table(sent.doc)
     # "down to 21% from 35%", "rose to 84 from 77": an earlier value of the same figure
-    start = doc[site.start]
-    before = doc[start.i - 1] if start.i > sent.start else None
-    if before is not None and before.lower_ == "from":
-        window = {t.lemma_.lower() for t in doc[max(sent.start, start.i - 8) : start.i]}
+    start = site.start
+    if start > sent.start and table.lower[start - 1] == "from":
+        window = set(table.lemma[max(sent.start, start - 8) : start])
         moves = flex.cues[FigureCue.RISE] + flex.cues[FigureCue.FALL] + ["up", "down"]
         if window & set(moves):
             return FactTime.EARLIER, "from"
     if vocab is not None and not vocab.dated and vocab.words.isdisjoint(flex.background_words):
         return FactTime.CURRENT, None  # no date, year, "when", opener or earlier-event word
-    path = [num, *_ancestors(num)]
     on_path = {t.i for t in path}
     for tok in path:
         date = _is_background_date(tok, ctx, flex)
@@ -561,28 +564,35 @@ def _reported_will(verb: Token, aux: str, reporting: list[str]) -> bool:
 
 
 def _cue(
-    num: Token, verb: Token, sent: Span, flex: FactLexicon, vocab: SentenceWords | None = None
+    path: list[Token],
+    verb: Token,
+    sent: Span,
+    flex: FactLexicon,
+    vocab: SentenceWords | None = None,
 ) -> FigureCue | None:
     """Wording that says this figure moves or is provisional: a phrase in its clause ("so
     far", "at first"), a verb on its path ("rose to", "was revised"), or an adverb or
     adjective on it ("initially", "now", "the preliminary toll"). "Lower than the initial
     estimate" is a comparison with another value, not a revision of this one. ``vocab``:
     the sentence's words; when no phrase has all its words in the sentence, the window
-    around the number is not read."""
-    doc = sent.doc
+    around the number is not read, and when no cue word is in it, the path is not walked.
+    ``path``: the number and its ancestors (``_ancestors``)."""
+    num = path[0]
     lo, hi = max(sent.start, num.i - _CUE_WINDOW), min(sent.end, num.i + 4)
-    window = doc[lo:hi]
     phrases: list[tuple[str, FigureCue]] = []
     if vocab is None or any(need <= vocab.words for need, _, _ in flex.cue_phrase_words):
-        have = {t.lower_ for t in window}
+        have = set(token_table(sent.doc).lower[lo:hi])
         phrases = [(p, found) for need, p, found in flex.cue_phrase_words if need <= have]
     if phrases:  # rare: the clause is only worked out when a phrase's words are all near
+        window = sent.doc[lo:hi]
         clause = [t for t in window if clause_verb(t).i == verb.i or t.i == verb.i]
         text = " " + " ".join(t.lower_ for t in clause) + " "
         for phrase, found in phrases:
             if f" {phrase} " in text:
                 return found
-    path = [num, *_ancestors(num)][:8]
+    if vocab is not None and vocab.words.isdisjoint(flex.cue_word_set):
+        return None  # every cue below is a word of the sentence (its form or its lemma)
+    path = path[:8]
     for i, tok in enumerate(path):
         said = flex.cue_words.get(tok.lemma_.lower())
         if said is not None and tok.pos_ == "VERB" and _moves_the_figure(said, tok, path[:i], flex):
@@ -629,32 +639,32 @@ def _scope(
     a part of its own fact."""
     doc = sent.doc
     sc = flex.scope
-    after = doc[site.end] if site.end < sent.end else None
-    after2 = doc[site.end + 1] if site.end + 1 < sent.end else None
-    before = doc[site.start - 1] if site.start > sent.start else None
-    window = [t.lower_ for t in doc[max(sent.start, site.start - 3) : site.end + 4]]
+    lower = token_table(doc).lower  # the words around the number, without building tokens
+    after = lower[site.end] if site.end < sent.end else None
+    after2 = lower[site.end + 1] if site.end + 1 < sent.end else None
+    before = lower[site.start - 1] if site.start > sent.start else None
+    window = lower[max(sent.start, site.start - 3) : site.end + 4]
     if any(w in sc.whole_words for w in window):
         return FactScope.WHOLE
     # "20 of those injured", "three of the victims", "four of whom"
     if (
-        after is not None
-        and after.lower_ == "of"
+        after == "of"
         and after2 is not None
-        and (after2.lower_ in sc.part_of_objects or after2.dep_ == "poss")
-        and not (share and after2.lower_ in sc.share_objects)
+        and (after2 in sc.part_of_objects or doc[site.end + 1].dep_ == "poss")
+        and not (share and after2 in sc.share_objects)
     ):
         return FactScope.PART
     # "of whom four were", "of which 12 are"
-    prev = [t.lower_ for t in doc[max(sent.start, site.start - 3) : site.start]]
+    prev = lower[max(sent.start, site.start - 3) : site.start]
     if not share and any(a == "of" and b in ("whom", "which") for a, b in pairwise(prev)):
         return FactScope.PART
     # "another 40", "40 others", "five more" (not "more than five"); but "nine were killed
     # and 40 others injured": the others are beyond another fact's count, not an increment
-    more_than = after2 is not None and after2.lower_ == "than"
+    more_than = after2 == "than"
     noun = site.noun
     increment = (
-        (before is not None and before.lower_ in sc.increment_words and before.lower_ != "more")
-        or (after is not None and after.lower_ in sc.increment_words and not more_than)
+        (before is not None and before in sc.increment_words and before != "more")
+        or (after is not None and after in sc.increment_words and not more_than)
         or (
             noun is not None
             and any(c.dep_ == "amod" and c.lower_ in sc.increment_words for c in noun.children)
@@ -677,7 +687,7 @@ def _scope(
         ):
             return FactScope.PART
     # "three Americans were among the 84 dead": the subject is the part, not the 84
-    inside = {t.i for t in doc[site.start : site.end]}
+    inside = set(range(site.start, min(site.end, len(doc))))
     for c in verb.children:
         if (
             c.dep_ == "prep"
@@ -834,9 +844,11 @@ def _other_kind(tok: Token, other: Token, people: frozenset[str]) -> bool:
 
 def _named_place(sent: Span, flex: FactLexicon) -> bool:
     """A named hospital (or clinic, school...) in the sentence: "St Mary's Hospital"."""
-    for tok in sent:
-        if tok.lemma_.lower() not in flex.scope.part_places:
+    lemma, places = token_table(sent.doc).lemma, flex.scope.part_places
+    for i in range(sent.start, sent.end):
+        if lemma[i] not in places:
             continue
+        tok = sent.doc[i]
         if tok.pos_ == "PROPN" or any(
             c.pos_ == "PROPN" and c.dep_ in ("compound", "poss") for c in tok.children
         ):
@@ -847,12 +859,13 @@ def _named_place(sent: Span, flex: FactLexicon) -> bool:
 # --------------------------------------------------------------------------- event
 
 
-def _event(num: Token, noun: Token | None, flex: FactLexicon) -> Token | None:
+def _event(path: list[Token], noun: Token | None, flex: FactLexicon) -> Token | None:
     """The event noun a figure is about: "killed in the crash", "the toll from the quake",
-    "the attack killed 84", "the 84 people killed in the attack"."""
-    starts = [t for t in (noun, num) if t is not None]
-    for start in starts:
-        for tok in [start, *_ancestors(start)][:6]:
+    "the attack killed 84", "the 84 people killed in the attack". ``path``: the number and
+    its ancestors (``_ancestors``)."""
+    paths = [path] if noun is None else [[noun, *_ancestors(noun)], path]
+    for up in paths:
+        for tok in up[:6]:
             if tok.lemma_.lower() in flex.event_set and tok.pos_ in ("NOUN", "PROPN"):
                 return tok
             heads = [tok, *(c for c in tok.children if c.dep_ in ("acl", "relcl"))]

@@ -200,6 +200,14 @@ def _number(tok: Token) -> float | None:
     return float(text) if _DIGITS.match(text) else None
 
 
+def _digit_tokens(sent: Span, lowered: Sequence[str]) -> Iterator[Token]:
+    """The sentence's tokens that start with a digit (the only ones ``_number`` reads), found
+    from its lower-case words: a digit's lower case is itself."""
+    for k, word in enumerate(lowered):
+        if word[:1].isdigit():
+            yield sent[k]
+
+
 # --------------------------------------------------------------------------- ages
 
 
@@ -254,8 +262,10 @@ def _age_before_name(num: Token, words: HolderWords, names: HolderNames) -> list
     return toks if toks and _person_like(toks, names) else []
 
 
-def _ages(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[HolderFigure]:
-    for tok in sent:
+def _ages(
+    sent: Span, lowered: Sequence[str], words: HolderWords, names: HolderNames
+) -> Iterator[HolderFigure]:
+    for tok in _digit_tokens(sent, lowered):
         value = _number(tok)
         if value is None or not 0 < value <= _MAX_AGE or tok.text.startswith("0"):
             continue
@@ -345,9 +355,11 @@ def _in_some_games(last: Token, words: HolderWords) -> bool:
     )
 
 
-def _records(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[HolderFigure]:
+def _records(
+    sent: Span, lowered: Sequence[str], words: HolderWords, names: HolderNames
+) -> Iterator[HolderFigure]:
     done = -1
-    for tok in sent:
+    for tok in _digit_tokens(sent, lowered):
         if tok.i <= done or _number(tok) is None:
             continue
         record = _record_at(tok, words)
@@ -430,8 +442,10 @@ def _total_holder(num: Token, words: HolderWords, names: HolderNames) -> list[To
     return []
 
 
-def _careers(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[HolderFigure]:
-    for tok in sent:
+def _careers(
+    sent: Span, lowered: Sequence[str], words: HolderWords, names: HolderNames
+) -> Iterator[HolderFigure]:
+    for tok in _digit_tokens(sent, lowered):
         value = _number(tok)
         if value is None:
             continue
@@ -597,9 +611,9 @@ def holder_figures(
         return out  # every other figure read here starts with a digit
     names = article()
     if not lower.isdisjoint(("old", ",", "(")):
-        out += _ages(sent, words, names)
+        out += _ages(sent, lowered, words, names)
     if not lower.isdisjoint(words.dashes):
-        out += _records(sent, words, names)
+        out += _records(sent, lowered, words, names)
     if not lower.isdisjoint(words.career_words):
-        out += _careers(sent, words, names)
+        out += _careers(sent, lowered, words, names)
     return out

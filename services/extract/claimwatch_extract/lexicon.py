@@ -240,6 +240,27 @@ class Threats(_Model):
     warning_verbs: list[str]
     labour_actor_words: list[str]
 
+    @cached_property
+    def starters(self) -> frozenset[str]:
+        """Lemmas without which a sentence threatens nothing unless a modal is in it: the
+        verbs that threaten, warn or incite, designation nouns, readiness and capability."""
+        return frozenset(
+            [
+                *self.threat_verbs,
+                *self.incitement_verbs,
+                *self.warning_verbs,
+                *self.designation_nouns,
+                *self.readiness,
+                *self.capability_nouns,
+            ]
+        )
+
+    @cached_property
+    def modal_words(self) -> frozenset[str]:
+        """Words that make a verb future, conditional or reported ("will", "should",
+        "going" as in "is going to")."""
+        return frozenset([*self.modal_aux, *self.reported_modal_aux, "going"])
+
 
 class Datelines(_Model):
     """A paragraph-opening dateline ("CITY, Nov 20 (Outlet) -"): a place, never an actor."""

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from claimwatch_extract.lexicon import Lexicon, Unit
 from claimwatch_extract.numbers import NumberMatch, prefix_at
 from claimwatch_extract.slots import measurement_slot
+from claimwatch_extract.token_table import token_table
 
 
 @dataclass(frozen=True)
@@ -36,17 +37,18 @@ def _unit_after(sent: Span, i: int, lex: Lexicon) -> tuple[str, int] | None:
     units = lex.measurements.units
     if i >= sent.end:
         return None
-    if sent.doc[i].text in ("-", "–"):
+    lower = token_table(sent.doc).lower
+    if lower[i] in ("-", "–"):  # a dash is its own lower case
         found = _unit_after(sent, i + 1, lex)
         return (found[0], found[1] + 1) if found is not None else None
-    if sent.doc[i].lower_ not in lex.unit_prefixes:
+    if lower[i] not in lex.unit_prefixes:
         return None
     for n in (4, 3, 2, 1):
         if i + n > sent.end:
             continue
-        toks = sent.doc[i : i + n]
-        spaced = " ".join(t.lower_ for t in toks)
-        joined = "".join(t.lower_ for t in toks)
+        words = lower[i : i + n]
+        spaced = " ".join(words)
+        joined = "".join(words)
         # a sentence's full stop can be glued to the unit's last token ("40 km/h.")
         for key in (spaced, joined, spaced.removesuffix("."), joined.removesuffix(".")):
             if key in units:
@@ -89,18 +91,19 @@ def _nearest(
     about 60 km south-west of the port" the word "depth" belongs to 10 km, and 60 km (no
     context word of its own) falls back to the default dimension instead of becoming a second,
     contradicting depth."""
-    doc = sent.doc
-    if after is not None and after + 1 < sent.end and doc[after].lower_ == "of":
-        for t in doc[after + 1 : min(after + 4, sent.end)]:
-            for key in (t.lemma_.lower(), t.lower_):
+    table = token_table(sent.doc)
+    lower, lemma = table.lower, table.lemma
+    if after is not None and after + 1 < sent.end and lower[after] == "of":
+        for j in range(after + 1, min(after + 4, sent.end)):
+            for key in (lemma[j], lower[j]):
                 if key in words:
                     return words[key]
     best: tuple[float, str] | None = None
-    for t in sent:
-        for key in (t.lemma_.lower(), t.lower_):
+    for j in range(sent.start, sent.end):
+        for key in (lemma[j], lower[j]):
             if key in words:
-                d = _distance(t.i, pos)
-                if any(_distance(t.i, r) < d for r in rivals):
+                d = _distance(j, pos)
+                if any(_distance(j, r) < d for r in rivals):
                     continue  # the word is nearer to another number: it describes that one
                 if best is None or d < best[0]:
                     best = (d, words[key])
@@ -149,11 +152,12 @@ def _magnitude_at(
 ) -> bool:
     """The number at ``[num_start, num_end)`` (its phrase from ``start``) is a magnitude by
     the words around it."""
-    doc = sent.doc
+    table = token_table(sent.doc)
+    lower, lemma = table.lower, table.lemma
     lo = max(start - 4, sent.start)
     hi = min(num_end + 5, sent.end)
-    before = {t.lower_ for t in doc[lo:num_start]}
-    after = [t.lower_ for t in doc[num_end:hi]]
+    before = set(lower[lo:num_start])
+    after = lower[num_end:hi]
     if (
         not before.isdisjoint(lex.measurements.magnitude_words)
         or after[:1] == ["magnitude"]
@@ -165,13 +169,13 @@ def _magnitude_at(
     # "a 6.4 quake": a number with a decimal part does not count quakes
     nouns = lex.measurements.magnitude_nouns
     decimal = low < 10 and not integer
-    if decimal and after and doc[num_end].lemma_.lower() in nouns:
+    if decimal and after and lemma[num_end] in nouns:
         return True
     # "two tremors, measuring 6.9": what a quake named just before measures
-    prev = doc[num_start - 1] if num_start > sent.start else None
-    if not decimal or prev is None or prev.lower_ not in lex.measurements.measuring_words:
+    prev = lower[num_start - 1] if num_start > sent.start else None
+    if not decimal or prev is None or prev not in lex.measurements.measuring_words:
         return False
-    return any(t.lemma_.lower() in nouns for t in doc[max(sent.start, num_start - 6) : num_start])
+    return any(w in nouns for w in lemma[max(sent.start, num_start - 6) : num_start])
 
 
 def _is_multiple(sent: Span, m: NumberMatch, lex: Lexicon) -> bool:
@@ -196,7 +200,7 @@ def _rivals(m: NumberMatch, others: Sequence[NumberMatch], sent: Span, lex: Lexi
     units = lex.measurements.units
     mine = _unit_after(sent, m.num_end, lex)
     kind = units[mine[0]].kind if mine is not None else ("percent" if m.kind == "fraction" else "")
-    before = " ".join(t.lower_ for t in sent.doc[max(sent.start, m.start - 2) : m.start])
+    before = " ".join(token_table(sent.doc).lower[max(sent.start, m.start - 2) : m.start])
     compared = any(
         before == c or before.endswith(f" {c}") for c in lex.measurements.comparison_markers
     )

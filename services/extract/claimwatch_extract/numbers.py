@@ -67,12 +67,19 @@ class NumberMatch:
 
     def shifted(self, offset: int) -> NumberMatch:
         """The same match with token indexes moved by ``offset`` (sentence → doc)."""
-        return replace(
-            self,
-            start=self.start + offset,
-            end=self.end + offset,
-            num_start=self.num_start + offset,
-            num_end=self.num_end + offset,
+        return NumberMatch(  # not dataclasses.replace: one per number, and it is slow
+            self.start + offset,
+            self.end + offset,
+            self.num_start + offset,
+            self.num_end + offset,
+            self.low,
+            self.high,
+            self.op,
+            self.kind,
+            self.integer,
+            self.currency,
+            self.scale,
+            self.spread,
         )
 
     def interval(self, lex: Lexicon, counted: bool) -> tuple[float | None, float | None]:

@@ -9,6 +9,7 @@ compared. Only "its/their Nth <unit>" and "the Nth <unit> of X" count: "third qu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -73,12 +74,22 @@ def may_have_ordinal(words: list[str], lex: Lexicon) -> bool:
     return any(w in ordinal_words or w[:1].isdigit() for w in words)
 
 
-def extract_ordinals(sent: Span, lex: Lexicon) -> list[OrdinalPeriod]:
+def extract_ordinals(
+    sent: Span, lex: Lexicon, words: Sequence[str] | None = None
+) -> list[OrdinalPeriod]:
+    """``words``: the sentence's lower-case words, when the caller has them (only a word
+    ``may_have_ordinal`` accepts is then read from the parse)."""
     out: list[OrdinalPeriod] = []
-    for tok in sent:
-        value = ordinal_value(tok.lower_, lex)
+    ordinal_words = lex.ordinals.words
+    if words is None:
+        words = [t.lower_ for t in sent]
+    for k, word in enumerate(words):
+        if word not in ordinal_words and not word[:1].isdigit():
+            continue
+        value = ordinal_value(word, lex)
         if value is None:
             continue
+        tok = sent[k]
         unit = tok.head
         ul = unit.lemma_.lower()
         if unit.i == tok.i or ul not in lex.ordinals.units:

@@ -19,6 +19,7 @@ from claimwatch_extract.lexicon import Lexicon
 from claimwatch_extract.numbers import NumberMatch
 from claimwatch_extract.rates import rate_period
 from claimwatch_extract.slots import is_people_name, match_frame, noun_class, quantity_slot
+from claimwatch_extract.token_table import token_table
 
 SKIP_ENTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
 LIST_JOINERS = frozenset({",", "and", "or"})
@@ -169,8 +170,7 @@ def _counted_noun(match: NumberMatch, sent: Span) -> Token | None:
         head = tok.head
         while head.i < match.num_end and head.head.i != head.i and head.i >= match.num_start:
             head = head.head  # "two dozen countries": "dozen" is part of the number
-        between = doc[match.num_end : head.i]
-        near = head.i - last.i <= 4 or all(_modifier(t) for t in between)
+        near = head.i - last.i <= 4 or all(_modifier(t) for t in doc[match.num_end : head.i])
         if _countable(head) and head.i >= match.num_end and near and head.i - last.i <= 7:
             while head.dep_ == "compound" and head.head.pos_ == "NOUN" and head.head.i > head.i:
                 head = head.head  # "21 world records": the records are counted
@@ -197,13 +197,14 @@ def extract_quantity(
     if match.kind in ("score", "fraction", "ratio"):
         return None
     doc = sent.doc
-    nums = doc[match.num_start : match.num_end]
-    if any(t.ent_type_ in ("MONEY", "PERCENT") for t in nums):
+    ents = token_table(doc).ent_type[match.num_start : match.num_end]
+    if "MONEY" in ents or "PERCENT" in ents:
         return None
+    nums = doc[match.num_start : match.num_end]
     hits = _hits(match, sent, lex)
     if hits is not None:
         return _make(match, sent, lex, hits, "struck", 0.9)
-    if any(t.ent_type_ in SKIP_ENTS for t in nums):
+    if any(e in SKIP_ENTS for e in ents):
         # NER often calls "between 40 and 50 civilians" a DATE: trust a counted noun instead
         noun = _counted_noun(match, sent)
         follow_up = noun is None and prev_class is not None and _bare_follow_up(match, sent)

@@ -8,12 +8,14 @@ quote's speaker when it directly follows it ('"We will win," she said. "Nobody d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from claimwatch_extract.attribution import Speaker, find_speaker
 from claimwatch_extract.lexicon import Lexicon
+from claimwatch_extract.token_table import TokenTable
 
 MIN_WORDS = 3
 
@@ -32,22 +34,27 @@ def find_quotes(
     lex: Lexicon,
     datelines: list[tuple[int, int]] | None = None,
     text: str | None = None,
+    table: TokenTable | None = None,
+    sents: Sequence[Span] | None = None,
 ) -> list[QuoteHit]:
-    """Attributed quotes of ``doc``; ``text`` is ``doc.text`` if the caller already has it."""
+    """Attributed quotes of ``doc``; ``text`` is ``doc.text``, ``table`` its token table and
+    ``sents`` its sentences, when the caller already has them."""
     full = doc.text if text is None else text
     out: list[QuoteHit] = []
-    sents = list(doc.sents)
+    sents = list(doc.sents) if sents is None else sents
+    bounds: list[tuple[int, int]] = []  # each sentence's characters, read at the first quote
     prev: tuple[int, Speaker] | None = None  # (sentence index, speaker) of the last quote
     for a, b in spans:
         quote = full[a:b].strip()
         if len(quote.split()) < MIN_WORDS:
             continue
-        idx = [i for i, s in enumerate(sents) if s.start_char < b + 1 and s.end_char > a - 1]
+        bounds = bounds or [(s.start_char, s.end_char) for s in sents]
+        idx = [i for i, (start, end) in enumerate(bounds) if start < b + 1 and end > a - 1]
         if not idx:
             continue
         speaker = None
         for i in idx:
-            speaker = find_speaker(sents[i], spans, lex, datelines)
+            speaker = find_speaker(sents[i], spans, lex, datelines, table)
             if speaker is not None:
                 break
         if speaker is None and prev is not None and idx[0] - prev[0] <= 1:

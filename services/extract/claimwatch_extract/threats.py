@@ -469,6 +469,20 @@ def _forceful(verb: Token, lex: Lexicon, under: str) -> Act | tuple[Token, Token
     return None
 
 
+def may_threaten(table: TokenTable, start: int, end: int, lex: Lexicon) -> bool:
+    """Whether tokens ``start:end`` can hold a threat: a threat needs a verb that threatens,
+    warns or incites, a designation noun, readiness or capability ("ready to strike"), or a
+    modal on the verb (``_modal``: "will", a tagged modal, "should", "going to"). One set
+    test per list; a sentence without any is passed over without reading its parse."""
+    th = lex.threats
+    if not th.starters.isdisjoint(table.lemma[start:end]):
+        return True
+    if not th.modal_words.isdisjoint(table.lower[start:end]):
+        return True
+    lemma, modal = table.lemma, th.modal_aux
+    return any(table.tag[i] == "MD" and lemma[i] in modal for i in range(start, end))
+
+
 def find_threats(sent: Span, lex: Lexicon, table: TokenTable | None = None) -> list[ThreatHit]:
     """Threat triggers in one sentence, left to right; a token inside a threat already found
     (its verb's clause) starts no second one ("X threatened to sink Y after Z warned that Y
@@ -479,6 +493,8 @@ def find_threats(sent: Span, lex: Lexicon, table: TokenTable | None = None) -> l
     covered: set[int] = set()
     tokens: Iterable[Token] = sent
     if table is not None:
+        if not may_threaten(table, sent.start, sent.end, lex):
+            return hits
         doc, pos, lemma = sent.doc, table.pos, table.lemma
         nouns = lex.threats.designation_nouns
         tokens = [

@@ -2,8 +2,10 @@
 
 Why: every ``Token`` attribute read in spaCy builds a new ``Token`` object and decodes a new
 string from the string store. The per-sentence scans (numbers, speakers, ordinals, a
-sentence's words) read the same four attributes of every token; one pass over the article
-gives them as plain lists, indexed like the doc.
+sentence's words) and the windows read around each number (facts.py) read the same
+attributes of the same tokens; one pass over the article gives them as plain lists, indexed
+like the doc. The table is kept with the doc (``Doc.user_data``), so a rule deep in a module
+gets it with ``token_table(doc)`` and no second pass; extraction never changes a parsed doc.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
+
+_KEY = "claimwatch_extract.token_table"
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,16 @@ class TokenTable:
 
 
 def token_table(doc: Doc) -> TokenTable:
+    """The doc's table, read on the first call and kept with the doc."""
+    found = doc.user_data.get(_KEY)
+    if isinstance(found, TokenTable):
+        return found
+    table = _read(doc)
+    doc.user_data[_KEY] = table
+    return table
+
+
+def _read(doc: Doc) -> TokenTable:
     lower: list[str] = []
     lemma: list[str] = []
     tag: list[str] = []
