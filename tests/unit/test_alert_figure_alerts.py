@@ -840,6 +840,25 @@ def test_which_title_defence_it_was_given_two_ways_is_a_disagreement(nlp: Any) -
     }
 
 
+def test_a_long_play_given_two_lengths_is_a_disagreement_two_plays_are_not(nlp: Any) -> None:
+    one = [
+        art("p1", "valley-courier", "Kestrels hold on", "Omar Teague broke a 71-yard "
+            "touchdown run as the Kestrels (9-3) held on.", 0),
+        art("p2", "plains-gazette", "Teague runs wild", "Omar Teague had a 73-yard "
+            "touchdown run for the Kestrels (9-3).", 1),
+    ]  # fmt: skip
+    assert {a.title for a in alerts_for(nlp, one)} == {
+        "Outlets disagree on how long Omar Teague's run was: 64.9224 m vs 66.7512 m"
+    }
+    two = [
+        art("q1", "valley-courier", "Kestrels hold on", "Omar Teague broke a 25-yard "
+            "touchdown run as the Kestrels (9-3) held on.", 0),
+        art("q2", "plains-gazette", "Teague runs wild", "Omar Teague had a 73-yard "
+            "touchdown run for the Kestrels (9-3).", 1),
+    ]  # fmt: skip
+    assert alerts_for(nlp, two) == []
+
+
 def test_two_undated_fights_that_share_only_an_age_stay_apart(nlp: Any) -> None:
     bodies = (
         ("c1", "valley-courier", "The 30-year-old Piet Morrow lost to Arlo Venn (31-2)."),

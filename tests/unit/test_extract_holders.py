@@ -131,6 +131,34 @@ def test_a_misspelt_surname_takes_the_full_name_it_is_close_to(nlp: Any) -> None
     assert held(nlp, text, "age") == {"quantity:year:age|arlo vennemann": 31}
 
 
+# ----------------------------------------------------------------------------- long plays
+
+
+def lengths(nlp: Any, text: str) -> dict[str, float | None]:
+    """Fact key -> value (metres, rounded) of every play length of the text."""
+    return {
+        c.fact.key: round(c.value.low or 0, 2)
+        for c in numeric(nlp, text)
+        if c.fact is not None and c.value is not None and c.fact.key.startswith("measurement:play")
+    }
+
+
+def test_a_long_play_is_the_player_s_however_it_is_worded(nlp: Any) -> None:
+    key = "measurement:play:run|omar teague"
+    ran = "Omar Teague ran for 190 yards, including a 71-yard dash in the third quarter."
+    assert lengths(nlp, ran) == {key: 64.92}
+    owned = "Omar Teague scored twice. Teague's 73-yard touchdown run sealed the game."
+    assert lengths(nlp, owned) == {key: 66.75}
+    caught = "Lena Brandt hauled in a 45-yard catch to set up the winning kick."
+    assert lengths(nlp, caught) == {"measurement:play:reception|lena brandt": 41.15}
+
+
+def test_short_plays_field_goals_and_unnamed_players_are_not_read(nlp: Any) -> None:
+    assert lengths(nlp, "Omar Teague scored on a 3-yard touchdown run.") == {}
+    assert lengths(nlp, "Ivo Marsh kicked a 47-yard field goal before the half.") == {}
+    assert lengths(nlp, "The rookie broke loose for a 71-yard touchdown run.") == {}
+
+
 # ----------------------------------------------------------------------------- career totals
 
 

@@ -402,9 +402,11 @@ class _Builder:
     def _holder(self, sent: Span, fig: HolderFigure) -> None:
         """One figure of a named holder (holders.py): its fact is keyed by the holder, so a
         plain count read from the same number ("18 KOs") gives way to it."""
-        slot = f"quantity:{fig.unit}:{fig.frame}"
+        measured = fig.factor is not None
+        kind = ClaimType.MEASUREMENT if measured else ClaimType.QUANTITY
+        slot = f"measurement:play:{fig.frame}" if measured else f"quantity:{fig.unit}:{fig.frame}"
         site = NumberSite(fig.number.i, fig.number.i + 1)
-        fact = describe(ClaimType.QUANTITY, slot, sent, site, self.ctx, self.flex, self.vocab(sent))
+        fact = describe(kind, slot, sent, site, self.ctx, self.flex, self.vocab(sent))
         description, question = holder_words(fig)
         fact = fact.model_copy(
             update={
@@ -418,10 +420,11 @@ class _Builder:
                 "cue": None,  # "improved to 10-5" is the game moving it, not the report
             }
         )
-        claim_id = f"{self.article_id}:{ClaimType.QUANTITY.value}:{fig.number.idx}"
+        claim_id = f"{self.article_id}:{kind.value}:{fig.number.idx}"
         self.claims = [c for c in self.claims if c.id != claim_id]
+        literal = self.doc[fig.number.i : fig.number.i + 1]
         self.add(
-            ClaimType.QUANTITY,
+            kind,
             sent,
             fig.number,
             0.8,
@@ -429,6 +432,7 @@ class _Builder:
             slot=slot,
             value_kind=ValueKind.LEVEL,
             fact=fact,
+            precision=stated_precision(literal, fig.factor) if fig.factor else None,
         )
 
     def speaker(self, sent: Span) -> Speaker | None:

@@ -76,6 +76,15 @@ class RepeatedEvent(_Model):
     objects: list[str]
 
 
+class PlayWords(_Model):
+    """A player's long play measured in a unit ("an 86-yard touchdown run"): the play
+    nouns by kind, the units with their factor to metres, and the shortest length read."""
+
+    kinds: dict[str, list[str]]
+    units: dict[str, float]
+    min_length: float
+
+
 class HolderWords(_Model):
     """Words of figures that belong to a named holder (holders.py)."""
 
@@ -92,6 +101,7 @@ class HolderWords(_Model):
     missed_nouns: list[str]
     run_words: list[str]
     repeated: dict[str, RepeatedEvent] = {}
+    plays: PlayWords | None = None
 
 
 class FrameWords(_Model):

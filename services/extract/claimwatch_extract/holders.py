@@ -15,6 +15,8 @@ same holder's same figure is ever compared. Read here:
 * games a player missed: "Roe missed nine games this season" (not "the last three");
 * which of a holder's repeated events this was: "Roe's sixth defence of the title", "Roe
   made the sixth defence of her belt", "Roe retained her title for the fifth time";
+* the length of a player's long play: "Roe's 86-yard touchdown run", "Roe ran for 226
+  yards, including an 84-yard scamper" (metres; ``unit`` "m", ``factor`` to metres);
 * a career total: "now has 1,944 career points", "scored 18 points and now has 1,944 for
   her career" (not "a career-high 31 points", not what a player "entered the game with").
 
@@ -56,6 +58,8 @@ class HolderFigure:
     frame: str  # age, standing (a won-lost record), career, missed
     holder: str  # the normalised key: "jane roe"
     name: str  # as written: "Jane Roe"
+    factor: float | None = None
+    """A measured figure (a play's length): the stated unit's factor to ``unit``."""
 
 
 def _fold(word: str) -> str:
@@ -574,11 +578,76 @@ def _repeated(
                 yield HolderFigure(tok, float(value), "ordinal", event, *who)
 
 
+# --------------------------------------------------------------------------- long plays
+
+
+def _play_noun(unit: Token, kinds: Mapping[str, list[str]]) -> tuple[Token, str] | None:
+    """The play a length measures ("86-yard" -> "touchdown run" -> run) and its kind."""
+    tok = unit
+    for _ in range(3):
+        if tok.dep_ not in ("compound", "amod", "nmod", "npadvmod") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        lemma = tok.lemma_.lower()
+        kind = next((k for k, nouns in kinds.items() if lemma in nouns), None)
+        if kind is not None:
+            return tok, kind
+    return None
+
+
+def _play_holder(noun: Token, words: HolderWords, names: HolderNames) -> list[Token]:
+    """Whose play it is: the owner ("Roe's 86-yard run"), else the named subject of the verb
+    it hangs from ("Roe ran for 226 yards, including an 84-yard scamper", "Roe cut the
+    deficit with an 86-yard run") or that subject's owner ("Roe's big day included ...")."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is not None and _name_word(owner, names):
+        return _name_ending_at(owner, words, names)
+    verb = noun.head
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX") and verb.dep_ != "prep":
+            break
+        if verb.head.i == verb.i:
+            return []
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None and verb.dep_ == "conj":
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return []
+    if _name_word(subj, names):
+        return _name_ending_at(subj, words, names)
+    owner = next((c for c in subj.children if c.dep_ == "poss"), None)
+    if owner is not None and _name_word(owner, names):
+        return _name_ending_at(owner, words, names)
+    return []
+
+
+def _plays(sent: Span, words: HolderWords, names: HolderNames) -> Iterator[HolderFigure]:
+    """ "an 86-yard touchdown run" of a named player (``words.plays``), in metres."""
+    plays = words.plays
+    assert plays is not None  # holder_figures checked it
+    doc = sent.doc
+    for tok in sent:
+        value = _number(tok)
+        if value is None or value < plays.min_length or tok.i + 2 >= sent.end:
+            continue
+        unit = doc[tok.i + 2]
+        factor = plays.units.get(unit.lemma_.lower())
+        if doc[tok.i + 1].text not in words.dashes or factor is None:
+            continue
+        found = _play_noun(unit, plays.kinds)
+        who = names.resolve(_play_holder(found[0], words, names)) if found else None
+        if found is not None and who is not None:
+            yield HolderFigure(tok, value * factor, "m", found[1], *who, factor=factor)
+
+
 def holder_words(fig: HolderFigure) -> tuple[str, str]:
     """(plain words, question) of a holder's figure: "age of Jane Roe", "how old Jane Roe
     is"; "Jane Roe's career points", "how many career points Jane Roe has"."""
     if fig.frame == "age":
         return f"age of {fig.name}", f"how old {fig.name} is"
+    if fig.factor is not None:
+        return f"length of {fig.name}'s {fig.frame}", f"how long {fig.name}'s {fig.frame} was"
     if fig.unit == "ordinal":
         return f"which {fig.frame} of {fig.name} it was", f"which {fig.frame} it was for {fig.name}"
     things = _PLURALS.get(fig.unit, f"{fig.unit}s")
@@ -616,4 +685,6 @@ def holder_figures(
         out += _records(sent, lowered, words, names)
     if not lower.isdisjoint(words.career_words):
         out += _careers(sent, lowered, words, names)
+    if words.plays is not None and not lower.isdisjoint(words.plays.units):
+        out += _plays(sent, words, names)
     return out
