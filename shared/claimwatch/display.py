@@ -46,6 +46,10 @@ def format_interval(value: Interval) -> str:
 
 PERIOD_UNITS = frozenset({"day", "week", "month", "year"})
 BARE_UNITS = frozenset({"magnitude"})
+ORDINAL_UNIT = "ordinal"
+"""A place in a series: "the 12th test this year" is 15 of unit ``ordinal``."""
+CLOCK_UNIT = "hour of day"
+"""A time of day in hours since midnight: "9:40 p.m." is 21.67."""
 
 
 def _ordinal(n: float) -> str:
@@ -65,6 +69,11 @@ def format_figure(value: Interval, counted: bool) -> str:
         return format_interval(value.model_copy(update={"low": low, "unit": ""}))
     if value.unit in PERIOD_UNITS and low is not None and low == high:
         return f"{_ordinal(low)} {value.unit}"
+    if value.unit == ORDINAL_UNIT and low is not None and low == high:
+        return _ordinal(low)  # "the 12th test this year": "12th"
+    if value.unit == CLOCK_UNIT and low is not None and low == high:
+        minutes = round(low * 60)  # hours since midnight: 21.67 -> "21:40"
+        return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
     if _CURRENCY.fullmatch(value.unit):
         return _format_money(value)
     return format_interval(value)

@@ -260,6 +260,17 @@ def test_an_article_states_a_figure_once() -> None:
     assert assess([lead, aside, agreeing], GROWING).disagreeing == ()
 
 
+def test_a_fact_that_names_one_thing_is_stated_by_every_mention() -> None:
+    # "a 35 minute call" and "a call lasting 45 minutes" in one article: the call is one
+    one_thing = Rules(WINDOW, cumulative=False, every_mention=True)
+    first = r("a", 40, article="x", position=300, unit="minute")
+    later = r("a", 50, article="x", position=2400, unit="minute")
+    assert stated_by_article([later, first], one_thing) == [first, later]
+    found = assess([first, later], one_thing)
+    assert values(found.disagreeing) == [(40, 40), (50, 50)] and found.self_contradicting == ["a"]
+    assert assess([first, later], FIXED).disagreeing == ()  # elsewhere: the first mention
+
+
 def test_a_headline_that_disagrees_with_its_body_is_the_outlet_contradicting_itself() -> None:
     head = r("a", 5, article="x", position=0, headline=True)
     body = r("a", 7, article="x", position=120)

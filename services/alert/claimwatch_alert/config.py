@@ -139,6 +139,12 @@ class FigureParams(BaseModel):
         "(`seriously`: in critical condition), which moves both ways: such a figure is not "
         "cumulative.",
     )
+    single_facts: list[str] = Field(
+        default_factory=list,
+        description="fnmatch patterns of fact kinds whose key names one thing of the event "
+        "(a call, a delay, the round a fight was stopped in): every mention in an article "
+        "states it, so an article that gives two values contradicts itself.",
+    )
     dated_within_days: dict[str, float] = Field(
         default_factory=dict,
         description="Per fact kind (fnmatch pattern), facts that move with time between "

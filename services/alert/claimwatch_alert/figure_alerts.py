@@ -459,6 +459,7 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
             dated_within=_dated_within(fact.key, params),
             scale_difference=max_difference(fact.key, params),
             shrinking=frame in params.shrinking,
+            every_mention=matches_any(fact.key, params.single_facts),
         )
         dated = rules.dated_within is not None
         found = assess(reports_of(state, fact, marks if dated else None), rules)

@@ -25,7 +25,9 @@ updates"):
 * An article states a figure once: its first mention, and what agrees with it. A second,
   different value in the same article is most often another fact (a part, an earlier event);
   only a headline that disagrees with the body's lead, by a little (5 and 7, not 24 and
-  200), is kept (the outlet contradicting itself). An article that tells how a growing
+  200), is kept (the outlet contradicting itself). A fact whose key names one thing of the
+  event (``single_facts``: a call, a delay) is stated by every mention: two values of it in
+  one article are the outlet contradicting itself. An article that tells how a growing
   figure rose stands behind its highest value.
 * A figure that only shrinks as news comes in (``shrinking``: people still held captive, who
   are freed, escape or die) is the mirror of a growing one: reported lower later it is an
@@ -120,6 +122,9 @@ class Rules:
     shrinking: bool = False
     """A figure that only goes down as news comes in (people still held captive): lower
     later is an update, higher later a disagreement (see the module docstring)."""
+    every_mention: bool = False
+    """The fact's key names one thing of the event (a call, a delay): an article stands
+    behind every mention of it, so two values in one article contradict each other."""
 
 
 def agree(a: Report, b: Report) -> bool:
@@ -151,6 +156,9 @@ def stated_by_article(reports: Sequence[Report], rules: Rules) -> list[Report]:
         by_article.setdefault(r.article_id, []).append(r)
     kept: list[Report] = []
     for mentions in by_article.values():
+        if rules.every_mention:
+            kept.extend(mentions)
+            continue
         first = mentions[0]
         if rules.shrinking:  # the value after the release; higher ones are earlier steps
             first = min(_same_scale_as(mentions, first, rules), key=lambda r: (r.high, r.position))

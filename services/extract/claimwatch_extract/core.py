@@ -25,6 +25,7 @@ from claimwatch_extract.attribution import (
 )
 from claimwatch_extract.bounds import inherit_conversion_bounds, prepositional_bounds
 from claimwatch_extract.changes import value_kind
+from claimwatch_extract.clock import ClockFigure, clock_figures, may_have_clock
 from claimwatch_extract.entities import EntityIndex
 from claimwatch_extract.fact_lexicon import load_fact_lexicon
 from claimwatch_extract.facts import (
@@ -46,7 +47,7 @@ from claimwatch_extract.measurements import FALL, extract_measurement
 from claimwatch_extract.money import extract_money
 from claimwatch_extract.money_facts import MoneyIdentity
 from claimwatch_extract.numbers import NumberMatch, scan_numbers, spaced_symbols
-from claimwatch_extract.ordinals import extract_ordinals, may_have_ordinal
+from claimwatch_extract.ordinals import extract_ordinals, extract_series, may_have_ordinal
 from claimwatch_extract.precision import is_conversion, stated_precision
 from claimwatch_extract.quantities import (
     Quantity,
@@ -211,7 +212,12 @@ class _Builder:
             for zq in (q, also):
                 if zq is not None:
                     self._count(sent, z if zq is q else zero_match(zq), zq)
-        for o in extract_ordinals(sent, lex, words) if may_have_ordinal(words, lex) else ():
+        ordinals = []
+        if may_have_ordinal(words, lex):
+            ordinals = extract_ordinals(sent, lex, words)
+            if "this" in words:  # "the 12th test this year"
+                ordinals += extract_series(sent, lex)
+        for o in ordinals:
             value = Interval(low=o.value, high=o.value, unit=o.unit)
             site = NumberSite(o.first.i, o.first.i + 1)
             self.add(
@@ -231,6 +237,8 @@ class _Builder:
                     self.vocab(sent),
                 ),
             )
+        for clock in clock_figures(sent, words, lex) if may_have_clock(words) else ():
+            self._clock(sent, clock)
         for fig in holder_figures(
             sent, words, self.flex.holders, self.holder_names, lex.numbers.words, lex.ordinals.words
         ):
@@ -392,6 +400,24 @@ class _Builder:
                     }
                 )
             }
+        )
+
+    def _clock(self, sent: Span, clock: ClockFigure) -> None:
+        """A clock time of a named event (clock.py): a level, precise to its stated
+        minute (a time of day) or second (a time into a round)."""
+        site = NumberSite(clock.first.i, clock.first.i + 1)
+        kind = ClaimType.MEASUREMENT
+        fact = describe(kind, clock.slot, sent, site, self.ctx, self.flex, self.vocab(sent))
+        self.add(
+            kind,
+            sent,
+            clock.first,
+            0.85,
+            value=Interval(low=clock.value, high=clock.value, unit=clock.unit),
+            slot=clock.slot,
+            value_kind=ValueKind.LEVEL,
+            fact=fact,
+            precision=clock.precision,
         )
 
     def holder_names(self) -> HolderNames:

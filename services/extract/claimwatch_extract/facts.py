@@ -81,6 +81,7 @@ _LIMITABLE = frozenset(
         "altitude",
     }
 )
+SERIES = "series:"
 _EVENT_PREPS = frozenset({"in", "after", "from", "during", "of", "by"})
 
 
@@ -181,8 +182,10 @@ def describe(
         qualifiers = _accumulated(sent, site, flex)
         if money is not None:
             qualifiers += [q for q in money.qualifiers if q not in qualifiers]
-    else:  # ordinal period: "ordinal_period:<subject>:<unit>"
+    else:  # "ordinal_period:<subject>:<unit>", or an event's "ordinal_event:<event>:<unit>"
         counted, frame = parts[1], parts[2] if len(parts) > 2 else None
+        if parts[0] == "ordinal_event" and frame:
+            frame = f"{SERIES}{frame}"  # "the 12th test this year": the year's series
     time, anchor = _time(path, site, sent, ctx, flex, vocab)
     cue = _cue(path, verb, sent, flex, vocab)
     if cue == FigureCue.INITIAL and time == FactTime.CURRENT:
@@ -395,17 +398,27 @@ def _is_background_date(tok: Token, ctx: ArticleContext, flex: FactLexicon) -> s
     if _DECADE.search(low):
         return text
     years = [int(y) for y in _YEAR.findall(low)]
-    if years and ctx.year is not None and all(y < ctx.year for y in years):
+    words = set(re.findall(r"[a-z]+", low))
+    months = {_MONTHS[w] for w in words if w in _MONTHS}
+    here = ctx.month
+    earlier = years and ctx.year is not None and all(y < ctx.year for y in years)
+    if earlier and not _days_before(years, months, ctx):
         return text
     if any(rx.search(low) for rx in flex.background.date_regexes):
         return text
-    words = set(re.findall(r"[a-z]+", low))
     # "the Nov. 13 attacks" in a July article: another event (months apart, not a day)
-    months = {_MONTHS[w] for w in words if w in _MONTHS}
-    here = ctx.month
     if months and not years and here is not None and all(_apart(m, here) >= 2 for m in months):
         return text
     return None
+
+
+def _days_before(years: list[int], months: set[int], ctx: ArticleContext) -> bool:
+    """ "on Dec. 30, 2029" in an article of January 2030: the last year by its year, but the
+    month just before the article's own, so the story's days, not another period."""
+    if len(set(years)) != 1 or len(months) != 1 or ctx.year is None or ctx.month is None:
+        return False
+    (year,), (month,) = set(years), months
+    return 0 < (ctx.year * 12 + ctx.month) - (year * 12 + month) <= 1
 
 
 def _apart(month: int, other: int) -> int:
@@ -1042,6 +1055,8 @@ def _words(
         if paired and paired in qualifiers:  # "magnitude of the weaker of two quakes"
             return f"{dim} of the {paired} of two{f' {event}' if event else ''}"
         return f"{dim}{of}"
+    if kind == ClaimType.ORDINAL_PERIOD and frame and frame.startswith(SERIES):
+        return f"place of the {counted} in the {frame.removeprefix(SERIES)}'s series"
     if kind == ClaimType.ORDINAL_PERIOD:
         return f"{frame or 'period'} of the {counted.replace('_', ' ')}"
     noun = _noun_words(counted, qualifiers, flex)
@@ -1109,6 +1124,8 @@ def _question(
 ) -> str:
     """The fact as the object of "Outlets disagree on ...": "how many people were killed in
     the tram crash", "the magnitude of the earthquake"."""
+    if kind == ClaimType.ORDINAL_PERIOD and frame and frame.startswith(SERIES):
+        return f"which {counted} of the {frame.removeprefix(SERIES)} it was"
     if kind == ClaimType.ORDINAL_PERIOD:  # "which year of the war it is"
         return f"which {frame or 'period'} of the {counted.replace('_', ' ')} it is"
     whole = _sized(frame)

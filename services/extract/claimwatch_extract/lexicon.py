@@ -56,6 +56,7 @@ class Ordinals(_Model):
     words: dict[str, int]
     units: dict[str, str]
     subjects: dict[str, list[str]]
+    series: dict[str, list[str]] = {}
 
 
 class Unit(_Model):
@@ -78,6 +79,8 @@ class Measurements(_Model):
     magnitude_nouns: list[str] = []
     measuring_words: list[str] = []
     checked_durations: list[str] = []
+    lasting_nouns: dict[str, str] = {}
+    lasting_verbs: dict[str, str] = {}
     contexts: dict[str, Context]
     percent_subjects: dict[str, list[str]]
     comparison_markers: list[str]
@@ -88,6 +91,19 @@ class Measurements(_Model):
     fall_verbs: list[str] = []
     level_subjects: list[str] = []
     place_words: list[str] = []
+
+
+class Clock(_Model):
+    """Clock times of named events (clock.py)."""
+
+    day_halves: dict[str, Literal["am", "pm"]]
+    zones: dict[str, str]
+    events: dict[str, str]
+    vehicle_verbs: list[str] = []
+    vehicles: list[str] = []
+    plan_words: list[str] = []
+    elapsed_events: dict[str, str]
+    periods: list[str]
 
 
 class Minor(_Model):
@@ -340,6 +356,7 @@ class Lexicon(_Model):
     rate_periods: dict[str, str]
     ordinals: Ordinals
     measurements: Measurements
+    clock: Clock
     speech_verbs: list[str]
     according_to: list[list[str]]
     speech_nouns: SpeechNouns
@@ -363,6 +380,11 @@ class Lexicon(_Model):
     @cached_property
     def ordinal_subject(self) -> dict[str, str]:
         return {w: cls for cls, words in self.ordinals.subjects.items() for w in words}
+
+    @cached_property
+    def series_class(self) -> dict[str, str]:
+        """Noun lemma → the class of events it ranks in a series ("launch" → test)."""
+        return {w: cls for cls, words in self.ordinals.series.items() for w in words}
 
     @cached_property
     def percent_subject(self) -> dict[str, str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from claimwatch_extract.clock import ELAPSED_UNIT, elapsed_event, period_after
 from claimwatch_extract.lexicon import Lexicon, Unit
 from claimwatch_extract.numbers import NumberMatch, prefix_at
 from claimwatch_extract.slots import measurement_slot
@@ -281,8 +282,19 @@ def extract_measurement(
     ctx = lex.measurements.contexts.get(unit.kind)
     if ctx is None:
         return None
-    rivals = _rivals(m, others, sent, lex)
-    dim = _nearest(sent, m.num_start, ctx.words, rivals=rivals) or ctx.default
+    factor = unit.factor
+    lasted = None
+    if unit.kind == "duration":  # the unit's word, past a hyphen ("a 25-minute delay")
+        word = doc[unit_at + 1 if doc[unit_at].text in ("-", "–") else unit_at]
+        into = _into_period(m, word, sent, lex, low, high)
+        if into is not None:
+            return into
+        lasted = _lasted(word, lex)
+    if lasted is not None and unit.unit == "hour" and m.high < 1:
+        low, high, unit = *_in_minutes(low, high), MINUTES  # "half an hour": 30 minutes
+        factor = 60.0 if doc[m.num_start].text[:1].isdigit() else 1.0
+    rivals = _rivals(m, others, sent, lex) if lasted is None else []
+    dim = lasted or _nearest(sent, m.num_start, ctx.words, rivals=rivals) or ctx.default
     if unit.kind in ("length", "height") and _fallen(doc[m.num_end - 1], lex):
         dim = FALL
     # A duration is measured, never paged, unless it is of a kind a story states as its own
@@ -290,10 +302,70 @@ def extract_measurement(
     # and outlets round durations freely.
     vague = unit.kind == "duration" and dim not in lex.measurements.checked_durations
     conf = DURATION_CONFIDENCE if vague else 0.85
-    return Measurement(first, low, high, unit.unit, measurement_slot(dim), conf, unit.factor)
+    return Measurement(first, low, high, unit.unit, measurement_slot(dim), conf, factor)
 
 
 DURATION_CONFIDENCE = 0.5
+MINUTES = Unit(unit="minute", factor=1, kind="duration")
+_LASTING_DEPS = frozenset({"npadvmod", "dobj", "attr"})
+
+
+def _in_minutes(low: float | None, high: float | None) -> tuple[float | None, float | None]:
+    """Less than an hour in minutes: "half an hour", "0.75 hours" are ways to write a number
+    of minutes, so they meet "a 25-minute delay" in one unit ("an hour and a half" stays
+    in hours, where "two hours" is)."""
+    return (None if low is None else round(low * 60, 2)), (
+        None if high is None else round(high * 60, 2)
+    )
+
+
+def _into_period(
+    m: NumberMatch, unit: Token, sent: Span, lex: Lexicon, low: float | None, high: float | None
+) -> Measurement | None:
+    """ "halted the bout 50 seconds into the fourth round": how far into a numbered period
+    a stoppage came, in seconds, keyed by the event and the period (clock.py)."""
+    per = _SECONDS_IN.get(unit.lemma_.lower())
+    if per is None or unit.i + 1 >= sent.end:
+        return None
+    period = period_after(unit.i + 1, sent, lex)
+    event = elapsed_event(unit, lex) if period is not None else None
+    if event is None or low is None or high is None:
+        return None
+    slot = measurement_slot(f"{event}_time", period)
+    first = sent.doc[m.start]
+    return Measurement(first, low * per, high * per, ELAPSED_UNIT, slot, 0.85, per)
+
+
+_SECONDS_IN = {"second": 1.0, "minute": 60.0}
+
+
+def _lasted(unit: Token, lex: Lexicon) -> str | None:
+    """The dimension of what a duration measures, read from the parse (``lasting_nouns`` /
+    ``lasting_verbs``): the noun it is written into ("a 25-minute rain delay"), the noun or
+    subject of a verb of lasting ("a call lasting 45 minutes", "the call lasted an hour"), or
+    the verb it measures ("delayed for half an hour"). None when it measures nothing known."""
+    meas = lex.measurements
+    head = unit.head
+    if unit.dep_ in ("compound", "amod", "nmod") and head.i > unit.i:
+        while head.dep_ == "compound" and head.head.i > head.i:
+            head = head.head  # "a 35 minute phone conversation": the last noun
+        return meas.lasting_nouns.get(head.lemma_.lower()) if head.pos_ == "NOUN" else None
+    if unit.dep_ == "pobj" and head.lower_ == "for":
+        head = head.head  # "delayed for half an hour"
+    elif unit.dep_ not in _LASTING_DEPS:
+        return None
+    if head.pos_ != "VERB":
+        return None
+    lemma = head.lemma_.lower()
+    if lemma in meas.lasting_verbs:
+        return meas.lasting_verbs[lemma]
+    if lemma != "last":
+        return None
+    thing = head.head if head.dep_ in ("acl", "relcl") else None
+    thing = thing or next((c for c in head.children if c.dep_ == "nsubj"), None)
+    return meas.lasting_nouns.get(thing.lemma_.lower()) if thing is not None else None
+
+
 FALL = "fall"
 CALIBRE = "calibre"
 

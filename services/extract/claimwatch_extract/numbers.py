@@ -382,7 +382,7 @@ def scan_numbers(
     starters = lex.number_starters
     while i < len(words):
         w = words[i]
-        if w not in starters and not _has_digit(w):
+        if w not in starters and not _has_digit(w) and w != HALF:
             i += 1  # cheap pre-filter: no number phrase can start here
             continue
         match = _match_at(words, i, lex, tags)
@@ -513,6 +513,10 @@ def _match_at(
         start, op = prefix_at(words, i, lex)
         return NumberMatch(start, i + 1, i, i + 1, lo, hi, op, "vague", True)
     w = words[i]
+    if w == HALF or (w in ("a", "an") and words[i + 2 : i + 5] == ["and", "a", HALF]):
+        half = _half_phrase(words, i, lex)
+        if half is not None:
+            return half
     if w[:1].isdigit() and ("/" in w or ":" in w or words[i + 1 : i + 2] in (["/"], [":"])):
         written = _digit_fraction(words, i, lex) or _ratio(words, i, lex)
         if written is not None:
@@ -580,6 +584,30 @@ def _match_at(
     return NumberMatch(
         start, end, i, end, value, value, op, "exact", integer, lit.currency, lit.scale
     )
+
+
+HALF = "half"
+
+
+def _half_phrase(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
+    """ "half a million" (500,000), "half a dozen" (6), "half an hour" (0.5 before the unit),
+    "an hour and a half" (1.5: the literal is "an", its unit the word after it)."""
+    n = lex.numbers
+    start, op = prefix_at(words, i, lex)
+    if words[i] != HALF:  # "an hour and a half"
+        if words[i + 1] not in lex.measurements.units:
+            return None
+        return NumberMatch(start, i + 5, i, i + 1, 1.5, 1.5, op, "exact", False)
+    if words[i + 1 : i + 2] not in (["a"], ["an"]) or i + 2 >= len(words):
+        return None
+    unit = words[i + 2]
+    if unit in n.multipliers and unit != "score":
+        value = 0.5 * n.multipliers[unit]
+        integer = value.is_integer()
+        return NumberMatch(start, i + 3, i, i + 3, value, value, op, "exact", integer, None, unit)
+    if unit in lex.measurements.units:
+        return NumberMatch(start, i + 2, i, i + 2, 0.5, 0.5, op, "exact", False)
+    return None
 
 
 def after(v: float) -> float:

@@ -4,6 +4,10 @@ Why: outlets disagree on "fourth year" vs "third year"; the slot pairs the subje
 siege, strike, from the lexicon) with the unit, so only periods of the same kind of thing are
 compared. Only "its/their Nth <unit>" and "the Nth <unit> of X" count: "third quarter",
 "second round" and "fifth straight win" are not periods of a subject.
+
+Ordinal events: "the 12th missile test this year" ranks the story's event in a series of its
+kind over a period (``series`` in the lexicon); outlets that count differently (12th vs 14th)
+disagree on it. Only "the Nth <series noun> ... this <unit>" counts.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from claimwatch.display import ORDINAL_UNIT
 from claimwatch_extract.lexicon import Lexicon
-from claimwatch_extract.slots import ordinal_slot
+from claimwatch_extract.slots import ordinal_event_slot, ordinal_slot
 
 _NUMERIC_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
 _RELATIVE = frozenset({"which", "that", "who"})
+_SERIES_WINDOW = 10
+"""Words after the ranked noun within which "this <unit>" names the series' period."""
 
 
 @dataclass(frozen=True)
@@ -104,4 +111,30 @@ def extract_ordinals(
         cls = cls or sl
         u = lex.ordinals.units[ul]
         out.append(OrdinalPeriod(tok, value, u, cls, ordinal_slot(cls, u), conf))
+    return out
+
+
+def extract_series(sent: Span, lex: Lexicon) -> list[OrdinalPeriod]:
+    """ "the 12th missile test this year", "the 14th launch of a missile by X this year": an
+    ordinal on a series noun, with "this <unit>" after it before any other ordinal."""
+    out: list[OrdinalPeriod] = []
+    series, units = lex.series_class, lex.ordinals.units
+    for tok in sent:
+        value = ordinal_value(tok.lower_, lex)
+        noun = tok.head
+        if value is None or tok.dep_ != "amod" or noun.i <= tok.i:
+            continue
+        event = series.get(noun.lemma_.lower())
+        if event is None or not any(c.lower_ == "the" for c in noun.children if c.i < tok.i):
+            continue
+        doc = sent.doc
+        for at in range(noun.i + 1, min(noun.i + _SERIES_WINDOW, sent.end - 1)):
+            word = doc[at]
+            if ordinal_value(word.lower_, lex) is not None:
+                break
+            period = units.get(doc[at + 1].lemma_.lower())
+            if word.lower_ == "this" and period is not None:
+                slot = ordinal_event_slot(event, period)
+                out.append(OrdinalPeriod(tok, value, ORDINAL_UNIT, event, slot, 0.85))
+                break
     return out

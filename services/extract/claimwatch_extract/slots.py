@@ -74,6 +74,11 @@ def ordinal_slot(subject: str, unit: str) -> str:
     return f"ordinal_period:{subject}:{unit}"
 
 
+def ordinal_event_slot(event: str, period: str) -> str:
+    """Where an event ranks in its period's series ("the 12th test this year")."""
+    return f"ordinal_event:{event}:{period}"
+
+
 def measurement_slot(dimension: str, subject: str | None = None) -> str:
     return f"measurement:{dimension}" + (f":{subject}" if subject else "")
 
