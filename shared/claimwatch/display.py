@@ -76,7 +76,19 @@ def format_figure(value: Interval, counted: bool) -> str:
         return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
     if _CURRENCY.fullmatch(value.unit):
         return _format_money(value)
-    return format_interval(value)
+    return format_interval(_readable(value))
+
+
+def _readable(value: Interval) -> Interval:
+    """A converted measurement at the precision a person reads: "84 yards" becomes 76.8096 m,
+    shown as 76.81 m. Only the shown value is rounded; comparisons use the exact one."""
+
+    def shown(x: float | None) -> float | None:
+        if x is None or not math.isfinite(x) or _strict(x) or abs(x) < 1:
+            return x
+        return round(x, 2)
+
+    return value.model_copy(update={"low": shown(value.low), "high": shown(value.high)})
 
 
 _CURRENCY = re.compile(r"[A-Z]{3}(/\w+)?")

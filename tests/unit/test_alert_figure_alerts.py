@@ -848,7 +848,7 @@ def test_a_long_play_given_two_lengths_is_a_disagreement_two_plays_are_not(nlp: 
             "touchdown run for the Kestrels (9-3).", 1),
     ]  # fmt: skip
     assert {a.title for a in alerts_for(nlp, one)} == {
-        "Outlets disagree on how long Omar Teague's run was: 64.9224 m vs 66.7512 m"
+        "Outlets disagree on how long Omar Teague's run was: 64.92 m vs 66.75 m"
     }
     two = [
         art("q1", "valley-courier", "Kestrels hold on", "Omar Teague broke a 25-yard "

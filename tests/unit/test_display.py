@@ -33,3 +33,16 @@ def test_a_count_up_to_a_ceiling_reads_as_the_ceiling() -> None:
     assert format_figure(Interval(low=0, high=50000, unit="person"), counted=True) == "≤ 50000"
     assert format_figure(Interval(low=0, high=0, unit="person"), counted=True) == "0"
     assert format_figure(Interval(low=36, high=44, unit="person"), counted=True) == "36–44"
+
+
+def test_a_converted_measurement_is_shown_at_a_readable_precision() -> None:
+    # "a 90-yard kick return" is stored as 82.296 m: the title says 82.3 m, not every digit
+    assert format_figure(Interval(low=82.296, high=82.296, unit="m"), counted=False) == "82.3 m"
+    assert format_figure(Interval(low=76.8096, high=76.8096, unit="m"), counted=False) == "76.81 m"
+    # small values (a calibre, a share) and whole numbers keep what was stated
+    assert format_figure(Interval(low=0.357, high=0.357, unit="caliber"), counted=False) == (
+        "0.357 caliber"
+    )
+    assert format_figure(Interval(low=24.14, high=25.75, unit="km"), counted=False) == (
+        "24.14–25.75 km"
+    )
