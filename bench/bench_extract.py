@@ -100,6 +100,7 @@ def main() -> None:
 
     def run_post() -> None:  # everything extract adds after spaCy, on parsed docs
         for article, doc in zip(articles, parsed, strict=True):
+            doc.user_data.clear()  # the token table kept from the last round: read it anew
             extract_parsed(article, doc)
 
     # Every round times all three, in a rotating order, so that the ratio and the ratio from

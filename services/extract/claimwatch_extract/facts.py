@@ -248,15 +248,17 @@ def describe(
 
 def clause_verb(tok: Token) -> Token:
     """The verb of the clause a token is in (the sentence root when there is none)."""
-    cur = tok
+    table = token_table(tok.doc)  # walked on indices: a token is built for the verb only
+    pos, heads = table.pos, table.head
+    cur = tok.i
     for _ in range(12):
-        if cur.pos_ in _CLAUSE_POS:
-            return cur
-        head = cur.head
-        if head.i == cur.i:
-            return cur
+        if pos[cur] in _CLAUSE_POS:
+            break
+        head = heads[cur]
+        if head == cur:
+            break
         cur = head
-    return cur
+    return tok if cur == tok.i else tok.doc[cur]
 
 
 def _ancestors(tok: Token) -> list[Token]:

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span, Token
 
 from claimwatch_extract.fact_lexicon import HolderWords
-from claimwatch_extract.token_table import TokenTable
+from claimwatch_extract.token_table import TokenTable, token_table
 
 _DIGITS = re.compile(r"^\d{1,4}$")
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -218,10 +218,11 @@ def _digit_tokens(sent: Span, lowered: Sequence[str]) -> Iterator[Token]:
 def _age_after_name(num: Token, words: HolderWords, names: HolderNames) -> list[Token]:
     """ "Jane Roe, 31," / "Jane Roe (31)" / "Jane Roe, aged 31,": the name before."""
     doc = num.doc
+    lower = token_table(doc).lower
     i = num.i - 1
-    if i >= 0 and doc[i].lower_ == "aged":
+    if i >= 0 and lower[i] == "aged":
         i -= 1
-    if i < 1 or doc[i].text not in (",", "("):
+    if i < 1 or lower[i] not in (",", "("):  # punctuation is its own lower case
         return []
     closer = ")" if doc[i].text == "(" else None
     after = doc[num.i + 1] if num.i + 1 < len(doc) else None
@@ -239,7 +240,7 @@ def _age_after_name(num: Token, words: HolderWords, names: HolderNames) -> list[
 def _year_old(num: Token) -> Token | None:
     """The "old" of "31-year-old" (or "31 years old" before a noun) after ``num``."""
     doc = num.doc
-    words = [t.lower_ for t in doc[num.i + 1 : num.i + 5]]
+    words = token_table(doc).lower[num.i + 1 : num.i + 5]
     for pattern in (["-", "year", "-", "old"], ["-", "years", "-", "old"]):
         if words[: len(pattern)] == pattern:
             return doc[num.i + len(pattern)]
@@ -285,9 +286,10 @@ def _ages(
 def _record_at(tok: Token, words: HolderWords) -> list[Token] | None:
     """The numbers of a won-lost record starting at ``tok`` ("8-3", "27-4-1")."""
     doc = tok.doc
+    lower = token_table(doc).lower  # a dash is its own lower case
     out = [tok]
     i = tok.i
-    while i + 2 < len(doc) and doc[i + 1].text in words.dashes and _number(doc[i + 2]):
+    while i + 2 < len(doc) and lower[i + 1] in words.dashes and _number(doc[i + 2]):
         out.append(doc[i + 2])
         i += 2
     return out if 2 <= len(out) <= 3 else None

@@ -272,6 +272,15 @@ class Threats(_Model):
         )
 
     @cached_property
+    def verb_starters(self) -> frozenset[str]:
+        """Verbs that threaten, incite or warn whatever modal is on them."""
+        return frozenset([*self.threat_verbs, *self.incitement_verbs, *self.warning_verbs])
+
+    @cached_property
+    def readiness_or_capability(self) -> frozenset[str]:
+        return frozenset([*self.readiness, *self.capability_nouns])
+
+    @cached_property
     def modal_words(self) -> frozenset[str]:
         """Words that make a verb future, conditional or reported ("will", "should",
         "going" as in "is going to")."""

@@ -483,6 +483,30 @@ def may_threaten(table: TokenTable, start: int, end: int, lex: Lexicon) -> bool:
     return any(table.tag[i] == "MD" and lemma[i] in modal for i in range(start, end))
 
 
+def _verb_candidates(table: TokenTable, start: int, end: int, lex: Lexicon) -> set[int]:
+    """The tokens of ``start:end`` that ``_threat_at`` can read as a verb's threat: a verb
+    that threatens, incites or warns, or one that a modal, "going to", readiness or a
+    capability can bear on: it or its head has a modal word below it, or its head is "going",
+    a readiness or a capability word. Read from the table (heads as indices), a superset of
+    what the parse confirms, so a sentence's other verbs are passed over without a token."""
+    th = lex.threats
+    lower, lemma, tag, head = table.lower, table.lemma, table.tag, table.head
+    modal_heads = {
+        head[j]
+        for j in range(start, end)
+        if lower[j] in th.modal_words or (tag[j] == "MD" and lemma[j] in th.modal_aux)
+    }
+    return {
+        i
+        for i in range(start, end)
+        if lemma[i] in th.verb_starters
+        or i in modal_heads
+        or head[i] in modal_heads
+        or lower[head[i]] == "going"
+        or lemma[head[i]] in th.readiness_or_capability
+    }
+
+
 def find_threats(sent: Span, lex: Lexicon, table: TokenTable | None = None) -> list[ThreatHit]:
     """Threat triggers in one sentence, left to right; a token inside a threat already found
     (its verb's clause) starts no second one ("X threatened to sink Y after Z warned that Y
@@ -497,10 +521,11 @@ def find_threats(sent: Span, lex: Lexicon, table: TokenTable | None = None) -> l
             return hits
         doc, pos, lemma = sent.doc, table.pos, table.lemma
         nouns = lex.threats.designation_nouns
+        verbs = _verb_candidates(table, sent.start, sent.end, lex)
         tokens = [
             doc[i]
             for i in range(sent.start, sent.end)
-            if pos[i] == "VERB" or (pos[i] in CANDIDATE_POS and lemma[i] in nouns)
+            if (pos[i] == "VERB" and i in verbs) or (pos[i] in CANDIDATE_POS and lemma[i] in nouns)
         ]
     for tok in tokens:
         if tok.i in covered or tok.pos_ not in CANDIDATE_POS:

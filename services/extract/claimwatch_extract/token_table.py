@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import HEAD
 from spacy.tokens import Doc
 
 _KEY = "claimwatch_extract.token_table"
@@ -25,6 +27,8 @@ class TokenTable:
     tag: list[str]
     pos: list[str]
     ent_type: list[str]
+    head: list[int]
+    """The index of each token's syntactic head (a root's is its own)."""
 
 
 def token_table(doc: Doc) -> TokenTable:
@@ -49,4 +53,7 @@ def _read(doc: Doc) -> TokenTable:
         tag.append(tok.tag_)
         pos.append(tok.pos_)
         ent_type.append(tok.ent_type_)
-    return TokenTable(lower, lemma, tag, pos, ent_type)
+    # heads as numbers in one call: reading ``tok.head`` would build a second token each
+    offsets = doc.to_array(HEAD).astype(np.int64)  # stored unsigned; signed offsets
+    head = (np.arange(len(doc), dtype=np.int64) + offsets).tolist()
+    return TokenTable(lower, lemma, tag, pos, ent_type, head)
