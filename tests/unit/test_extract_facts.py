@@ -199,6 +199,25 @@ def test_what_a_vehicle_carries_is_its_payload_not_any_weight(nlp: Any) -> None:
     assert [c.fact.key for c in capped if c.fact] == ["measurement:payload_limit"]
 
 
+def test_a_payload_beyond_low_orbit_is_a_figure_of_its_own(nlp: Any) -> None:
+    """A launcher's payload to a high orbit or another world is another figure than its
+    payload to low orbit: a spec list or one sentence gives both."""
+    both = numeric(
+        nlp,
+        "The new booster can haul a payload of 21,500 kg to low orbit and a payload of "
+        "7,900 kg to a geostationary transfer orbit.",
+    )
+    listed = numeric(nlp, "Payload to LEO: 41,000 kg. Payload to Mars: 12,500 kg.")
+    assert [c.fact.key for c in both if c.fact] == [
+        "measurement:payload",
+        "measurement:payload|to geostationary orbit",
+    ]
+    assert [c.fact.key for c in listed if c.fact] == [
+        "measurement:payload",
+        "measurement:payload|to mars",
+    ]
+
+
 def test_a_gun_s_calibre_is_a_measurement_with_the_point_kept_or_lost(nlp: Any) -> None:
     texts = {
         "Detectives said the man fired a .38-caliber pistol twice.": (0.38, 0.005),

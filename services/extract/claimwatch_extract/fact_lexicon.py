@@ -127,6 +127,7 @@ class FactLexicon(_Model):
     limit_words: list[str]
     attributive_dimensions: list[str] = []
     paired_dimensions: dict[str, str] = {}
+    payload_destinations: dict[str, str] = {}
     plurals: dict[str, str]
     frames: dict[str, FrameWords]
     dimensions: dict[str, str]

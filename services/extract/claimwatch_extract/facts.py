@@ -180,6 +180,8 @@ def describe(
         if frame is None and thing is not None:
             frame = f"size:{thing}"
         qualifiers = _accumulated(sent, site, flex)
+        if counted == _WEIGHT_REFINED:
+            qualifiers += _destination(sent, site, flex)
         if money is not None:
             qualifiers += [q for q in money.qualifiers if q not in qualifiers]
     else:  # "ordinal_period:<subject>:<unit>", or an event's "ordinal_event:<event>:<unit>"
@@ -334,6 +336,24 @@ def _accumulated(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
     lo, hi = max(sent.start, site.start - 8), min(sent.end, site.end + 4)
     words = set(token_table(sent.doc).lower[lo:hi])
     return [] if words.isdisjoint(flex.scope.total_words) else ["total"]
+
+
+def _destination(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
+    """ "8,300 kg to geostationary transfer orbit", "Payload to Mars: 16,800 kg": a payload
+    lifted beyond low orbit is another figure of the launcher than the one to low orbit (the
+    default, unqualified). Read the words next to the number, the nearest first, up to
+    another number or payload (a spec list gives several in a row)."""
+    doc, far = sent.doc, flex.payload_destinations
+    before = range(site.start - 1, max(sent.start, site.start - _DIM_BEFORE) - 1, -1)
+    after = range(site.end, min(sent.end, site.end + _DIM_AFTER))
+    for side in (after, before):
+        for i in side:
+            tok = doc[i]
+            if tok.like_num or tok.lower_ == _WEIGHT_REFINED:
+                break
+            if tok.lower_ in far:
+                return [f"to {far[tok.lower_]}"]
+    return []
 
 
 def _nationality(tok: Token) -> str:
