@@ -948,3 +948,34 @@ def test_two_payloads_of_one_launcher_disagree_in_kilograms(nlp: Any) -> None:
     assert [a.title for a in found if a.kind == AlertKind.CONTRADICTION] == [
         "Outlets disagree on the payload: 30000 kg vs 40823.3 kg"
     ]
+
+
+def test_a_team_s_record_a_day_later_is_the_next_game_not_a_disagreement(nlp: Any) -> None:
+    """Teams that play every day: the record moves by a game between two reports a day
+    apart (an update, which does not page); two reports of one night still disagree."""
+
+    def games(hours: float) -> list[Alert]:
+        return alerts_for(
+            nlp,
+            [
+                art(
+                    "g1",
+                    "harbour-post",
+                    "Larks edge Pikes",
+                    "The Larks improved to 61-44 with a 5-4 win over the Pikes on Monday night.",
+                    0,
+                ),
+                art(
+                    "g2",
+                    "city-ledger",
+                    "Larks win again",
+                    "The Larks improved to 62-44 with a 7-1 win over the Pikes on Tuesday night.",
+                    hours,
+                ),
+            ],
+        )
+
+    (moved,) = [a for a in games(24) if "wins" in a.title]
+    assert moved.kind == AlertKind.FIGURE_UPDATE
+    (clash,) = [a for a in games(1) if "wins" in a.title]
+    assert clash.kind == AlertKind.CONTRADICTION

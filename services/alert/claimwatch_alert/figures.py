@@ -321,6 +321,8 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
     if rules.shrinking:
         return _shrinking(first, later, rules)
     if rules.cumulative and not _order_known(a, b):
+        if rules.dated_within is not None:
+            return "disagree"  # a record, a career total: it grows only from game to game
         return "move"  # two values of a growing figure on one day, order unknown: it grew
     if rules.cumulative and _open_and_undated(a, b):
         return "move"
