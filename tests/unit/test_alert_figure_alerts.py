@@ -201,6 +201,33 @@ def test_one_missile_fired_against_two_pages_but_one_that_hit_is_no_count(nlp: A
     assert "quantity:missile:struck" not in slots
 
 
+def test_bombs_inside_one_place_page_but_not_those_that_fell_elsewhere(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "r1",
+                "harbour-post",
+                "Jets bomb river camp",
+                "Jets dropped six bombs on the district on Tuesday. Aid workers said that one "
+                "bomb fell inside the camp. Two bombs fell near the bridge and three fell on "
+                "the market.",
+                0,
+            ),
+            art(
+                "r2",
+                "city-ledger",
+                "River camp bombed",
+                "Two of the bombs landed inside the camp, a relief agency said. Four bombs fell "
+                "on the airstrip and one landed outside the clinic.",
+                1,
+            ),
+        ],
+    )
+    titles = [a.title for a in found if a.kind == AlertKind.CONTRADICTION]
+    assert titles == ["Outlets disagree on how many bombs hit inside the camp: 1 vs 2"]
+
+
 def test_outlets_that_disagree_on_the_photos_posted_page(nlp: Any) -> None:
     found = alerts_for(
         nlp,

@@ -541,9 +541,40 @@ def test_munitions_fired_or_dropped_are_one_frame_and_staff_fired_are_not(nlp: A
 
 def test_munitions_that_hit_or_landed_are_one_frame(nlp: Any) -> None:
     (hit,) = numeric(nlp, "Two artillery shells hit the depot on Sunday, the army said.")
-    (landed,) = numeric(nlp, "Three artillery shells landed near the depot, a guard said.")
+    (landed,) = numeric(nlp, "Three artillery shells landed at dawn, a guard said.")
     assert hit.fact and landed.fact and hit.fact.key == landed.fact.key
     assert hit.fact.key.endswith(":struck")
+
+
+def test_munitions_that_fell_inside_a_place_are_that_places_count(nlp: Any) -> None:
+    (fell,) = numeric(nlp, "Three shells fell in the garrison.")
+    (inside,) = numeric(nlp, "Two of the shells fell inside the harbour, the mayor said.")
+    (within,) = numeric(nlp, "Officials said that one shell fell within the harbour.")
+    assert fell.fact and fell.fact.key == "quantity:shell:struck|inside garrison"
+    assert inside.fact and within.fact and inside.fact.key == within.fact.key
+    assert inside.fact.key == "quantity:shell:struck|inside harbour"
+    assert inside.fact.scope == FactScope.WHOLE  # all of those in the harbour
+    assert within.value is not None and within.value.low == 1
+    assert inside.fact.question == "how many shells hit inside the harbour"
+
+
+def test_munitions_that_fell_elsewhere_are_not_those_inside(nlp: Any) -> None:
+    (out,) = numeric(nlp, "Four shells fell outside the harbour overnight.")
+    (near,) = numeric(nlp, "Five shells landed near the ferry terminal.")
+    (on,) = numeric(nlp, "Six shells fell on the town.")
+    (night,) = numeric(nlp, "Seven shells fell in the night.")
+    keys = {c.fact.key for c in (out, near, on, night) if c.fact}
+    assert "quantity:shell:struck|outside harbour" in keys
+    assert "quantity:shell:struck|outside terminal" in keys
+    assert "quantity:shell:struck|on town" in keys
+    assert "quantity:shell:struck" in keys  # a time is not a place
+    assert not any("inside" in k for k in keys)
+
+
+def test_that_before_one_opens_a_clause_or_points(nlp: Any) -> None:
+    (told,) = numeric(nlp, "Medics said that one shell struck the clinic roof.")
+    assert told.value is not None and told.value.low == 1
+    assert numeric(nlp, "That one shell struck the clinic roof.") == []
 
 
 def test_who_fired_a_munition_does_not_narrow_its_count(nlp: Any) -> None:

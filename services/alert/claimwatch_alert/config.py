@@ -92,6 +92,12 @@ class CountedThings(BaseModel):
         description="Smallest count that is a tally: below it the sentence describes single "
         "things ('one shell landed by the gate'), not how many.",
     )
+    placed: list[str] = Field(
+        default_factory=list,
+        description="Qualifier patterns of a count of the things in one place ('inside *': "
+        "'one bomb fell inside the camp'): such a count is that place's tally, even below "
+        "`least`.",
+    )
 
 
 class FigureParams(BaseModel):

@@ -104,8 +104,15 @@ def salient(claim: Claim, params: FigureParams) -> bool:
     parts = _base(key).split(":")
     people = len(parts) >= 3 and parts[1] in params.people and parts[2] in params.people_frames
     low = claim.value.low if claim.value is not None else None
+    quals = _qualifiers(key)
     things = len(parts) >= 3 and any(
-        parts[1] in kind.classes and parts[2] in kind.frames and (low is None or low >= kind.least)
+        parts[1] in kind.classes
+        and parts[2] in kind.frames
+        and (
+            low is None
+            or low >= kind.least
+            or any(fnmatch.fnmatchcase(q, p) for q in quals for p in kind.placed)
+        )
         for kind in params.things.values()
     )
     if parts[0] == "quantity" and (people or things):

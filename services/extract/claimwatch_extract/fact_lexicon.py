@@ -113,6 +113,9 @@ class FactLexicon(_Model):
     generic_nouns: list[str]
     roles: list[str]
     fired_classes: list[str] = []
+    landing_frames: list[str] = []
+    landing_preps: dict[str, list[str]] = {}
+    landing_times: list[str] = []
     people_classes: list[str] = []
     compound_frames: list[str] = []
     severity: dict[str, list[str]]
@@ -202,6 +205,11 @@ class FactLexicon(_Model):
     @cached_property
     def people_class_set(self) -> frozenset[str]:
         return frozenset(self.people_classes)
+
+    @cached_property
+    def landing_side(self) -> dict[str, str]:
+        """Preposition -> the side of a place it puts what landed ("within" -> "inside")."""
+        return {p: side for side, preps in self.landing_preps.items() for p in preps}
 
     @cached_property
     def fired_set(self) -> frozenset[str]:

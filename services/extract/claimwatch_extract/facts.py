@@ -173,6 +173,10 @@ def describe(
         qualifiers = _qualifiers(site.noun, verb, counted, flex, num)
         if frame in flex.compound_frames:
             qualifiers += _compounds(site.noun, qualifiers)
+        # the munitions are the subject ("two of the bombs fell"), not "shot 9 times outside"
+        lands = any(t is not None and t.dep_ in ("nsubj", "nsubjpass") for t in (site.noun, num))
+        if frame in flex.landing_frames and counted in flex.fired_set and lands:
+            qualifiers += _landed_inside(verb, flex)
     elif kind == ClaimType.MEASUREMENT:  # "measurement:<dimension>[:<subject>]"
         counted = _dimension(parts[1], sent, site, flex)
         frame = parts[2] if len(parts) > 2 else None
@@ -208,6 +212,8 @@ def describe(
         and own_severity(num, flex) is not None
     )
     scope = _scope(sent, site, verb, frame, flex, share, vocab)
+    if scope == FactScope.PART and _inside_part(qualifiers, site, sent, flex):
+        scope = FactScope.WHOLE
     maybe_event = vocab is None or not vocab.words.isdisjoint(flex.event_set)
     event_tok = _event(path, site.noun, flex) if maybe_event else None
     event = _phrase(event_tok) if event_tok is not None else None
@@ -328,6 +334,47 @@ def _compounds(noun: Token | None, have: list[str]) -> list[str]:
         and c.i < noun.i
         and c.lemma_.lower() not in have
     ]
+
+
+def _landed_inside(verb: Token, flex: FactLexicon) -> list[str]:
+    """ "two bombs fell inside the camp", "three fell outside it": the place the munitions
+    came down in, or out of, says which of the raid's munitions were counted ("inside camp",
+    "outside"); a time or an event ("in the night", "in the raid") is not a place."""
+    if any(c.dep_ == "dobj" for c in verb.children):
+        return []  # "hit the courier outside the depot": where the target was, not a landing
+    for prep in verb.children:
+        side = flex.landing_side.get(prep.lower_) if prep.dep_ == "prep" else None
+        if side is None:
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj" or obj.ent_type_ in ("DATE", "TIME"):
+                continue
+            if obj.pos_ == "PRON":
+                return [side]
+            lemma = obj.lemma_.lower()
+            if (
+                obj.pos_ == "NOUN"
+                and lemma not in flex.event_set
+                and lemma not in flex.landing_times
+            ):
+                return [f"{side} {lemma}"]
+    return []
+
+
+def _inside_part(qualifiers: list[str], site: NumberSite, sent: Span, flex: FactLexicon) -> bool:
+    """ "two of the bombs fell inside the camp": a part of the raid's bombs, but all of
+    those inside the place its qualifier names, so the count is that fact's whole."""
+    inside = any(q.startswith("inside") for q in qualifiers if "inside" in flex.landing_preps)
+    return inside and site.end < sent.end and sent.doc[site.end].lower_ == "of"
+
+
+def _place_words(qualifiers: list[str], flex: FactLexicon) -> str:
+    """ " inside the camp", " outside": where the counted munitions came down, or ""."""
+    for q in qualifiers:
+        side, _, place = q.partition(" ")
+        if side in flex.landing_preps:
+            return f" {side} the {place}" if place else f" {side}"
+    return ""
 
 
 def _accumulated(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
@@ -1089,7 +1136,7 @@ def _words(
     words = flex.frames[frame].words if frame in flex.frames else (frame or "").replace("_", " ")
     if sev:
         words = f"{sev[0]} {words}".strip()
-    return f"{noun} {words}{where}".strip()
+    return f"{noun} {words}{_place_words(qualifiers, flex)}{where}".strip()
 
 
 def _money_words(kind: str, qualifiers: list[str], flex: FactLexicon) -> str:
@@ -1126,7 +1173,13 @@ def plural(word: str) -> str:
 def _noun_words(counted: str, qualifiers: list[str], flex: FactLexicon) -> str:
     """ "people", "passengers" (a role names the count), "american people"."""
     roles = [q for q in qualifiers if q in flex.role_set]
-    others = [q for q in qualifiers if q not in flex.severity and q not in flex.role_set]
+    others = [
+        q
+        for q in qualifiers
+        if q not in flex.severity
+        and q not in flex.role_set
+        and q.partition(" ")[0] not in flex.landing_preps
+    ]
     if roles:
         noun = plural(roles[-1])
         others += roles[:-1]
@@ -1162,4 +1215,4 @@ def _question(
         first, _, rest = verb.partition(" ")
         verb = f"{first} {sev[0]} {rest}".strip() if rest else f"{sev[0]} {verb}"
     where = f" in the {event}" if event else ""
-    return f"how many {noun} {verb}{where}"
+    return f"how many {noun} {verb}{_place_words(qualifiers, flex)}{where}"

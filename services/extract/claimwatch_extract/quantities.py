@@ -467,6 +467,8 @@ def _one_counts(one: Token, sent: Span) -> bool:
     if j >= sent.end or doc[j].pos_ != "NOUN" or doc[j].lower_ in ("another", "day", "time"):
         return False
     prev = doc[one.i - 1] if one.i > sent.start else None
+    if prev is not None and prev.lower_ == "that" and prev.dep_ == "mark":
+        return True  # "said that one shell fell": "that" opens a clause, it is no determiner
     return prev is None or prev.lower_ not in ("no", "the", "this", "that", "any", "every")
 
 
