@@ -851,6 +851,29 @@ def test_two_undated_reports_that_give_the_opponent_one_record_are_one_fight(nlp
     }
 
 
+def test_two_undated_reports_of_one_final_score_place_a_career_total_in_one_game(
+    nlp: Any,
+) -> None:
+    bodies = (
+        ("f1", "valley-courier", "Marta Quill scored 24 points as the Gulls beat the Rovers, "
+         "88-71. Quill now has 1,944 points."),
+        ("f2", "plains-gazette", "Marta Quill, who now has 1,954 points, led the Gulls to an "
+         "88-71 victory over the Rovers."),
+    )  # fmt: skip
+    undated = [
+        art(aid, src, "Gulls win again", body, 0).model_copy(update={"published_at": None})
+        for aid, src, body in bodies
+    ]
+    assert {a.title for a in alerts_for(nlp, undated)} == {
+        "Outlets disagree on how many career points Marta Quill has: 1944 vs 1954"
+    }
+    other = undated[1].model_copy(
+        update={"text": undated[1].text.replace("88-71", "90-64"),
+                "original_text": undated[1].text.replace("88-71", "90-64")}
+    )  # fmt: skip
+    assert alerts_for(nlp, [undated[0], other]) == []
+
+
 def test_which_title_defence_it_was_given_two_ways_is_a_disagreement(nlp: Any) -> None:
     bodies = (
         ("d1", "valley-courier", "Arlo Venn beat Piet Morrow (19-6) and retained his title for "

@@ -175,6 +175,30 @@ def test_a_career_high_and_the_total_before_the_game_are_not_the_career_total(nl
     assert held(nlp, before, "career") == {}
 
 
+def test_a_running_total_a_named_player_now_has_is_the_career_total(nlp: Any) -> None:
+    text = "Marta Quill scored 18 in the win. Quill, who now has 1,944 points, was carried off."
+    assert held(nlp, text, "career") == {"quantity:point:career|marta quill": 1944}
+    spaced = "Marta Quill now has 1, 944 points after the win over the Rovers."
+    assert held(nlp, spaced, "career") == {"quantity:point:career|marta quill": 1944}
+
+
+def test_a_season_s_total_a_team_s_points_and_a_list_are_no_career_total(nlp: Any) -> None:
+    season = "Marta Quill now has 412 points this season."
+    assert held(nlp, season, "career") == {}
+    team = "The Harbor Gulls now have 44 points."
+    assert held(nlp, team, "career") == {}
+    listed = "On May 1, 200 fans saw Marta Quill score 1, 2, 300 points."
+    assert held(nlp, listed, "career") == {}
+
+
+def test_a_final_score_is_a_mark_of_its_game_not_a_score_in_play(nlp: Any) -> None:
+    won = held(nlp, "The Gulls beat the Rovers, 88-71, on Sunday.", "final_score")
+    assert won == {"quantity:point:final_score|88-71": 88}
+    noun = held(nlp, "Marta Quill led the Gulls to an 88-71 victory.", "final_score")
+    assert noun == won
+    assert held(nlp, "The Rovers closed to 47-44 before the break.", "final_score") == {}
+
+
 # ----------------------------------------------------------------------------- games missed
 
 

@@ -171,18 +171,21 @@ def published(article: StoredArticle) -> tuple[datetime, bool]:
 Mark = tuple[str, float | None, float | None]
 
 
-def game_marks(facts: Sequence[FactClaims], params: FigureParams) -> dict[str, set[Mark]]:
+def game_marks(state: StoryState, params: FigureParams) -> dict[str, set[Mark]]:
     """Per article, its figures that a game changes for every side that plays it
-    (``figures.same_game``: a record after the game, a career total): two articles that
-    give one of them the same value for a side are about the same game."""
+    (``figures.same_game``: a record after the game, a career total, the final score): two
+    articles that give one of them the same value for a side are about the same game. Read
+    from every claim: a final score is a mark and never compared itself."""
     marks: dict[str, set[Mark]] = {}
-    for fact in facts:
-        if not params.same_game or not matches_any(fact.key, params.same_game):
+    if not params.same_game:
+        return marks
+    for stored in state.claims:
+        value = stored.claim.value
+        if value is None or stored.claim.fact is None:
             continue
-        for stored in fact.claims:
-            value = stored.claim.value
-            assert value is not None  # takes_part() checked it
-            marks.setdefault(stored.article_id, set()).add((fact.key, value.low, value.high))
+        key = fact_key(stored.claim)
+        if matches_any(key, params.same_game):
+            marks.setdefault(stored.article_id, set()).add((key, value.low, value.high))
     return marks
 
 
@@ -449,7 +452,7 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
     window = timedelta(hours=params.same_time_window_h)
     drafts: list[FigureDraft] = []
     facts = facts_of(state, config)
-    marks = game_marks(facts, params)
+    marks = game_marks(state, params)
     for fact in facts:
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)

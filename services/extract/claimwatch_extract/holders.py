@@ -13,12 +13,16 @@ same holder's same figure is ever compared. Read here:
 * a record: "the Rovers (8-3)", "Roe (22-3, 18 KOs)", "Roe, 22-3, 18 KOs,", "improved
   his record to 22-3", "the Rovers' record fell to 9-6": wins, losses, and knockouts;
 * games a player missed: "Roe missed nine games this season" (not "the last three");
+* a game's final score, "a 91-73 victory", "beat the Rovers, 91-73", keyed by the score:
+  a mark of the game only (``quantity:point:final_score``, never compared itself);
 * which of a holder's repeated events this was: "Roe's sixth defence of the title", "Roe
   made the sixth defence of her belt", "Roe retained her title for the fifth time";
 * the length of a player's long play: "Roe's 86-yard touchdown run", "Roe ran for 226
   yards, including an 84-yard scamper" (metres; ``unit`` "m", ``factor`` to metres);
 * a career total: "now has 1,944 career points", "scored 18 points and now has 1,944 for
-  her career" (not "a career-high 31 points", not what a player "entered the game with").
+  her career" (not "a career-high 31 points", not what a player "entered the game with");
+  a named person's running total, "Roe now has 1,944 points" (not "this season"); a total
+  written "1, 944" too.
 
 Pure: a parsed sentence in, ``HolderFigure`` values out; vocabulary in ``data/facts.yaml``
 (``holders``).
@@ -38,6 +42,8 @@ from claimwatch_extract.fact_lexicon import HolderWords
 from claimwatch_extract.token_table import TokenTable, token_table
 
 _DIGITS = re.compile(r"^\d{1,4}$")
+_THREE = re.compile(r"^\d{3}$")
+_HIGH = re.compile(r"^[1-9]\d{0,2}$")
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # entity labels a person's name is never given: "Paris, 12," is no age
 _NOT_PEOPLE = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", "LAW"})
@@ -76,6 +82,9 @@ class HolderNames:
     by_surname: dict[str, tuple[str, str]]
     proper: frozenset[str]
     """Words the article tags as proper nouns somewhere."""
+    persons: frozenset[str] = frozenset()
+    """Surnames (folded) the article tags as a person's somewhere: the small model tags a
+    surname alone as an organisation at times."""
 
     @classmethod
     def of(cls, doc: Doc, words: HolderWords, table: TokenTable) -> HolderNames:
@@ -90,7 +99,8 @@ class HolderNames:
                 key = f"{_fold(toks[0].text)} {_fold(toks[-1].text)}"
                 found.setdefault(_fold(toks[-1].text), (key, " ".join(t.text for t in toks)))
         proper = frozenset(doc[i].text for i, pos in enumerate(table.pos) if pos == "PROPN")
-        return cls(found, proper)
+        persons = frozenset(_fold(e[-1].text) for e in doc.ents if e.label_ == "PERSON")
+        return cls(found, proper, persons)
 
     def resolve(self, toks: list[Token]) -> tuple[str, str] | None:
         """(key, display name) of a name's tokens."""
@@ -202,6 +212,33 @@ def _person_like(toks: list[Token], names: HolderNames) -> bool:
 def _number(tok: Token) -> float | None:
     text = tok.text.replace(",", "")
     return float(text) if _DIGITS.match(text) else None
+
+
+def _total(tok: Token) -> float | None:
+    """A total's value: "2,301"; "2, 301" too (some feeds put a space after the thousands
+    comma), not a list ("1, 200, 300") nor a date and a count ("May 1, 200 fans"). The
+    first part of a spaced total is no total of its own (None)."""
+    doc, i = tok.doc, tok.i
+    if _spaced_at(doc, i + 2):
+        return None
+    value = _number(tok)
+    if value is None or not _spaced_at(doc, i):
+        return value
+    high = _number(doc[i - 2])
+    return None if high is None else high * 1000 + value
+
+
+def _spaced_at(doc: Doc, i: int) -> bool:
+    """``doc[i]`` is the last three digits of a thousands figure written "2, 301"."""
+    if i < 2 or i >= len(doc) or not _THREE.match(doc[i].text) or doc[i - 1].text != ",":
+        return False
+    high = doc[i - 2]
+    if not _HIGH.match(high.text) or high.ent_type_ == "DATE" or not doc[i - 1].whitespace_:
+        return False
+    listed = (i >= 3 and doc[i - 3].text == ",") or (
+        i + 2 < len(doc) and doc[i + 1].text == "," and doc[i + 2].text[:1].isdigit()
+    )
+    return not listed
 
 
 def _digit_tokens(sent: Span, lowered: Sequence[str]) -> Iterator[Token]:
@@ -349,6 +386,35 @@ def _record_holder(
     return []
 
 
+def _final_score(first: Token, last: Token, words: HolderWords) -> bool:
+    """ "a 91-73 victory", "the Rovers' 91-73 win", "beat the Rovers, 91-73", "defeated the
+    Rovers 91-73": a game's final score, not a score in play ("closed to 47-44")."""
+    doc = first.doc
+    after = doc[last.i + 1 : last.i + 3]  # "a 91-73 victory", "a 91-73 road win"
+    if after and after[0].lemma_.lower() in words.score_nouns:
+        return True
+    if len(after) == 2 and after[0].pos_ == "NOUN" and after[1].lemma_.lower() in words.score_nouns:
+        return True
+    before = doc[first.i - 1] if first.i > 0 else None
+    if before is not None and before.text == "," and first.i > 1:
+        before = doc[first.i - 2]
+    if before is None or before.pos_ not in ("PROPN", "NOUN"):
+        return False
+    verb = before
+    while verb.dep_ in ("compound", "amod", "nmod") and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ == "dobj" and verb.head.lemma_.lower() in words.score_verbs
+
+
+def _score_mark(first: Token, last: Token) -> HolderFigure:
+    """A final score as a mark of its game: keyed by the score itself ("91-73"), so only
+    the same score meets it."""
+    high, low = _number(first), _number(last)
+    assert high is not None and low is not None  # _record_at checked them
+    score = f"{int(max(high, low))}-{int(min(high, low))}"
+    return HolderFigure(first, max(high, low), "point", "final_score", score, score)
+
+
 def _in_some_games(last: Token, words: HolderWords) -> bool:
     """ "9-1 in one-score games", "4-2 in road games": a record over a kind of game (the
     plural of a game noun soon after "in"), a part of the season."""
@@ -377,6 +443,8 @@ def _records(
             continue  # "fell to 2-6 at home": a part of the season, not the record
         who = names.resolve(_record_holder(record[0], record[-1], words, names))
         if who is None:
+            if len(record) == 2 and _final_score(record[0], record[1], words):
+                yield _score_mark(record[0], record[1])
             continue
         wins, losses = (_number(t) for t in record[:2])
         assert wins is not None and losses is not None  # _record_at checked them
@@ -448,12 +516,49 @@ def _total_holder(num: Token, words: HolderWords, names: HolderNames) -> list[To
     return []
 
 
+def _running_noun(num: Token, words: HolderWords) -> str | None:
+    """ "Roe now has 2,301 points", "Roe, who now has 40 goals": the counted noun of a
+    total a person "now has" (see ``running_*`` in data/facts.yaml)."""
+    noun = num.head if num.dep_ == "nummod" else None
+    if noun is None or noun.lemma_.lower() not in words.running_nouns:
+        return None
+    obj = noun.head if noun.dep_ == "appos" else noun  # "has 2, 029 points": "2" the object
+    if obj.dep_ != "dobj":
+        return None
+    verb = obj.head
+    if verb.lemma_.lower() not in words.running_verbs:
+        return None
+    if not any(c.dep_ == "advmod" and c.lower_ == "now" for c in verb.children):
+        return None
+    said = (t.lower_ for t in num.doc[num.i + 1 : verb.right_edge.i + 1])
+    if not set(said).isdisjoint(words.running_spans):
+        return None  # "now has 31 points this season", "... in the tournament"
+    return str(noun.lemma_.lower())
+
+
+def _person_holder(toks: list[Token], names: HolderNames) -> bool:
+    """A person, not a team or a place: "the Rovers now have 44 points" is a league table."""
+    if not toks:
+        return False
+    return toks[-1].ent_type_ == "PERSON" or _fold(toks[-1].text) in names.persons
+
+
 def _careers(
     sent: Span, lowered: Sequence[str], words: HolderWords, names: HolderNames
 ) -> Iterator[HolderFigure]:
+    lower = set(lowered)
+    said = not lower.isdisjoint(words.career_words)
+    running = not said and "now" in lower
     for tok in _digit_tokens(sent, lowered):
-        value = _number(tok)
+        value = _total(tok)
         if value is None:
+            continue
+        if running:
+            unit = _running_noun(tok, words)
+            toks = _total_holder(tok, words, names) if unit is not None else []
+            who = names.resolve(toks) if _person_holder(toks, names) else None
+            if unit is not None and who is not None:
+                yield HolderFigure(tok, value, unit, "career", *who)
             continue
         noun = _career_noun(tok, words)
         unit = str(noun.lemma_.lower()) if noun is not None else None
@@ -648,6 +753,8 @@ def holder_words(fig: HolderFigure) -> tuple[str, str]:
     is"; "Jane Roe's career points", "how many career points Jane Roe has"."""
     if fig.frame == "age":
         return f"age of {fig.name}", f"how old {fig.name} is"
+    if fig.frame == "final_score":
+        return f"a game's final score ({fig.name})", "what the final score was"
     if fig.factor is not None:
         return f"length of {fig.name}'s {fig.frame}", f"how long {fig.name}'s {fig.frame} was"
     if fig.unit == "ordinal":
@@ -685,7 +792,7 @@ def holder_figures(
         out += _ages(sent, lowered, words, names)
     if not lower.isdisjoint(words.dashes):
         out += _records(sent, lowered, words, names)
-    if not lower.isdisjoint(words.career_words):
+    if not lower.isdisjoint(words.career_words) or "now" in lower:
         out += _careers(sent, lowered, words, names)
     if words.plays is not None and not lower.isdisjoint(words.plays.units):
         out += _plays(sent, words, names)
