@@ -451,9 +451,8 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
     params = config.figures
     window = timedelta(hours=params.same_time_window_h)
     drafts: list[FigureDraft] = []
-    facts = facts_of(state, config)
-    marks = game_marks(state, params)
-    for fact in facts:
+    marks: dict[str, set[Mark]] | None = None  # read once, and only for a moving figure
+    for fact in facts_of(state, config):
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)
         growing = frame in params.cumulative or frame in params.tallied
@@ -472,6 +471,8 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
             every_mention=matches_any(fact.key, params.single_facts),
         )
         dated = rules.dated_within is not None
+        if dated and marks is None:
+            marks = game_marks(state, params)
         found = assess(reports_of(state, fact, marks if dated else None), rules)
         for draft in (
             contradiction_draft(fact, found, config.contradictions.severity, params),
