@@ -180,6 +180,27 @@ def test_entity_aliases_demonyms_surnames_transliterations(nlp: Any) -> None:
     assert fold("Karimy") == fold("Karimi")
 
 
+def test_a_datelines_place_is_a_place_entity_of_the_article(nlp: Any) -> None:
+    """A report that names its city only in the dateline still names the place (story
+    grouping compares places); a place the tagger also reads is one entity, first in rank."""
+    text = (
+        "MIRNA BAY — Ferry services were halted on Tuesday after a storm damaged two piers, "
+        "the harbour authority said."
+    )
+    article = Article(id="d", source="s", text=text, original_text=text)
+    ((entities, out),) = extract_batch(nlp, [article])
+    assert out.entity_ids[0] == "gpe:mirna-bay"
+    (bay,) = [e for e in entities.entities if e.id == "gpe:mirna-bay"]
+    assert (bay.mentions[0].text, bay.mentions[0].start) == ("MIRNA BAY", 0)
+    twice = "KESSLO — Police in Kesslo closed the old bridge on Monday, the city council said."
+    index = canonicalise(nlp(twice), doc_text=twice)
+    kesslo = [e for e in index.entities() if e.id.endswith(":kesslo")]
+    assert len(kesslo) == 1 and kesslo[0].mentions[0].start == 0
+    assert index.entities()[0].id.endswith(":kesslo")
+    plain = "Police closed the old bridge on Monday, the city council said."
+    assert not any(e.type == "GPE" for e in canonicalise(nlp(plain)).entities())
+
+
 def test_one_claims_event_per_article_even_without_claims(nlp: Any) -> None:
     arts = [
         Article(id=str(i), source="s", text=t, original_text=t)

@@ -83,6 +83,7 @@ _SPACES = re.compile(r"\s+")
 _DOUBLED = re.compile(r"(.)\1+")
 _FINAL_Y = re.compile(r"(iy|yi|y|ii)\b")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_DATELINE_PLACE_END = re.compile(r"[,(]|[-–—]+\s")
 
 
 def name_key(text: str) -> str:
@@ -192,8 +193,16 @@ def _titles_near(ent: Span) -> set[str]:
     return out
 
 
-def canonicalise(doc: Doc, gaz: Gazetteer | None = None, lex: Lexicon | None = None) -> EntityIndex:
-    """Group the doc's entity mentions into canonical entities with stable ids."""
+def canonicalise(
+    doc: Doc,
+    gaz: Gazetteer | None = None,
+    lex: Lexicon | None = None,
+    doc_text: str | None = None,
+) -> EntityIndex:
+    """Group the doc's entity mentions into canonical entities with stable ids.
+
+    ``doc_text`` is the doc's text when the caller has it (``Doc.text`` is rebuilt on each access).
+    """
     gaz = gaz or load_gazetteer()
     lex = lex or load_lexicon()
     clusters: dict[str, _Cluster] = {}
@@ -215,7 +224,47 @@ def canonicalise(doc: Doc, gaz: Gazetteer | None = None, lex: Lexicon | None = N
         if label == "PERSON":
             cluster.titles |= _titles_near(ent)
         by_start[ent.start_char] = cluster
-    return EntityIndex(list(clusters.values()), by_start, {e.start: e for e in ents})
+    if _add_dateline_places(doc.text if doc_text is None else doc_text, lex, gaz, clusters, people):
+        ordered = sorted(clusters.values(), key=lambda c: c.mentions[0].start)
+    else:
+        ordered = list(clusters.values())
+    return EntityIndex(ordered, by_start, {e.start: e for e in ents})
+
+
+def _add_dateline_places(
+    text: str,
+    lex: Lexicon,
+    gaz: Gazetteer,
+    clusters: dict[str, _Cluster],
+    people: list[_Cluster],
+) -> bool:
+    """Each dateline's place as a place entity; True when one was added.
+
+    Why: the tagger rarely reads a place set in capitals, so a report that names its city
+    only in the dateline shared no place with the other reports of the event, and whether
+    it joined their story hung on which report arrived first. The mention is not indexed by
+    position (``by_start``): a dateline is never a claim's actor.
+    """
+    added = False
+    for match in lex.datelines.regex.finditer(text):
+        raw = _DATELINE_PLACE_END.split(match.group(0), maxsplit=1)[0].rstrip(" .-'")
+        place = " ".join(w.capitalize() for w in raw.split())
+        if not any(ch.isalpha() for ch in place):
+            continue
+        known = set(clusters)
+        cluster = _resolve(place, "GPE", gaz, clusters, people)
+        start = match.start()
+        if cluster is None or cluster.type == "PERSON":
+            if cluster is not None and cluster.id not in known:  # a gazetteer person
+                del clusters[cluster.id]
+                people.remove(cluster)
+            continue
+        if any(m.start == start for m in cluster.mentions):
+            continue  # the tagger read it too
+        cluster.mentions.append(Mention(text=raw, start=start, end=start + len(raw)))
+        cluster.mentions.sort(key=lambda m: m.start)
+        added = True
+    return added
 
 
 def _resolve(

@@ -46,7 +46,7 @@ def extract_parsed(article: Article, doc: Doc) -> tuple[EntitiesExtracted, Claim
     entities and the claims (bench/bench_extract.py times this part alone too)."""
     lex = load_lexicon()
     gaz = load_gazetteer()
-    index = canonicalise(doc, gaz, lex)
+    index = canonicalise(doc, gaz, lex, article.text)
     entities = index.entities()
     at = article.published_at
     published = (at.year, at.month) if at else None
