@@ -182,6 +182,17 @@ def test_a_running_total_a_named_player_now_has_is_the_career_total(nlp: Any) ->
     assert held(nlp, spaced, "career") == {"quantity:point:career|marta quill": 1944}
 
 
+def test_a_running_total_stated_without_its_noun_counts_what_was_counted_before(
+    nlp: Any,
+) -> None:
+    text = "Dana Pell retired in 1991 with 1,802 points. Marta Quill now has 1,844."
+    assert held(nlp, text, "career") == {"quantity:point:career|marta quill": 1844}
+    text = "The Gulls sold 9,000 tickets. Marta Quill now has 1,844."
+    assert held(nlp, text, "career") == {}  # tickets are no running total
+    text = "Marta Quill now has 1,844."
+    assert held(nlp, text, "career") == {}  # nothing says what was counted
+
+
 def test_a_season_s_total_a_team_s_points_and_a_list_are_no_career_total(nlp: Any) -> None:
     season = "Marta Quill now has 412 points this season."
     assert held(nlp, season, "career") == {}

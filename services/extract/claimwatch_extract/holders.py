@@ -21,8 +21,9 @@ same holder's same figure is ever compared. Read here:
   yards, including an 84-yard scamper" (metres; ``unit`` "m", ``factor`` to metres);
 * a career total: "now has 1,944 career points", "scored 18 points and now has 1,944 for
   her career" (not "a career-high 31 points", not what a player "entered the game with");
-  a named person's running total, "Roe now has 1,944 points" (not "this season"); a total
-  written "1, 944" too.
+  a named person's running total, "Roe now has 1,944 points" (not "this season"), or
+  without its noun, "Roe now has 1,944." after a sentence counting points; a total written
+  "1, 944" too.
 
 Pure: a parsed sentence in, ``HolderFigure`` values out; vocabulary in ``data/facts.yaml``
 (``holders``).
@@ -516,14 +517,33 @@ def _total_holder(num: Token, words: HolderWords, names: HolderNames) -> list[To
     return []
 
 
+def _unit_said_before(num: Token) -> str | None:
+    """The noun counted last before ``num``, in its sentence or the one before it: what an
+    elided total counts ("Poe ended with 2,290 points. Roe now has 2,301.")."""
+    unit = _unit_before(num)
+    start = num.sent.start
+    if unit is not None or start == 0:
+        return unit
+    for tok in reversed(list(num.doc[start - 1].sent)):
+        if tok.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in tok.children):
+            return str(tok.lemma_.lower())
+    return None
+
+
 def _running_noun(num: Token, words: HolderWords) -> str | None:
     """ "Roe now has 2,301 points", "Roe, who now has 40 goals": the counted noun of a
-    total a person "now has" (see ``running_*`` in data/facts.yaml)."""
+    total a person "now has" (see ``running_*`` in data/facts.yaml); a total stated without
+    its noun ("Roe now has 2,301.") counts what was counted just before it."""
     noun = num.head if num.dep_ == "nummod" else None
-    if noun is None or noun.lemma_.lower() not in words.running_nouns:
+    if noun is None and num.dep_ == "dobj":
+        unit = _unit_said_before(num)
+        obj, counted = num, unit if unit in words.running_nouns else None
+    elif noun is not None and noun.lemma_.lower() in words.running_nouns:
+        obj = noun.head if noun.dep_ == "appos" else noun  # "has 2, 029 points": "2" the object
+        counted = str(noun.lemma_.lower())
+    else:
         return None
-    obj = noun.head if noun.dep_ == "appos" else noun  # "has 2, 029 points": "2" the object
-    if obj.dep_ != "dobj":
+    if counted is None or obj.dep_ != "dobj":
         return None
     verb = obj.head
     if verb.lemma_.lower() not in words.running_verbs:
@@ -533,7 +553,7 @@ def _running_noun(num: Token, words: HolderWords) -> str | None:
     said = (t.lower_ for t in num.doc[num.i + 1 : verb.right_edge.i + 1])
     if not set(said).isdisjoint(words.running_spans):
         return None  # "now has 31 points this season", "... in the tournament"
-    return str(noun.lemma_.lower())
+    return counted
 
 
 def _person_holder(toks: list[Token], names: HolderNames) -> bool:
