@@ -201,6 +201,22 @@ def test_a_datelines_place_is_a_place_entity_of_the_article(nlp: Any) -> None:
     assert not any(e.type == "GPE" for e in canonicalise(nlp(plain)).entities())
 
 
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "FILE — Police closed the old bridge on Monday, the city council said.",
+        "UPDATE — Police closed the old bridge on Monday, the city council said.",
+        "RIVER TOWNS FLOOD AGAIN AS DAMS FAIL — Police closed the old bridge on Monday.",
+        "NB — Police closed the old bridge on Monday, the city council said.",
+    ],
+)
+def test_a_newsroom_label_headline_or_initialism_set_like_a_dateline_is_no_place(
+    nlp: Any, opener: str
+) -> None:
+    found = canonicalise(nlp(opener), doc_text=opener).entities()
+    assert not any(m.start == 0 for e in found for m in e.mentions if e.type == "GPE")
+
+
 def test_one_claims_event_per_article_even_without_claims(nlp: Any) -> None:
     arts = [
         Article(id=str(i), source="s", text=t, original_text=t)

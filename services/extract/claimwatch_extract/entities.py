@@ -83,7 +83,6 @@ _SPACES = re.compile(r"\s+")
 _DOUBLED = re.compile(r"(.)\1+")
 _FINAL_Y = re.compile(r"(iy|yi|y|ii)\b")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
-_DATELINE_PLACE_END = re.compile(r"[,(]|[-–—]+\s")
 
 
 def name_key(text: str) -> str:
@@ -247,10 +246,10 @@ def _add_dateline_places(
     """
     added = False
     for match in lex.datelines.regex.finditer(text):
-        raw = _DATELINE_PLACE_END.split(match.group(0), maxsplit=1)[0].rstrip(" .-'")
-        place = " ".join(w.capitalize() for w in raw.split())
-        if not any(ch.isalpha() for ch in place):
+        raw = lex.datelines.place(match.group(0))
+        if raw is None:
             continue
+        place = " ".join(w.capitalize() for w in raw.split())
         known = set(clusters)
         cluster = _resolve(place, "GPE", gaz, clusters, people)
         start = match.start()

@@ -20,6 +20,9 @@ from claimwatch.yamlload import load_yaml_model
 Op = Literal["gt", "ge", "lt", "le", "nearly", "about"]
 
 
+_DATELINE_PLACE_END = re.compile(r"[,(]|[-–—]+\s")
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -291,6 +294,22 @@ class Datelines(_Model):
     """A paragraph-opening dateline ("CITY, Nov 20 (Outlet) -"): a place, never an actor."""
 
     pattern: str
+    not_places: frozenset[str] = frozenset()
+    """Newsroom labels set like a dateline ("FILE -", "UPDATE -"), lower case: no place."""
+    max_place_words: int = 3
+    """A longer capitals opener is a headline, not a place."""
+    min_place_letters: int = 3
+    """A shorter one is an initialism (an outlet's), not a place."""
+
+    def place(self, dateline: str) -> str | None:
+        """The place a dateline names, as written ("PORT ELDA" of "PORT ELDA, Nov 20 -"),
+        or ``None`` for a label, a headline or an initialism."""
+        raw = _DATELINE_PLACE_END.split(dateline, maxsplit=1)[0].rstrip(" .-'")
+        words = raw.split()
+        letters = sum(ch.isalpha() for ch in raw)
+        if not words or len(words) > self.max_place_words or letters < self.min_place_letters:
+            return None
+        return None if raw.lower() in self.not_places else raw
 
     @field_validator("pattern")
     @classmethod
