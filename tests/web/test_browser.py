@@ -172,8 +172,13 @@ def test_markup_in_an_article_is_shown_as_text(
             "href", 'https://ridge-courier.example/quake?q="><script>window.__pwned=true</script>'
         )
         assert page.evaluate("window.__pwned") is None
-        page.goto("/")
-        expect(page.locator("a.story-title", has_text="<b>again</b>")).to_have_count(1)
+        # it is one more report on the quake story: its headline is listed there, as text
+        page.locator(".crumbs a", has_text="story").click()
+        report = page.locator(f'tr.report[data-article="{pipeline.script_article_id}"]')
+        expect(report.locator("td.outlet")).to_have_text(SCRIPT_OUTLET)
+        expect(report).to_contain_text("<b>again</b>")
+        expect(report.locator("b, script, img")).to_have_count(0)
+        expect(page.locator("tr.report")).not_to_have_count(1)  # the quake's other reports
         assert page.evaluate("window.__pwned") is None
 
 
