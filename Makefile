@@ -31,7 +31,7 @@ run: setup
 	$(BIN)/claimwatch run --samples samples
 
 test: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=12
 
 lint: setup
 	$(BIN)/ruff check .
