@@ -174,6 +174,35 @@ def test_people_sheltering_in_a_building_counted_differently_page(nlp: Any) -> N
     assert alert.title.startswith("Outlets disagree on how many people were sheltering")
 
 
+def test_people_sheltering_counted_higher_days_later_is_an_update(nlp: Any) -> None:
+    """A shelter count grows from day to day as more homes flood, like the displaced: two
+    days apart, a higher count is the figure moving, not outlets disagreeing."""
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "h1",
+                "harbour-post",
+                "River bursts its banks in Orlen valley",
+                "Officials said 800 people were sheltering in community halls on Tuesday "
+                "after the Marrow river flooded three villages.",
+                0,
+            ),
+            art(
+                "h2",
+                "city-ledger",
+                "Flood waters keep rising in Orlen valley",
+                "A total of 2,600 people were sheltering in schools and halls on Thursday "
+                "as the Marrow river flooded more villages, officials said.",
+                50,
+            ),
+        ],
+    )
+    shelter = [a for a in found if a.slot == "quantity:person:sheltering"]
+    assert [a.kind for a in shelter] == [AlertKind.FIGURE_UPDATE]
+    assert shelter[0].title.endswith("800 → 2600")
+
+
 def test_one_missile_fired_against_two_pages_but_one_that_hit_is_no_count(nlp: Any) -> None:
     found = alerts_for(
         nlp,

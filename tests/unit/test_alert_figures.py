@@ -215,6 +215,36 @@ def test_undated_exact_counts_that_differ_still_disagree() -> None:
     assert len(assess(share, FIXED).disagreeing) == 2
 
 
+DAILY = Rules(WINDOW, cumulative=True, least_gap=timedelta(hours=12))
+
+
+def test_a_figure_that_grows_by_the_day_moves_only_between_reports_known_days_apart() -> None:
+    """People sheltering: more arrive as more homes are lost, day by day, not hour by hour."""
+    # two days apart, higher: the figure moved, shown as a timeline
+    grown = assess([r("a", 800), r("b", 2600, hours=50)], DAILY)
+    assert grown.disagreeing == () and [s.reports[0].value.low for s in grown.timeline] == [
+        800,
+        2600,
+    ]
+    # on consecutive dates with only the date known: different days too
+    dates = assess([r("a", 800, day_only=True), r("b", 2600, hours=24, day_only=True)], DAILY)
+    assert dates.disagreeing == () and len(dates.timeline) == 2
+    # hours apart, a growing toll's estimate would be a count in progress; this is not
+    hours = assess([r("a", 380, 420), r("b", 900, hours=6)], DAILY)
+    assert values(hours.disagreeing) == [(380, 420), (900, 900)] and hours.timeline == ()
+    # no publication date: how far apart is not known, even when one is an estimate
+    undated = [r("a", 400, undated=True), r("b", 900, 1100, undated=True, hours=0.2)]
+    assert len(assess(undated, DAILY).disagreeing) == 2
+    assert assess(undated, GROWING).disagreeing == ()  # a toll: a count in progress
+    # one date, only the date known: disagree; a floor then a higher count is no news either
+    same_day = [r("a", 800, day_only=True), r("b", 2600, hours=9)]
+    assert len(assess(same_day, DAILY).disagreeing) == 2
+    assert assess([r("a", 300, None), r("b", 350, hours=3)], DAILY).timeline == ()
+    # wording that says it moved still does, however soon
+    worded = assess([r("a", 800), r("b", 950, hours=3, cue=FigureCue.RISE)], DAILY)
+    assert worded.disagreeing == () and len(worded.timeline) == 2
+
+
 def test_a_growing_figure_stated_as_open_then_higher_within_the_window_is_an_update() -> None:
     # "about 100 injured" at 21:30, "around 200 injured" at 23:20: an estimate is not the
     # final count, so a higher one later is the count moving, however soon

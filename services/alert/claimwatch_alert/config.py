@@ -133,6 +133,19 @@ class FigureParams(BaseModel):
         "votes are cast and counted): read like `cumulative` ones, except that a lower value "
         "later is never taken for a stale repeat of an earlier figure.",
     )
+    daily: list[str] = Field(
+        default_factory=list,
+        description="Frames of figures that grow from day to day, not hour by hour (people "
+        "sheltering as more homes are lost): read like `cumulative` ones between reports at "
+        "least `daily_gap_h` apart (or on different dates); closer, or without a date to tell, "
+        "two values disagree.",
+    )
+    daily_gap_h: float = Field(
+        12.0,
+        ge=0,
+        description="How far apart two reports of a `daily` figure must be known "
+        "to be for a changed value to be read as the figure moving.",
+    )
     shrinking: list[str] = Field(
         default_factory=list,
         description="Frames of figures that only go down as news comes in (people still held "

@@ -455,7 +455,8 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
     for fact in facts_of(state, config):
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)
-        growing = frame in params.cumulative or frame in params.tallied
+        daily = frame in params.daily
+        growing = frame in params.cumulative or frame in params.tallied or daily
         growing = growing and not _qualifiers(fact.key) & set(params.state_qualifiers)
         rules = Rules(
             window,
@@ -464,11 +465,12 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
             stale,
             scale_ratio=params.max_ratio,
             close_ratio=params.max_ratio_many,
-            stale_repeats=frame in params.cumulative,
+            stale_repeats=frame in params.cumulative or daily,
             dated_within=_dated_within(fact.key, params),
             scale_difference=max_difference(fact.key, params),
             shrinking=frame in params.shrinking,
             every_mention=matches_any(fact.key, params.single_facts),
+            least_gap=timedelta(hours=params.daily_gap_h) if daily else None,
         )
         dated = rules.dated_within is not None
         if dated and marks is None:

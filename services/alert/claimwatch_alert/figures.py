@@ -125,6 +125,11 @@ class Rules:
     every_mention: bool = False
     """The fact's key names one thing of the event (a call, a delay): an article stands
     behind every mention of it, so two values in one article contradict each other."""
+    least_gap: timedelta | None = None
+    """A growing figure that moves from day to day, not hour by hour as a toll is counted
+    (people sheltering): two values are read as the figure moving only between reports known
+    to be this far apart (or on different dates); closer, or with no date to tell, they
+    disagree unless the wording says the figure moved."""
 
 
 def agree(a: Report, b: Report) -> bool:
@@ -255,6 +260,17 @@ def _known_within(first: Report, later: Report, gap: timedelta) -> bool:
     return not apart and later.published <= shift(first.published, gap)
 
 
+def _known_apart(first: Report, later: Report, gap: timedelta) -> bool:
+    """``later`` is known to have come at least ``gap`` after ``first``: both carry a
+    publication date, on different dates when only the date is known, else stamps ``gap``
+    apart. A report without a date arrived at an unknown distance from the other."""
+    if first.undated or later.undated:
+        return False
+    if (first.day_only or later.day_only) and first.published.date() == later.published.date():
+        return False
+    return later.published - first.published >= gap
+
+
 def _same_time(a: Report, b: Report, window: timedelta) -> bool:
     """Published within ``window`` of each other, as far as is known: a report with only a
     date could be from any hour of it, so it is never known to be simultaneous."""
@@ -300,6 +316,8 @@ def _refines(first: Report, later: Report, rules: Rules) -> bool:
         return False  # "about 120", then 118: an estimate and a count, not a rise
     if later.value.low <= first.value.low + first.precision:
         return False
+    if rules.least_gap is not None and not _known_apart(first, later, rules.least_gap):
+        return later.cue in RISING_CUES
     return later.cue in RISING_CUES or not _same_time(first, later, rules.window)
 
 
@@ -320,6 +338,8 @@ def _classify(a: Report, b: Report, rules: Rules) -> str:
         return "disagree"  # "no one was hurt" against "20 hurt": not a count that grew
     if rules.shrinking:
         return _shrinking(first, later, rules)
+    if rules.least_gap is not None and not _known_apart(first, later, rules.least_gap):
+        return "move" if _says_moved(first, later) else "disagree"
     if rules.cumulative and not _order_known(a, b):
         if rules.dated_within is not None:
             return "disagree"  # a record, a career total: it grows only from game to game
