@@ -1058,3 +1058,29 @@ def test_a_team_s_record_a_day_later_is_the_next_game_not_a_disagreement(nlp: An
     assert moved.kind == AlertKind.FIGURE_UPDATE
     (clash,) = [a for a in games(1) if "wins" in a.title]
     assert clash.kind == AlertKind.CONTRADICTION
+
+
+def test_two_vehicles_of_one_kind_weighed_in_one_article_are_two_facts(nlp: Any) -> None:
+    """A crash between two lorries: each has its weight, so one article that gives both
+    does not contradict itself, and an outlet naming either lorry disagrees with no one."""
+    found = alerts_for(
+        nlp,
+        [
+            art(
+                "v1",
+                "valley-courier",
+                "Parked 18-tonne lorry crushed on Denholm bypass",
+                "A 26-tonne gravel lorry overturned on the Denholm bypass on Monday and landed "
+                "on an 18-tonne lorry parked in a lay-by.",
+                0,
+            ),
+            art(
+                "v2",
+                "plains-gazette",
+                "Gravel lorry overturns on bypass",
+                "The 26-tonne lorry tipped over on a bend of the Denholm bypass, police said.",
+                3,
+            ),
+        ],
+    )
+    assert [a.title for a in found if "lorry" in a.title] == []

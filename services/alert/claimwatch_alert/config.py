@@ -164,6 +164,12 @@ class FigureParams(BaseModel):
         "(a call, a delay, the round a fight was stopped in): every mention in an article "
         "states it, so an article that gives two values contradicts itself.",
     )
+    sizes_of_things: list[str] = Field(
+        default_factory=list,
+        description="fnmatch patterns of fact kinds that measure one thing named by its kind "
+        "(`measurement:*:size:*`: a 25-tonne truck): a sentence that gives two values of one "
+        "tells of two such things, and the story's reports of it are not compared.",
+    )
     dated_within_days: dict[str, float] = Field(
         default_factory=dict,
         description="Per fact kind (fnmatch pattern), facts that move with time between "

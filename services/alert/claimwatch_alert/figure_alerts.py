@@ -33,7 +33,15 @@ from claimwatch.models import (
     TimelineEntry,
 )
 from claimwatch_alert.config import DetectionConfig, FigureParams
-from claimwatch_alert.figures import Finding, Report, Rules, Step, assess, consistent_sides
+from claimwatch_alert.figures import (
+    Finding,
+    Report,
+    Rules,
+    Step,
+    agree,
+    assess,
+    consistent_sides,
+)
 from claimwatch_alert.state import StoredArticle, StoredClaim, StoryState
 
 CONTRADICTION_RULE = "contradiction"
@@ -440,6 +448,19 @@ def _entry(step: Step) -> TimelineEntry:
     )
 
 
+def two_in_a_sentence(reports: Sequence[Report]) -> bool:
+    """One sentence gives the fact two values that cannot both hold ("a 26-tonne lorry
+    landed on an 18-tonne lorry"): a measure of one thing of a kind (``sizes_of_things``)
+    stated twice in a sentence is of two such things, so no report in the story says which
+    of them it measures."""
+    seen: dict[tuple[str, int], Report] = {}
+    for r in reports:
+        other = seen.setdefault((r.article_id, r.position), r)
+        if other is not r and not agree(other, r):
+            return True
+    return False
+
+
 def _dated_within(key: str, params: FigureParams) -> timedelta | None:
     """How close in time two reports of this fact must be (None: any time)."""
     days = [d for pattern, d in params.dated_within_days.items() if matches_any(key, [pattern])]
@@ -475,7 +496,10 @@ def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraf
         dated = rules.dated_within is not None
         if dated and marks is None:
             marks = game_marks(state, params)
-        found = assess(reports_of(state, fact, marks if dated else None), rules)
+        reports = reports_of(state, fact, marks if dated else None)
+        if matches_any(fact.key, params.sizes_of_things) and two_in_a_sentence(reports):
+            continue
+        found = assess(reports, rules)
         for draft in (
             contradiction_draft(fact, found, config.contradictions.severity, params),
             update_draft(
