@@ -735,7 +735,7 @@ def test_outlets_that_disagree_on_a_bid_s_value_page_in_its_words(nlp: Any) -> N
     (alert,) = found
     assert alert.kind == AlertKind.CONTRADICTION
     assert alert.title == (
-        "Outlets disagree on the value of the deal for Fabrikam: "
+        "Outlets disagree on the value of the deal by Northwind for Fabrikam: "
         "12.4 billion USD vs 12.9 billion USD"
     )
 
@@ -1084,3 +1084,26 @@ def test_two_vehicles_of_one_kind_weighed_in_one_article_are_two_facts(nlp: Any)
         ],
     )
     assert [a.title for a in found if "lorry" in a.title] == []
+
+
+def test_two_bidders_offers_for_one_company_are_two_facts(nlp: Any) -> None:
+    """A bidding war: Northwind's and Contoso's offers for one insurer are two offers, while
+    an offer that names no bidder is the only named bidder's."""
+    war = [
+        art("o1", "valley-courier", "Northwind bids for Fabrikam",
+            "Northwind made a $12 billion offer for Fabrikam on Monday, the insurer said.", 0),
+        art("o2", "plains-gazette", "Rival bid for Fabrikam",
+            "Contoso made a rival $14 billion offer for Fabrikam on Monday, the insurer said.",
+            1),
+    ]  # fmt: skip
+    assert [a.title for a in alerts_for(nlp, war) if "deal" in a.title] == []
+    one = [
+        war[0],
+        art("o3", "plains-gazette", "Fabrikam weighs bid",
+            "Fabrikam's board is weighing the $13 billion offer for Fabrikam, its chair said.",
+            1),
+    ]  # fmt: skip
+    assert [a.title for a in alerts_for(nlp, one) if "deal" in a.title] == [
+        "Outlets disagree on the value of the deal by Northwind for Fabrikam: "
+        "12 billion USD vs 13 billion USD"
+    ]

@@ -34,12 +34,12 @@ def key_of(nlp: Any, text: str, low: float) -> str:
         (
             "Northwind raised its bid for Fabrikam Holdings to $12 billion on Friday.",
             12e9,
-            "measurement:money:deal|for Fabrikam",
+            "measurement:money:deal|by Northwind,for Fabrikam",
         ),
         (
             "The offer depends on Fabrikam's pending $4 billion purchase of Contoso Ltd.",
             4e9,
-            "measurement:money:deal|for Contoso",
+            "measurement:money:deal|by Fabrikam,for Contoso",
         ),
         # a deal amount that does not name what it buys takes the one the sentence names
         (
@@ -57,7 +57,7 @@ def key_of(nlp: Any, text: str, low: float) -> str:
         (
             "Northwind raised its offer for Fabrikam to $31 a share.",
             31,
-            "measurement:money:deal|for Fabrikam,per share",
+            "measurement:money:deal|by Northwind,for Fabrikam,per share",
         ),
         # the first of several offers is a fact of its own
         (
@@ -79,6 +79,17 @@ def key_of(nlp: Any, text: str, low: float) -> str:
             "measurement:money:profit|expected",
         ),
         ("The airline reported net income of $1.1 billion.", 1.1e9, "measurement:money:profit"),
+        # two bidders for one company make two offers: the bidder joins a named target
+        (
+            "Contoso made a rival $14 billion offer for Fabrikam on Monday.",
+            14e9,
+            "measurement:money:deal|by Contoso,for Fabrikam",
+        ),
+        (
+            "Directors said Northwind's $12 billion bid for Fabrikam undervalued the insurer.",
+            12e9,
+            "measurement:money:deal|by Northwind,for Fabrikam",
+        ),
         # a verb of asking over the amount's clause makes it a demand
         (
             "The governor insisted that lawmakers approve $3.2 billion for the dam.",
@@ -100,7 +111,7 @@ def test_plain_words_name_the_amount(nlp: Any) -> None:
     text = "Northwind raised its bid for Fabrikam Holdings to $12 billion on Friday."
     (claim,) = amounts(nlp, text)
     assert claim.fact is not None
-    assert claim.fact.description == "value of the deal for Fabrikam"
+    assert claim.fact.description == "value of the deal by Northwind for Fabrikam"
 
 
 def test_the_first_offer_is_a_current_fact_not_an_earlier_value(nlp: Any) -> None:

@@ -164,6 +164,12 @@ class FigureParams(BaseModel):
         "(a call, a delay, the round a fight was stopped in): every mention in an article "
         "states it, so an article that gives two values contradicts itself.",
     )
+    told_apart_by: list[str] = Field(
+        default_factory=list,
+        description="fnmatch patterns of fact-key qualifiers that tell two facts of one kind "
+        "apart only when both name them (`by *`: who sent or bid; a result's period): a claim "
+        "that names none joins the story's only fact that differs from it by one of them.",
+    )
     sizes_of_things: list[str] = Field(
         default_factory=list,
         description="fnmatch patterns of fact kinds that measure one thing named by its kind "

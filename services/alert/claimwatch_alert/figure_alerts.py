@@ -165,7 +165,35 @@ def facts_of(state: StoryState, config: DetectionConfig) -> list[FactClaims]:
     for stored in state.claims:
         if takes_part(stored.claim, config):
             by_key.setdefault(fact_key(stored.claim), []).append(stored)
+    join_unnamed(by_key, config.figures.told_apart_by)
     return [FactClaims(k, tuple(v)) for k, v in sorted(by_key.items())]
+
+
+def join_unnamed(by_key: dict[str, list[Any]], told_apart_by: Sequence[str]) -> None:
+    """Qualifiers that tell two facts of one kind apart only when both name them (who sent
+    or bid, the period a result covers; ``told_apart_by``): a claim that names none joins
+    the story's only fact whose key differs from its own by one such qualifier ("the $12
+    billion bid for X" joins "Northwind's bid for X" when no other bidder is named)."""
+
+    def told(q: str) -> bool:
+        return any(fnmatch.fnmatchcase(q, p) for p in told_apart_by)
+
+    named = [k for k in by_key if any(told(q) for q in _qualifiers(k))]
+    if not named:
+        return
+    for key in sorted(by_key, key=lambda k: len(_qualifiers(k))):
+        quals = _qualifiers(key)
+        into = [
+            k
+            for k in named
+            if k != key
+            and _base(k) == _base(key)
+            and quals < (theirs := _qualifiers(k))
+            and len(extra := theirs - quals) == 1
+            and told(next(iter(extra)))
+        ]
+        if len(into) == 1 and key in by_key:
+            by_key[into[0]].extend(by_key.pop(key))
 
 
 def published(article: StoredArticle) -> tuple[datetime, bool]:

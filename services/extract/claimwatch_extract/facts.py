@@ -1145,7 +1145,8 @@ def _money_words(kind: str, qualifiers: list[str], flex: FactLexicon) -> str:
     head, sep, tail = words.rpartition(" ")
     before = [q for q in ("expected", "initial") if q in qualifiers]
     noun = f"{head}{sep}{' '.join([*before, tail])}"
-    after = sorted(q for q in qualifiers if q.startswith("for "))
+    after = sorted(q for q in qualifiers if q.startswith("by "))
+    after += sorted(q for q in qualifiers if q.startswith("for "))
     after += [q for q in qualifiers if q == "including debt"]
     after += [f"in {q}" for q in qualifiers if q in ("cash", "stock")]
     after += [q for q in qualifiers if q.startswith("per ")]

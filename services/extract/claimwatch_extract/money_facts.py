@@ -82,6 +82,9 @@ def read_identity(sent: Span, m: NumberMatch, lex: Lexicon) -> MoneyIdentity | N
         target = _target(word, verb, words) or _sentence_target(sent, words, kinds)
         if target:
             quals.append(f"for {target}")
+            bidder = _bidder(word, verb)
+            if bidder and bidder != target:
+                quals.append(f"by {bidder}")
         if _with_debt(sent, root, words):
             quals.append("including debt")
     part = _component(root, words)
@@ -250,6 +253,26 @@ def _target(word: Token, verb: Token | None, words: Words) -> str | None:
                 return name
     if _is_verb(word) and word.lemma_.lower() in words.acquire_verbs:
         return _name(_object(word))
+    return None
+
+
+def _bidder(word: Token, verb: Token | None) -> str | None:
+    """Who makes the offer: the deal word's owner ("Northwind's bid"), else the subject of
+    its clause or of the clause that clause completes ("Northwind raised its bid",
+    "Northwind agreed to buy X"); None when no company or person is named there."""
+    for c in word.children:
+        if c.dep_ == "poss" and c.pos_ == "PROPN":
+            return _name(c)
+    cur = verb if verb is not None else _clause_of(word)
+    for _ in range(3):
+        if cur is None:
+            return None
+        subject = next((c for c in cur.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return _name(subject)
+        if cur.dep_ not in ("xcomp", "conj", "advcl") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
     return None
 
 
