@@ -1107,3 +1107,16 @@ def test_two_bidders_offers_for_one_company_are_two_facts(nlp: Any) -> None:
         "Outlets disagree on the value of the deal by Northwind for Fabrikam: "
         "12 billion USD vs 13 billion USD"
     ]
+
+
+def test_a_quarter_s_forecast_and_the_full_year_s_are_two_facts(nlp: Any) -> None:
+    found = alerts_for(
+        nlp,
+        [
+            art("e1", "valley-courier", "Airline set to report",
+                "Analysts expect Skylark Air to post quarterly net income of $1.4 billion.", 0),
+            art("e2", "plains-gazette", "Skylark results due",
+                "Skylark Air is expected to post full-year net income of $5.2 billion.", 1),
+        ],
+    )  # fmt: skip
+    assert [a.title for a in found if "profit" in a.title] == []

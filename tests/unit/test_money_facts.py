@@ -90,6 +90,22 @@ def key_of(nlp: Any, text: str, low: float) -> str:
             12e9,
             "measurement:money:deal|by Northwind,for Fabrikam",
         ),
+        # the period a forecast result covers: a quarter's is not the full year's
+        (
+            "Analysts had expected the airline to post quarterly net income of $1.4 billion.",
+            1.4e9,
+            "measurement:money:profit|expected,quarterly",
+        ),
+        (
+            "The airline had been expected to post third-quarter net income of $1.4 billion.",
+            1.4e9,
+            "measurement:money:profit|expected,quarterly",
+        ),
+        (
+            "The airline is expected to report full-year net income of $5.2 billion.",
+            5.2e9,
+            "measurement:money:profit|expected,full-year",
+        ),
         # a verb of asking over the amount's clause makes it a demand
         (
             "The governor insisted that lawmakers approve $3.2 billion for the dam.",

@@ -1143,7 +1143,7 @@ def _money_words(kind: str, qualifiers: list[str], flex: FactLexicon) -> str:
     """ "expected profit", "value of the initial deal for X including debt"."""
     words = flex.money_kinds[kind]
     head, sep, tail = words.rpartition(" ")
-    before = [q for q in ("expected", "initial") if q in qualifiers]
+    before = [q for q in ("expected", "initial", "quarterly", "full-year") if q in qualifiers]
     noun = f"{head}{sep}{' '.join([*before, tail])}"
     after = sorted(q for q in qualifiers if q.startswith("by "))
     after += sorted(q for q in qualifiers if q.startswith("for "))

@@ -131,6 +131,8 @@ class MoneyIdentity(_Model):
     acquire_verbs: list[str]
     components: list[str]
     pending_kinds: list[str]
+    periods: dict[str, list[str]] = {}
+    period_window: int = 4
 
 
 class Money(_Model):

@@ -13,6 +13,7 @@ a demand ("insisted that the council approve $5 billion"). Pure: spaCy tokens in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -76,6 +77,10 @@ def read_identity(sent: Span, m: NumberMatch, lex: Lexicon) -> MoneyIdentity | N
     quals: list[str] = []
     if kind in words.forecast_kinds and _forecast(root, word, verb, words):
         quals.append("expected")
+    if kind in words.forecast_kinds:
+        period = _period(sent, root, word, words)
+        if period:
+            quals.append(period)
     if any(c.dep_ == "amod" and c.lemma_.lower() in words.initial for c in word.children):
         quals.append("initial")
     if kind in words.target_kinds:
@@ -273,6 +278,21 @@ def _bidder(word: Token, verb: Token | None) -> str | None:
         if cur.dep_ not in ("xcomp", "conj", "advcl") or cur.head.i == cur.i:
             return None
         cur = cur.head
+    return None
+
+
+def _period(sent: Span, root: Token, word: Token, words: Words) -> str | None:
+    """The period a result covers, from the words next to the amount or its kind word
+    ("quarterly profit", "fourth-quarter net income", "earnings for the year")."""
+    if not words.periods:
+        return None
+    doc = sent.doc
+    lo = max(sent.start, min(root.i, word.i) - words.period_window)
+    hi = min(sent.end, max(root.i, word.i) + words.period_window + 1)
+    text = f" {' '.join(t.lower_ for t in doc[lo:hi])} ".replace(" - ", "-")
+    for period, phrases in words.periods.items():
+        if any(re.search(rf"[\s-]{re.escape(p)}\s", text) for p in phrases):
+            return period
     return None
 
 
