@@ -1120,3 +1120,21 @@ def test_a_quarter_s_forecast_and_the_full_year_s_are_two_facts(nlp: Any) -> Non
         ],
     )  # fmt: skip
     assert [a.title for a in found if "profit" in a.title] == []
+
+
+def test_observers_sent_by_two_bodies_are_two_facts(nlp: Any) -> None:
+    two = [
+        art("n1", "valley-courier", "Monitors arrive for the vote",
+            "The Nordic Electoral Forum sent six observers to monitor the ballot.", 0),
+        art("n2", "plains-gazette", "Observers in place",
+            "The Council of Baltic Harbour States sent 14 observers to monitor the ballot.", 1),
+    ]  # fmt: skip
+    assert [a.title for a in alerts_for(nlp, two) if "observers" in a.title] == []
+    one = [
+        two[1],
+        art("n3", "harbour-post", "Observers in place",
+            "The CBHS sent nine observers to monitor the ballot, its chair said.", 1),
+    ]  # fmt: skip
+    assert [a.title for a in alerts_for(nlp, one) if "observers" in a.title] == [
+        "Outlets disagree on how many observers committed by CBHS: 9 vs 14"
+    ]

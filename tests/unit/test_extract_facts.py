@@ -765,3 +765,16 @@ def test_a_tokens_entity_text_is_read_from_its_tags_as_from_the_entity_list(nlp:
     for tok in doc:
         ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
         assert _ent_text(tok) == (ent.text if ent is not None else tok.text)
+
+
+def test_people_a_named_body_sends_are_keyed_by_the_body(nlp: Any) -> None:
+    """Observers sent by two bodies are two facts; one body spelled out or by its initials
+    is one."""
+    (spelled,) = numeric(nlp, "The Council of Baltic Harbour States sent nine observers.")
+    (initials,) = numeric(nlp, "The CBHS sent 14 observers to monitor the ballot.")
+    (other,) = numeric(nlp, "The Nordic Electoral Forum sent six observers to the vote.")
+    assert spelled.fact and initials.fact and other.fact
+    assert spelled.fact.key == initials.fact.key == "quantity:observer:commit|by CBHS"
+    assert other.fact.key == "quantity:observer:commit|by NEF"
+    (unnamed,) = numeric(nlp, "Nine observers were sent to watch the ballot.")
+    assert unnamed.fact and unnamed.fact.key == "quantity:observer:commit"

@@ -122,6 +122,7 @@ class FactLexicon(_Model):
     landing_preps: dict[str, list[str]] = {}
     landing_times: list[str] = []
     people_classes: list[str] = []
+    sent_frames: list[str] = []
     compound_frames: list[str] = []
     severity: dict[str, list[str]]
     severity_frames: list[str] = []

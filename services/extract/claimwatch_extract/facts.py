@@ -173,6 +173,8 @@ def describe(
         qualifiers = _qualifiers(site.noun, verb, counted, flex, num)
         if frame in flex.compound_frames:
             qualifiers += _compounds(site.noun, qualifiers)
+        if frame in flex.sent_frames and counted in flex.people_class_set:
+            qualifiers += _sender(verb)
         # the munitions are the subject ("two of the bombs fell"), not "shot 9 times outside"
         lands = any(t is not None and t.dep_ in ("nsubj", "nsubjpass") for t in (site.noun, num))
         if frame in flex.landing_frames and counted in flex.fired_set and lands:
@@ -321,6 +323,35 @@ def _qualifiers(
     return sorted(found)
 
 
+_BODY_LABELS = frozenset({"ORG", "GPE", "NORP"})
+_NAME_POS = frozenset({"PROPN", "ADP", "CCONJ", "DET"})
+
+
+def _sender(verb: Token) -> list[str]:
+    """ "The CBHS sent three observers", "the Council of Baltic Harbour States sent nine":
+    the body that sends people, the verb's subject when it names an organisation or a
+    country, as "by <initials>" (the initials of the name's capitalised words, hyphenated
+    parts included, or the name itself when it is one word), so spellings of one body meet."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.ent_type_ not in _BODY_LABELS:
+        return []
+    name: list[Token] = []  # the name's run of words: "Council of ... States"
+    for tok in subject.doc[subject.left_edge.i : subject.right_edge.i + 1]:
+        joined = tok.text == "-" or (name and name[-1].text == "-")
+        if tok.pos_ not in _NAME_POS and not joined and not tok.text[:1].isupper():
+            if tok.i > subject.i:
+                break
+            name = []
+            continue
+        name.append(tok)
+    words = [t.text.replace(".", "") for t in name if t.text[:1].isupper()]
+    words = [w for w in words if w and w.lower() != "the"]
+    if not words:
+        return []
+    short = words[0] if len(words) == 1 else "".join(w[0] for w in words)
+    return [f"by {short.upper()}"]
+
+
 def _compounds(noun: Token | None, have: list[str]) -> list[str]:
     """Common nouns in front of the counted noun ("office", "school" in "office buildings",
     "school buildings"): they say which of the things were counted."""
@@ -375,6 +406,11 @@ def _place_words(qualifiers: list[str], flex: FactLexicon) -> str:
         if side in flex.landing_preps:
             return f" {side} the {place}" if place else f" {side}"
     return ""
+
+
+def _sent_by(qualifiers: list[str]) -> str:
+    """ " by CBHS": the body that sent the counted people (``_sender``), or ""."""
+    return next((f" {q}" for q in qualifiers if q.startswith("by ")), "")
 
 
 def _accumulated(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
@@ -1136,7 +1172,7 @@ def _words(
     words = flex.frames[frame].words if frame in flex.frames else (frame or "").replace("_", " ")
     if sev:
         words = f"{sev[0]} {words}".strip()
-    return f"{noun} {words}{_place_words(qualifiers, flex)}{where}".strip()
+    return f"{noun} {words}{_place_words(qualifiers, flex)}{_sent_by(qualifiers)}{where}".strip()
 
 
 def _money_words(kind: str, qualifiers: list[str], flex: FactLexicon) -> str:
@@ -1180,6 +1216,7 @@ def _noun_words(counted: str, qualifiers: list[str], flex: FactLexicon) -> str:
         if q not in flex.severity
         and q not in flex.role_set
         and q.partition(" ")[0] not in flex.landing_preps
+        and not q.startswith("by ")
     ]
     if roles:
         noun = plural(roles[-1])
@@ -1216,4 +1253,4 @@ def _question(
         first, _, rest = verb.partition(" ")
         verb = f"{first} {sev[0]} {rest}".strip() if rest else f"{sev[0]} {verb}"
     where = f" in the {event}" if event else ""
-    return f"how many {noun} {verb}{_place_words(qualifiers, flex)}{where}"
+    return f"how many {noun} {verb}{_place_words(qualifiers, flex)}{_sent_by(qualifiers)}{where}"
