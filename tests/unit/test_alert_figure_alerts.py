@@ -279,7 +279,7 @@ def test_outlets_that_disagree_on_the_photos_posted_page(nlp: Any) -> None:
     )
     (alert,) = [a for a in found if a.slot == "quantity:photo:post"]
     assert alert.kind == AlertKind.CONTRADICTION
-    assert alert.title == "Outlets disagree on how many photos were posted: 5 vs 6"
+    assert alert.title == "Outlets disagree on how many photos were posted on Monday: 5 vs 6"
 
 
 def test_a_toll_that_rises_over_the_day_is_a_figure_update_that_does_not_page(nlp: Any) -> None:
@@ -1138,3 +1138,31 @@ def test_observers_sent_by_two_bodies_are_two_facts(nlp: Any) -> None:
     assert [a.title for a in alerts_for(nlp, one) if "observers" in a.title] == [
         "Outlets disagree on how many observers committed by CBHS: 9 vs 14"
     ]
+
+
+def test_photos_posted_on_two_days_are_two_facts(nlp: Any) -> None:
+    days = [
+        art("g1", "valley-courier", "Singer shares flood pictures",
+            "Mara Quill posted three photos of the flooded street on Monday.", 0),
+        art("g2", "plains-gazette", "Quill thanks volunteers",
+            "Mara Quill posted five photos of the volunteers on Wednesday.", 50),
+    ]  # fmt: skip
+    assert [a.title for a in alerts_for(nlp, days) if "photos" in a.title] == []
+    one = [
+        days[0],
+        art("g3", "plains-gazette", "Quill shares pictures",
+            "Taking to her account, Mara Quill posted four photos of the street.", 3),
+    ]  # fmt: skip
+    assert [a.title for a in alerts_for(nlp, one) if "photos" in a.title] == [
+        "Outlets disagree on how many photos were posted on Monday: 3 vs 4"
+    ]
+
+
+def test_rescue_units_sent_to_two_fires_are_two_facts(nlp: Any) -> None:
+    fires = [
+        art("u1", "valley-courier", "Warehouse blaze in Kelder",
+            "Six fire rescue units were sent to the warehouse fire in Kelder on Monday.", 0),
+        art("u2", "plains-gazette", "Second blaze in Kelder",
+            "Two rescue units were sent to a second fire, at a flat in Kelder, on Monday.", 2),
+    ]  # fmt: skip
+    assert [a.title for a in alerts_for(nlp, fires) if "rescue" in a.title] == []

@@ -330,7 +330,7 @@ def test_counts_of_two_kinds_joined_by_and_are_each_whole(nlp: Any) -> None:
     text = "Six fire engines and three rescue units were at the depot by noon."
     cs = by_low(numeric(nlp, text))
     assert cs[3].fact and cs[3].fact.scope == FactScope.WHOLE
-    assert cs[3].fact.key == "quantity:rescue_unit:deploy"
+    assert cs[3].fact.key == "quantity:rescue_unit:deploy|at depot"
     for text in (
         "Two cars and three lorries were destroyed in the depot fire.",
         "Six guards and two cooks were killed in the depot fire.",
@@ -344,8 +344,14 @@ def test_rescue_units_are_counted_as_sent_whatever_the_verb(nlp: Any) -> None:
         "Five fire rescue units carrying cutting gear were involved in the operation.",
         "The brigade said three rescue units were in attendance.",
     ]
-    keys = {c.fact.key for t in texts for c in numeric(nlp, t) if c.fact}
-    assert keys == {"quantity:rescue_unit:deploy"}
+    keys = [c.fact.key for t in texts for c in numeric(nlp, t) if c.fact]
+    # the place they were sent to is kept (units at two fires are two facts); "the
+    # operation" and "in attendance" name none
+    assert keys == [
+        "quantity:rescue_unit:deploy|at car park",
+        "quantity:rescue_unit:deploy",
+        "quantity:rescue_unit:deploy",
+    ]
 
 
 def test_others_beyond_another_fact_s_count_are_a_whole(nlp: Any) -> None:

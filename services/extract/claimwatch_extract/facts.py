@@ -175,6 +175,10 @@ def describe(
             qualifiers += _compounds(site.noun, qualifiers)
         if frame in flex.sent_frames and counted in flex.people_class_set:
             qualifiers += _sender(verb)
+        if frame in flex.occasion_frames:
+            qualifiers += _weekday(verb, flex)
+        if frame in flex.destination_frames:
+            qualifiers += _destination_place(verb, flex)
         # the munitions are the subject ("two of the bombs fell"), not "shot 9 times outside"
         lands = any(t is not None and t.dep_ in ("nsubj", "nsubjpass") for t in (site.noun, num))
         if frame in flex.landing_frames and counted in flex.fired_set and lands:
@@ -408,9 +412,45 @@ def _place_words(qualifiers: list[str], flex: FactLexicon) -> str:
     return ""
 
 
-def _sent_by(qualifiers: list[str]) -> str:
-    """ " by CBHS": the body that sent the counted people (``_sender``), or ""."""
-    return next((f" {q}" for q in qualifiers if q.startswith("by ")), "")
+def _sent_by(qualifiers: list[str], flex: FactLexicon) -> str:
+    """ " by CBHS", " at the warehouse fire", " on Monday": who sent the counted people
+    (``_sender``), where things were sent (``_destination_place``), the day of the act
+    (``_weekday``); "" when the fact names none."""
+    out = [f" {q}" for q in qualifiers if q.startswith("by ")]
+    out += [f" at the {q.removeprefix('at ')}" for q in qualifiers if q.startswith("at ")]
+    out += [f" on {q}" for q in qualifiers if q.lower() in flex.weekdays]
+    return "".join(out)
+
+
+def _weekday(verb: Token, flex: FactLexicon) -> list[str]:
+    """ "posted three photos on Monday", "posted them Monday": the weekday of the act."""
+    days = set(flex.weekdays)
+    for c in verb.children:
+        for tok in (c, *c.children) if c.dep_ == "prep" and c.lower_ == "on" else (c,):
+            if tok.lower_ in days and tok.dep_ in ("pobj", "npadvmod"):
+                return [tok.lower_.capitalize()]
+    return []
+
+
+def _destination_place(verb: Token, flex: FactLexicon) -> list[str]:
+    """ "sent to the warehouse fire", "were sent to a second fire, at a flat": where the
+    things were sent, with the words that say which one ("warehouse", "second")."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in flex.destination_preps:
+            continue
+        for obj in prep.children:
+            lemma = obj.lemma_.lower()
+            if obj.dep_ != "pobj" or obj.pos_ not in ("NOUN", "PROPN"):
+                continue
+            if lemma in flex.not_destinations or obj.ent_type_ in ("DATE", "TIME"):
+                continue
+            mods = [
+                c.lemma_.lower()
+                for c in obj.children
+                if c.i < obj.i and (c.dep_ == "compound" or c.ent_type_ == "ORDINAL")
+            ]
+            return [f"at {' '.join([*mods, lemma])}"]
+    return []
 
 
 def _accumulated(sent: Span, site: NumberSite, flex: FactLexicon) -> list[str]:
@@ -1172,7 +1212,8 @@ def _words(
     words = flex.frames[frame].words if frame in flex.frames else (frame or "").replace("_", " ")
     if sev:
         words = f"{sev[0]} {words}".strip()
-    return f"{noun} {words}{_place_words(qualifiers, flex)}{_sent_by(qualifiers)}{where}".strip()
+    said = f"{_place_words(qualifiers, flex)}{_sent_by(qualifiers, flex)}{where}"
+    return f"{noun} {words}{said}".strip()
 
 
 def _money_words(kind: str, qualifiers: list[str], flex: FactLexicon) -> str:
@@ -1216,7 +1257,8 @@ def _noun_words(counted: str, qualifiers: list[str], flex: FactLexicon) -> str:
         if q not in flex.severity
         and q not in flex.role_set
         and q.partition(" ")[0] not in flex.landing_preps
-        and not q.startswith("by ")
+        and not q.startswith(("by ", "at "))
+        and q.lower() not in flex.weekdays
     ]
     if roles:
         noun = plural(roles[-1])
@@ -1253,4 +1295,5 @@ def _question(
         first, _, rest = verb.partition(" ")
         verb = f"{first} {sev[0]} {rest}".strip() if rest else f"{sev[0]} {verb}"
     where = f" in the {event}" if event else ""
-    return f"how many {noun} {verb}{_place_words(qualifiers, flex)}{_sent_by(qualifiers)}{where}"
+    said = f"{_place_words(qualifiers, flex)}{_sent_by(qualifiers, flex)}{where}"
+    return f"how many {noun} {verb}{said}"
