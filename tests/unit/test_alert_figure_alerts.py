@@ -903,6 +903,19 @@ def test_two_undated_reports_of_one_final_score_place_a_career_total_in_one_game
     assert alerts_for(nlp, [undated[0], other]) == []
 
 
+def test_a_broken_record_given_two_ways_pages_but_never_meets_the_new_total(nlp: Any) -> None:
+    bodies = (
+        ("r1", "valley-courier", "Marta Quill broke Dana Voss's scoring record of 1,874 "
+         "points on Friday."),
+        ("r2", "plains-gazette", "Marta Quill scored 12 points on Friday to break Dana "
+         "Voss's career mark of 1,884."),
+    )  # fmt: skip
+    found = alerts_for(nlp, [art(a, s, "Quill breaks scoring record", b, 0) for a, s, b in bodies])
+    assert {a.title for a in found} == {
+        "Outlets disagree on what Dana Voss's record in points was: 1874 vs 1884"
+    }
+
+
 def test_which_title_defence_it_was_given_two_ways_is_a_disagreement(nlp: Any) -> None:
     bodies = (
         ("d1", "valley-courier", "Arlo Venn beat Piet Morrow (19-6) and retained his title for "

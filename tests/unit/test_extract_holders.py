@@ -202,6 +202,29 @@ def test_a_season_s_total_a_team_s_points_and_a_list_are_no_career_total(nlp: An
     assert held(nlp, listed, "career") == {}
 
 
+# ----------------------------------------------------------------------------- records held
+
+
+def test_a_record_someone_breaks_is_the_total_of_its_holder(nlp: Any) -> None:
+    text = "Marta Quill broke Dana Voss's school scoring record of 1, 874 points on a layup."
+    assert held(nlp, text, "held_record") == {"quantity:point:held_record|dana voss": 1874}
+    bare = "Quill needed nine points to break Dana Voss's scoring record of 1,864."
+    assert held(nlp, bare, "held_record") == {"quantity:point:held_record|dana voss": 1864}
+    tied = "Marta Quill tied Dana Voss's mark of 1,874 points with a free throw."
+    assert held(nlp, tied, "held_record") == {"quantity:point:held_record|dana voss": 1874}
+
+
+def test_a_period_s_record_an_own_record_and_a_record_set_are_no_holder_s_total(
+    nlp: Any,
+) -> None:
+    single = "Marta Quill broke Dana Voss's single-game record of 41 points."
+    assert held(nlp, single, "held_record") == {}
+    assert held(nlp, "Marta Quill broke her own record of 41 points.", "held_record") == {}
+    assert held(nlp, "Marta Quill set a school record of 41 points.", "held_record") == {}
+    team = "The Harbor Gulls broke the Rovers' record of 12 wins."
+    assert held(nlp, team, "held_record") == {}
+
+
 def test_a_final_score_is_a_mark_of_its_game_not_a_score_in_play(nlp: Any) -> None:
     won = held(nlp, "The Gulls beat the Rovers, 88-71, on Sunday.", "final_score")
     assert won == {"quantity:point:final_score|88-71": 88}

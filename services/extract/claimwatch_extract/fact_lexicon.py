@@ -102,6 +102,8 @@ class HolderWords(_Model):
     score_nouns: list[str] = []
     score_verbs: list[str] = []
     before_verbs: list[str]
+    record_broken_verbs: list[str] = []
+    record_periods: list[str] = []
     missed_verbs: list[str]
     missed_nouns: list[str]
     run_words: list[str]

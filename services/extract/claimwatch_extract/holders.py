@@ -23,7 +23,10 @@ same holder's same figure is ever compared. Read here:
   her career" (not "a career-high 31 points", not what a player "entered the game with");
   a named person's running total, "Roe now has 1,944 points" (not "this season"), or
   without its noun, "Roe now has 1,944." after a sentence counting points; a total written
-  "1, 944" too.
+  "1, 944" too;
+* the total a record holder set, as another player breaks or reaches it: "broke Jane
+  Roe's scoring record of 1,944 points", "to tie Roe's mark of 1,944" (frame
+  ``held_record``, keyed by Roe, never by the one who broke it).
 
 Pure: a parsed sentence in, ``HolderFigure`` values out; vocabulary in ``data/facts.yaml``
 (``holders``).
@@ -62,7 +65,7 @@ class HolderFigure:
     number: Token
     value: float
     unit: str  # year, win, loss, knockout, point ...
-    frame: str  # age, standing (a won-lost record), career, missed
+    frame: str  # age, standing (a won-lost record), career, missed, held_record
     holder: str  # the normalised key: "jane roe"
     name: str  # as written: "Jane Roe"
     factor: float | None = None
@@ -592,6 +595,60 @@ def _careers(
             yield HolderFigure(tok, value, unit, "career", *who)
 
 
+# --------------------------------------------------------------------------- records held
+
+
+def _number_start(tok: Token) -> int:
+    """The first token of the figure ``tok`` ends: the "1" of "1, 874"."""
+    return tok.i - 2 if _spaced_at(tok.doc, tok.i) else tok.i
+
+
+def _broken_record(tok: Token, words: HolderWords) -> Token | None:
+    """ "broke Voss's record of 1,874", "to tie Voss's mark of 1,874": the record noun the
+    figure states, when a verb of breaking or reaching it takes the record as its object;
+    not the record of one period ("Voss's single-game record")."""
+    doc, start = tok.doc, _number_start(tok)
+    if start < 2 or doc[start - 1].lower_ != "of":
+        return None
+    record = doc[start - 2]
+    if record.lower_ not in words.record_nouns or record.dep_ != "dobj":
+        return None
+    if record.head.lemma_.lower() not in words.record_broken_verbs:
+        return None
+    said = {t.lower_ for t in doc[record.left_edge.i : record.i]}
+    return record if said.isdisjoint(words.record_periods) else None
+
+
+def _record_counts(tok: Token, words: HolderWords) -> str | None:
+    """What the record counts: the noun after it ("of 1,874 points"), or, stated without
+    one ("Voss's scoring record of 1,874."), the noun counted just before it."""
+    doc = tok.doc
+    after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if after is not None and after.pos_ == "NOUN":
+        counted = str(after.lemma_.lower())
+    else:
+        counted = _unit_said_before(doc[_number_start(tok)]) or ""
+    return counted if counted in words.running_nouns else None
+
+
+def _held_records(
+    sent: Span, lowered: Sequence[str], words: HolderWords, names: HolderNames
+) -> Iterator[HolderFigure]:
+    """The total a named record holder set, as the one who broke it is said to have passed
+    it: keyed by the holder, so the record and the new total never meet."""
+    for tok in _digit_tokens(sent, lowered):
+        value = _total(tok)
+        record = _broken_record(tok, words) if value is not None else None
+        if value is None or record is None:
+            continue
+        unit = _record_counts(tok, words)
+        owner = next((c for c in record.children if c.dep_ == "poss"), None)
+        toks = _name_ending_at(owner, words, names) if owner is not None else []
+        who = names.resolve(toks) if _person_holder(toks, names) else None
+        if unit is not None and who is not None:
+            yield HolderFigure(tok, value, unit, "held_record", *who)
+
+
 _PLURALS = {"loss": "losses"}
 
 
@@ -782,6 +839,8 @@ def holder_words(fig: HolderFigure) -> tuple[str, str]:
     things = _PLURALS.get(fig.unit, f"{fig.unit}s")
     if fig.frame == "missed":
         return f"{things} missed by {fig.name}", f"how many {things} {fig.name} missed"
+    if fig.frame == "held_record":
+        return f"{things} record held by {fig.name}", f"what {fig.name}'s record in {things} was"
     if fig.frame == "career":
         things = f"career {things}"
     return f"{things} of {fig.name}", f"how many {things} {fig.name} has"
@@ -814,6 +873,8 @@ def holder_figures(
         out += _records(sent, lowered, words, names)
     if not lower.isdisjoint(words.career_words) or "now" in lower:
         out += _careers(sent, lowered, words, names)
+    if "of" in lower and not lower.isdisjoint(words.record_nouns):
+        out += _held_records(sent, lowered, words, names)
     if words.plays is not None and not lower.isdisjoint(words.plays.units):
         out += _plays(sent, words, names)
     return out
