@@ -192,8 +192,43 @@ def test_a_currency_code_before_a_modifier_does_not_open_an_amount() -> None:
     assert m.currency is None
 
 
-def test_a_spaced_separator_joins_only_a_group_with_a_leading_zero() -> None:
-    """ "On May 5, 200 marched": a date and a count, not 5,200 (no count is written "051",
-    so only such a group is read as thousands)."""
+def test_a_spaced_separator_after_a_month_is_a_date_and_a_count() -> None:
+    """ "On May 5, 200 marched": a date and a count, not 5,200."""
     words = split_words("on may 5, 200 people marched")
     assert [(m.low, m.high) for m in scan_numbers(words)] == [(5, 5), (200, 200)]
+    words = split_words("on sept. 5, 200 people marched")
+    assert [(m.low, m.high) for m in scan_numbers(words)] == [(5, 5), (200, 200)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("she broke the mark of 1, 874 points", 1874),
+        ("about 2, 350 homes were flooded", 2350),
+        ("a crowd of 14, 210 watched", 14210),
+        ("the 412, 660 votes counted", 412660),
+    ],
+)
+def test_a_thousands_figure_with_its_comma_set_apart_is_one_number(text: str, value: int) -> None:
+    """Some feeds' text conversion puts a space after every comma, thousands ones too."""
+    (m,) = scan_numbers(split_words(text))
+    assert m.num_end - m.num_start == 3
+    assert m.low <= value <= (m.high or value)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("marks of 1, 2, 340 and 5", [1, 2, 340, 5]),  # a list
+        ("she scored 3, 4, 105 and 6", [3, 4, 105, 6]),
+        ("a list of 12, 145, 9", [12, 145, 9]),
+        ("some 300, 400 metres away", [300, 400]),  # two round hundreds: a list
+        ("the 6-11, 240 forward", [(6, 11), 240]),  # a height and a weight
+    ],
+)
+def test_a_list_a_pair_of_round_hundreds_or_a_height_is_not_one_thousands_figure(
+    text: str, values: list[float | tuple[float, float]]
+) -> None:
+    found = [(m.low, m.high) for m in scan_numbers(split_words(text))]
+    want = [v if isinstance(v, tuple) else (v, v) for v in values]
+    assert found == want

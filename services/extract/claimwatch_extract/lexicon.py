@@ -44,6 +44,7 @@ class Numbers(_Model):
     fraction_spread: float = Field(ge=0)
     digit_fraction_spread: float = Field(ge=0)
     ratio_words: list[str]
+    month_words: frozenset[str] = frozenset()
 
 
 class NounFrame(_Model):

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
-from claimwatch_extract.lexicon import Lexicon, Op, load_lexicon
+from claimwatch_extract.lexicon import Lexicon, Numbers, Op, load_lexicon
 
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[A-Za-z]+|[^\sA-Za-z\d]")
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
@@ -248,6 +248,33 @@ def _ratio(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
     return NumberMatch(start, end, i, end, value, value, op, "ratio", False)
 
 
+def _group_after_comma(words: Sequence[str], i: int, j: int, n: Numbers) -> bool:
+    """The comma at ``j`` separates thousands of the number at ``i``: always before a group
+    with a leading zero ("20, 000": no count is written "051"), else only as the number's
+    first group and where nothing says the two are two numbers (``_spaced_thousands``)."""
+    if j + 1 < len(words) and _ZERO_GROUP3.match(words[j + 1]):
+        return True
+    return j == i + 1 and _spaced_thousands(words, i, n)
+
+
+def _spaced_thousands(words: Sequence[str], i: int, n: Numbers) -> bool:
+    """ "2, 116" at ``i``: a thousands figure whose comma a feed set apart (one corpus's text
+    conversion does it to every comma). Not a list ("1, 2, 300", "300, 400 metres": two
+    round hundreds), a height and weight ("6-11, 240"), nor a date and a count ("May 1,
+    200 fans")."""
+    if i + 2 >= len(words) or not _GROUP3.match(words[i + 2]) or not words[i].isdigit():
+        return False
+    before = words[i - 1] if i > 0 else ""
+    if before == "." and i > 1:
+        before = words[i - 2]  # "Sept. 5": the abbreviation's point set apart
+    if before == "," or before in MINUS or before.rstrip(".") in n.month_words:
+        return False
+    if i + 4 < len(words) and words[i + 3] == "," and words[i + 4][:1].isdigit():
+        return False
+    high, low = int(words[i]), int(words[i + 2])
+    return not (high >= 100 and high % 100 == 0 and low % 100 == 0)
+
+
 def _plural_noun_after(tags: Sequence[str] | None, j: int) -> bool:
     """A plural noun after ``j`` past modifiers ("2.7m combined digital sales", "35m of its
     devices"): then an ambiguous abbreviation is a scale, not a unit."""
@@ -278,14 +305,13 @@ def _literal(
         raw = v
         scale = glued_scale
         if scale is None and abs(v) < 1000 and "." not in words[i]:
-            # "10 000": thousands written with a space; "20, 000": a separator set apart
-            # by tokenised text, read only before a group with a leading zero (no count is
-            # written "051", while "May 5, 200 marched" may be a date and a count)
+            # "10 000": thousands written with a space; "20, 000", "2, 116": a separator set
+            # apart by tokenised text (_group_after_comma: not "May 5, 200 marched")
             while j < len(words) and j - i <= 3:
                 if _GROUP3.match(words[j]):
                     v = v * 1000 + float(words[j])
                     j += 1
-                elif words[j] == "," and j + 1 < len(words) and _ZERO_GROUP3.match(words[j + 1]):
+                elif words[j] == "," and _group_after_comma(words, i, j, n):
                     v = v * 1000 + float(words[j + 1])
                     j += 2
                 else:
