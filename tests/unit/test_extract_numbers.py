@@ -224,6 +224,8 @@ def test_a_thousands_figure_with_its_comma_set_apart_is_one_number(text: str, va
         ("a list of 12, 145, 9", [12, 145, 9]),
         ("some 300, 400 metres away", [300, 400]),  # two round hundreds: a list
         ("the 6-11, 240 forward", [(6, 11), 240]),  # a height and a weight
+        ("of the 150, 100 were children", [150, 100]),  # a whole, then its part
+        ("among the 240, 130 were freed", [240, 130]),
     ],
 )
 def test_a_list_a_pair_of_round_hundreds_or_a_height_is_not_one_thousands_figure(

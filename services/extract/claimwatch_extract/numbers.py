@@ -42,6 +42,8 @@ _GROUP3 = re.compile(r"^\d{3}$")
 _ZERO_GROUP3 = re.compile(r"^0\d\d$")
 MINUS = ("-", "−", "–")
 _CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
+# a sentence that opens on a whole ("Of the 150, 100 were children") names its part next
+_PARTITIVE_OPENERS = frozenset({"of", "among"})
 
 
 @dataclass(frozen=True)
@@ -260,8 +262,8 @@ def _group_after_comma(words: Sequence[str], i: int, j: int, n: Numbers) -> bool
 def _spaced_thousands(words: Sequence[str], i: int, n: Numbers) -> bool:
     """ "2, 116" at ``i``: a thousands figure whose comma a feed set apart (one corpus's text
     conversion does it to every comma). Not a list ("1, 2, 300", "300, 400 metres": two
-    round hundreds), a height and weight ("6-11, 240"), nor a date and a count ("May 1,
-    200 fans")."""
+    round hundreds), a height and weight ("6-11, 240"), a date and a count ("May 1, 200
+    fans"), nor a whole and its part ("Of the 150, 100 were children")."""
     if i + 2 >= len(words) or not _GROUP3.match(words[i + 2]) or not words[i].isdigit():
         return False
     before = words[i - 1] if i > 0 else ""
@@ -271,6 +273,8 @@ def _spaced_thousands(words: Sequence[str], i: int, n: Numbers) -> bool:
         return False
     if i + 4 < len(words) and words[i + 3] == "," and words[i + 4][:1].isdigit():
         return False
+    if i <= 2 and words[0] in _PARTITIVE_OPENERS:
+        return False  # "Of the 150, 100 were children": a whole, then its part
     high, low = int(words[i]), int(words[i + 2])
     return not (high >= 100 and high % 100 == 0 and low % 100 == 0)
 
