@@ -251,3 +251,16 @@ def test_evidence_is_the_sentence_without_surrounding_blank_lines() -> None:
     start, end = evidence_bounds(text, 28, len(text))
     assert text[start:end] == "Second one says 26 countries committed."
     assert evidence_bounds("  \n", 0, 3) == (0, 0)
+
+
+def test_a_spaced_thousands_figure_is_one_number_but_not_after_a_name_it_labels(
+    nlp: Any,
+) -> None:
+    """A feed that sets every comma apart writes "1, 874"; "Route 66, 140 miles" and "Game
+    7, 112 fans" are a name's number and then a figure of their own."""
+    spaced = claims(nlp, "About 1, 874 homes were flooded when the river rose.")
+    assert [c.value.low for c in spaced if c.value is not None] == [1687]  # about 1874
+    labelled = claims(nlp, "In Game 7, 112 fans were hurt when a stand gave way.")
+    assert [c.value.low for c in labelled if c.value is not None] == [112]
+    road = claims(nlp, "The van left Route 66, 140 miles from the coast, and crashed.")
+    assert all(c.value is None or c.value.low < 1000 for c in road)

@@ -250,12 +250,17 @@ def _ratio(words: Sequence[str], i: int, lex: Lexicon) -> NumberMatch | None:
     return NumberMatch(start, end, i, end, value, value, op, "ratio", False)
 
 
-def _group_after_comma(words: Sequence[str], i: int, j: int, n: Numbers) -> bool:
+def _group_after_comma(
+    words: Sequence[str], i: int, j: int, n: Numbers, tags: Sequence[str] | None
+) -> bool:
     """The comma at ``j`` separates thousands of the number at ``i``: always before a group
     with a leading zero ("20, 000": no count is written "051"), else only as the number's
-    first group and where nothing says the two are two numbers (``_spaced_thousands``)."""
+    first group, where nothing says the two are two numbers (``_spaced_thousands``), and
+    not after a name the number labels ("Route 66, 140 miles": ``tags``, when given)."""
     if j + 1 < len(words) and _ZERO_GROUP3.match(words[j + 1]):
         return True
+    if tags is not None and i > 0 and tags[i - 1] in ("NNP", "NNPS"):
+        return False
     return j == i + 1 and _spaced_thousands(words, i, n)
 
 
@@ -315,7 +320,7 @@ def _literal(
                 if _GROUP3.match(words[j]):
                     v = v * 1000 + float(words[j])
                     j += 1
-                elif words[j] == "," and _group_after_comma(words, i, j, n):
+                elif words[j] == "," and _group_after_comma(words, i, j, n, tags):
                     v = v * 1000 + float(words[j + 1])
                     j += 2
                 else:
