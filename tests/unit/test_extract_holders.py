@@ -212,6 +212,9 @@ def test_a_record_someone_breaks_is_the_total_of_its_holder(nlp: Any) -> None:
     assert held(nlp, bare, "held_record") == {"quantity:point:held_record|dana voss": 1864}
     tied = "Marta Quill tied Dana Voss's mark of 1,874 points with a free throw."
     assert held(nlp, tied, "held_record") == {"quantity:point:held_record|dana voss": 1874}
+    career = "Marta Quill broke Dana Voss's school record of 1,874 career points."
+    assert held(nlp, career, "held_record") == {"quantity:point:held_record|dana voss": 1874}
+    assert held(nlp, career, "career") == {}  # the holder's total, not the breaker's career
 
 
 def test_a_period_s_record_an_own_record_and_a_record_set_are_no_holder_s_total(
@@ -219,6 +222,10 @@ def test_a_period_s_record_an_own_record_and_a_record_set_are_no_holder_s_total(
 ) -> None:
     single = "Marta Quill broke Dana Voss's single-game record of 41 points."
     assert held(nlp, single, "held_record") == {}
+    in_a_game = "Marta Quill broke Dana Voss's record of 41 points in a game."
+    assert held(nlp, in_a_game, "held_record") == {}
+    season = "Marta Quill needs 12 points to pass Dana Voss's record of 1,874 points this season."
+    assert held(nlp, season, "held_record") == {}
     assert held(nlp, "Marta Quill broke her own record of 41 points.", "held_record") == {}
     assert held(nlp, "Marta Quill set a school record of 41 points.", "held_record") == {}
     team = "The Harbor Gulls broke the Rovers' record of 12 wins."

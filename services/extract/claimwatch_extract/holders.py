@@ -583,6 +583,8 @@ def _careers(
             if unit is not None and who is not None:
                 yield HolderFigure(tok, value, unit, "career", *who)
             continue
+        if _broken_record(tok, words) is not None:
+            continue  # "broke Voss's record of 1,874 career points": Voss's, not the breaker's
         noun = _career_noun(tok, words)
         unit = str(noun.lemma_.lower()) if noun is not None else None
         if unit is None and _for_career(tok, words):
@@ -620,14 +622,22 @@ def _broken_record(tok: Token, words: HolderWords) -> Token | None:
 
 
 def _record_counts(tok: Token, words: HolderWords) -> str | None:
-    """What the record counts: the noun after it ("of 1,874 points"), or, stated without
-    one ("Voss's scoring record of 1,874."), the noun counted just before it."""
+    """What the record counts: its noun ("of 1,874 points", "of 1,874 career points"), or,
+    stated without one ("Voss's scoring record of 1,874."), the noun counted just before
+    it; None for a period's record told after the noun ("of 41 points in a game", "...
+    this season")."""
     doc = tok.doc
     after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    if after is not None and after.pos_ == "NOUN":
-        counted = str(after.lemma_.lower())
+    if tok.dep_ == "nummod" and tok.head.pos_ == "NOUN" and tok.head.i > tok.i:
+        noun: Token | None = tok.head
     else:
+        noun = after if after is not None and after.pos_ == "NOUN" else None
+    if noun is None:
         counted = _unit_said_before(doc[_number_start(tok)]) or ""
+    elif {t.lower_ for t in doc[noun.i + 1 : noun.i + 4]}.isdisjoint(words.record_periods):
+        counted = str(noun.lemma_.lower())
+    else:
+        return None
     return counted if counted in words.running_nouns else None
 
 
