@@ -207,6 +207,7 @@ def test_a_spaced_separator_after_a_month_is_a_date_and_a_count() -> None:
         ("about 2, 350 homes were flooded", 2350),
         ("a crowd of 14, 210 watched", 14210),
         ("the 412, 660 votes counted", 412660),
+        ("the mark of 2, 116 or more", 2116),
     ],
 )
 def test_a_thousands_figure_with_its_comma_set_apart_is_one_number(text: str, value: int) -> None:
@@ -214,6 +215,11 @@ def test_a_thousands_figure_with_its_comma_set_apart_is_one_number(text: str, va
     (m,) = scan_numbers(split_words(text))
     assert m.num_end - m.num_start == 3
     assert m.low <= value <= (m.high or value)
+
+
+def test_a_range_of_two_spaced_thousands_figures_is_one_range() -> None:
+    found = scan_numbers(split_words("between 1, 874 and 2, 116 fans"))
+    assert [(m.low, m.high) for m in found] == [(1874, 2116)]
 
 
 @pytest.mark.parametrize(
@@ -226,6 +232,8 @@ def test_a_thousands_figure_with_its_comma_set_apart_is_one_number(text: str, va
         ("the 6-11, 240 forward", [(6, 11), 240]),  # a height and a weight
         ("of the 150, 100 were children", [150, 100]),  # a whole, then its part
         ("among the 240, 130 were freed", [240, 130]),
+        ("the tallies were 12, 140 and 9", [12, 140, 9]),  # a list's last two
+        ("by 9, 300 people were queuing", [9, 300]),  # an hour, then a count
     ],
 )
 def test_a_list_a_pair_of_round_hundreds_or_a_height_is_not_one_thousands_figure(

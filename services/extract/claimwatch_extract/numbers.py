@@ -44,6 +44,8 @@ MINUS = ("-", "−", "–")
 _CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
 # a sentence that opens on a whole ("Of the 150, 100 were children") names its part next
 _PARTITIVE_OPENERS = frozenset({"of", "among"})
+# "by 9, 300 people were queuing": an hour of the clock, then a count
+_CLOCK_PREPOSITIONS = frozenset({"at", "by", "until", "till", "after", "before", "around"})
 
 
 @dataclass(frozen=True)
@@ -267,8 +269,9 @@ def _group_after_comma(
 def _spaced_thousands(words: Sequence[str], i: int, n: Numbers) -> bool:
     """ "2, 116" at ``i``: a thousands figure whose comma a feed set apart (one corpus's text
     conversion does it to every comma). Not a list ("1, 2, 300", "300, 400 metres": two
-    round hundreds), a height and weight ("6-11, 240"), a date and a count ("May 1, 200
-    fans"), nor a whole and its part ("Of the 150, 100 were children")."""
+    round hundreds; "12, 140 and 9"), a height and weight ("6-11, 240"), a date and a count
+    ("May 1, 200 fans"), an hour and a count ("by 9, 300 people were queuing"), nor a whole
+    and its part ("Of the 150, 100 were children")."""
     if i + 2 >= len(words) or not _GROUP3.match(words[i + 2]) or not words[i].isdigit():
         return False
     before = words[i - 1] if i > 0 else ""
@@ -278,8 +281,14 @@ def _spaced_thousands(words: Sequence[str], i: int, n: Numbers) -> bool:
         return False
     if i + 4 < len(words) and words[i + 3] == "," and words[i + 4][:1].isdigit():
         return False
+    if i + 4 < len(words) and words[i + 3] in ("and", "or") and words[i + 4].isdigit():
+        spaced_next = i + 6 < len(words) and words[i + 5] == "," and _GROUP3.match(words[i + 6])
+        if not spaced_next:
+            return False  # "12, 140 and 9": a list's last two; not "1, 874 and 2, 116"
     if i <= 2 and words[0] in _PARTITIVE_OPENERS:
         return False  # "Of the 150, 100 were children": a whole, then its part
+    if before in _CLOCK_PREPOSITIONS and int(words[i]) <= 12:
+        return False  # "By 9, 300 people were queuing": an hour, then a count
     high, low = int(words[i]), int(words[i + 2])
     return not (high >= 100 and high % 100 == 0 and low % 100 == 0)
 
