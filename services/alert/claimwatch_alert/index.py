@@ -17,6 +17,7 @@ from claimwatch.dates import DateWindow, aware, shift
 from claimwatch.models import ClaimsExtracted
 from claimwatch_alert.config import StoryParams
 from claimwatch_alert.stories import (
+    Rarity,
     StoryCard,
     add_article,
     article_terms,
@@ -83,12 +84,14 @@ def place(
     refs: Mapping[str, ArticleRef],
     params: StoryParams,
     dated: bool = True,
+    rarities: tuple[Rarity, Rarity] | None = None,
 ) -> Placement:
     """Where the article goes, and the index's change.
 
     ``at`` is the article's date (``article_time``), ``arrived`` its arrival
     (``arrival_time``), which keeps the story open; ``dated``: ``at`` is a publication date
-    (``publication_time``), not the arrival.
+    (``publication_time``), not the arrival; ``rarities``: the term rarities over ``cards``
+    when the caller keeps them (``stories.CardCache``).
     """
     known = refs.get(event.article_id)
     if known is not None:
@@ -99,7 +102,7 @@ def place(
     card = cards.get(original.story) if original else None
     if card is None:
         undated_arrival = None if dated else arrived
-        card = choose_story(list(cards.values()), terms, at, params, undated_arrival)
+        card = choose_story(list(cards.values()), terms, at, params, undated_arrival, rarities)
     created = card is None
     if card is None:
         card = new_card(event.article_id, terms, at, arrived, dated)
