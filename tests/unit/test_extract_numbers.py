@@ -234,6 +234,7 @@ def test_a_range_of_two_spaced_thousands_figures_is_one_range() -> None:
         ("among the 240, 130 were freed", [240, 130]),
         ("the tallies were 12, 140 and 9", [12, 140, 9]),  # a list's last two
         ("by 9, 300 people were queuing", [9, 300]),  # an hour, then a count
+        ("at 4 : 43, 200 fans had left", [4, 43, 200]),  # a clock time, then a count
     ],
 )
 def test_a_list_a_pair_of_round_hundreds_or_a_height_is_not_one_thousands_figure(

@@ -269,7 +269,8 @@ def _group_after_comma(
 def _spaced_thousands(words: Sequence[str], i: int, n: Numbers) -> bool:
     """ "2, 116" at ``i``: a thousands figure whose comma a feed set apart (one corpus's text
     conversion does it to every comma). Not a list ("1, 2, 300", "300, 400 metres": two
-    round hundreds; "12, 140 and 9"), a height and weight ("6-11, 240"), a date and a count
+    round hundreds; "12, 140 and 9"), a height and weight ("6-11, 240"), a clock time
+    ("with 4 : 43, 200 fans left"), a date and a count
     ("May 1, 200 fans"), an hour and a count ("by 9, 300 people were queuing"), nor a whole
     and its part ("Of the 150, 100 were children")."""
     if i + 2 >= len(words) or not _GROUP3.match(words[i + 2]) or not words[i].isdigit():
@@ -277,8 +278,8 @@ def _spaced_thousands(words: Sequence[str], i: int, n: Numbers) -> bool:
     before = words[i - 1] if i > 0 else ""
     if before == "." and i > 1:
         before = words[i - 2]  # "Sept. 5": the abbreviation's point set apart
-    if before == "," or before in MINUS or before.rstrip(".") in n.month_words:
-        return False
+    if before in (",", ":") or before in MINUS or before.rstrip(".") in n.month_words:
+        return False  # a list, a clock ("4 : 43, 200 fans"), a score or height, a date
     if i + 4 < len(words) and words[i + 3] == "," and words[i + 4][:1].isdigit():
         return False
     if i + 4 < len(words) and words[i + 3] in ("and", "or") and words[i + 4].isdigit():
