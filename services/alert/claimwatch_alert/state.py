@@ -77,16 +77,11 @@ class StateCache:
     that judging left (``judged``: not trimmed since) lets the next one judge only what its
     article touches (``engine.Judging``).
 
-    Bounded (least recently used out) by count and by bytes: a parsed state takes about six
-    times its bytes, and a state may be as large as the record budget (8 MB), so the 4 MB
-    kept stand for about 25 MB of memory; a larger state is parsed (and judged whole) every
-    time, as before the cache.
+    Bounded (least recently used out): a parsed state takes several times its bytes.
     """
 
-    def __init__(self, size: int = 32, max_bytes: int = 4 * 1024 * 1024) -> None:
+    def __init__(self, size: int = 32) -> None:
         self._size = size
-        self._max_bytes = max_bytes
-        self._bytes = 0
         self._states: OrderedDict[bytes, tuple[bytes, StoryState, bool]] = OrderedDict()
 
     def read(self, key: bytes, raw: bytes | None, story: str) -> tuple[StoryState, bool]:
@@ -102,16 +97,10 @@ class StateCache:
 
     def keep(self, key: bytes, raw: bytes, state: StoryState, judged: bool) -> None:
         """``state`` was saved as ``raw``; ``judged``: as ``apply_article`` returned it."""
-        self.drop(key)
-        if len(raw) > self._max_bytes:
-            return
         self._states[key] = (raw, state, judged)
-        self._bytes += len(raw)
-        while len(self._states) > self._size or self._bytes > self._max_bytes:
-            _, (gone, _, _) = self._states.popitem(last=False)
-            self._bytes -= len(gone)
+        self._states.move_to_end(key)
+        while len(self._states) > self._size:
+            self._states.popitem(last=False)
 
     def drop(self, key: bytes) -> None:
-        gone = self._states.pop(key, None)
-        if gone is not None:
-            self._bytes -= len(gone[0])
+        self._states.pop(key, None)
