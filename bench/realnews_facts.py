@@ -46,9 +46,8 @@ def run_dataset(folder: Path, settings: Settings) -> tuple[list[str], list[str]]
         state = StoryState(story=cluster.name)
         events = [event for _, event in extract_batch(nlp, articles, settings.extract_batch_size)]
         events.sort(key=lambda e: (e.published_at or e.ingested_at).isoformat())
-        for n, event in enumerate(events):
-            now = datetime.now(UTC)
-            state, sent = apply_article(state, event, rules, config, now, judged=n > 0)
+        for event in events:
+            state, sent = apply_article(state, event, rules, config, datetime.now(UTC))
             alerts.extend(a.model_dump_json() for a in sent)
     return alerts, stories
 

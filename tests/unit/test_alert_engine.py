@@ -8,7 +8,7 @@ from claimwatch.models import Attribution, Claim, ClaimsExtracted, ClaimType, Fa
 from claimwatch_alert.config import load_config
 from claimwatch_alert.engine import apply_article
 from claimwatch_alert.rules import load_rules
-from claimwatch_alert.state import StateCache, StoryState
+from claimwatch_alert.state import StoryState
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 RULES = load_rules()
@@ -202,56 +202,3 @@ def test_state_survives_a_json_round_trip() -> None:
     restored = StoryState.model_validate_json(state.model_dump_json())
     _, after = run([article("a2", "herald", [qty(26, 26)])], restored)
     assert after[0][0].kind == "contradiction" and after[0][0].version == 1
-
-
-def test_the_state_cache_parses_a_state_again_only_when_its_bytes_are_not_the_saved_ones() -> None:
-    """The worker keeps the state it saved: the next article of the story is judged from it
-    without parsing (and only for what it touches while the state is as judging left it),
-    and bytes written by anyone else (a restart, a rebalance) are parsed and judged whole."""
-    cache = StateCache(size=1)
-    state, _ = run([article("a1", "wire", [qty(24, 24)])])
-    raw = state.model_dump_json().encode()
-    cache.keep(b"st-1", raw, state, judged=True)
-    assert cache.read(b"st-1", raw, "st-1") == (state, True)
-    assert cache.read(b"st-1", raw, "st-1")[0] is state
-    other, _ = run([article("a2", "herald", [qty(26, 26)])], state)
-    written = other.model_dump_json().encode()
-    parsed, judged = cache.read(b"st-1", written, "st-1")
-    assert parsed is not other and parsed == other and not judged
-    assert cache.read(b"st-2", None, "st-2") == (StoryState(story="st-2"), False)
-    cache.keep(b"st-2", written, other, judged=False)  # a trimmed state; the oldest goes
-    assert cache.read(b"st-2", written, "st-2") == (other, False)
-    assert cache.read(b"st-1", raw, "st-1")[0] is not state
-    cache.drop(b"st-2")
-    assert cache.read(b"st-2", written, "st-2")[0] is not other
-
-
-def test_judging_only_what_an_article_touches_sends_what_judging_the_whole_story_sends() -> None:
-    """Two facts, a key claim, a copy whose original arrives late, an unnamed fact joining a
-    named one and parting from it: folding the story with
-    each article judged only for its own facts and speakers (``judged``) sends exactly the
-    alert versions that judging the whole story on every article sends."""
-    killed = "quantity:person:killed"
-    events = [
-        article("a1", "wire", [qty(24, 24), threat()]),
-        article("a2", "herald", [qty(26, 26), threat()], 5, duplicate_of="a5"),
-        article("a3", "times", [qty(7, 7, slot=killed)], 10),
-        article("a4", "post", [qty(9, 9, slot=killed, start=40), threat()], 15),
-        article("a5", "agency", [qty(26, 26)], 20),
-        article("a6", "courier", [qty(30, 30), qty(9, 9, slot=killed, start=60)], 25),
-        # a body named: the unnamed counts join its fact; a second one parts them again
-        article("a7", "gazette", [qty(26, 26, slot="quantity:country:commit|by ab")], 30),
-        article("a8", "ledger", [qty(12, 12, slot="quantity:country:commit|by cd")], 35),
-        article("a9", "monitor", [qty(30, 30, slot="quantity:country:commit|by ab")], 40),
-    ]
-    now = T0 + timedelta(hours=1)
-    whole, judged = StoryState(story="st-1"), StoryState(story="st-1")
-    sent = []
-    for n, event in enumerate(events):
-        whole, sent_whole = apply_article(whole, event, RULES, CONFIG, now)
-        judged, sent_judged = apply_article(judged, event, RULES, CONFIG, now, judged=n > 0)
-        assert sent_judged == sent_whole
-        assert judged == whole
-        sent.extend(sent_whole)
-    assert {a.kind for a in sent} == {"key_claim", "contradiction"}
-    assert any(a.slot == "quantity:country:commit|by ab" for a in sent)

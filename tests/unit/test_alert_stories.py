@@ -27,7 +27,6 @@ from claimwatch_alert.retention import close_expired
 from claimwatch_alert.stories import (
     ArticleTerms,
     CardCache,
-    Rarity,
     StoryCard,
     add_article,
     article_terms,
@@ -292,32 +291,3 @@ def test_one_person_named_in_several_forms_is_one_entity() -> None:
     story = new_card("a", article_terms(["person:brandt"], ["derail"], PARAMS), DAY0, DAY0)
     other = new_card("b", article_terms(["person:ilse-vahl"], ["derail"], PARAMS), DAY0, DAY0)
     assert choose_story([other, story], terms, DAY0, PARAMS) == story
-
-
-def test_the_card_cache_keeps_the_rarities_of_the_cards_it_read() -> None:
-    """Counted card by card as cards change, join or close, the rarities weigh every term as
-    counting all open cards again would (the index places each article with them)."""
-    cache = CardCache()
-    crash = new_card("a", TERMS, DAY0, DAY0)
-    other = ArticleTerms(entities={"dunmore": 1.0, "korvath": 0.5}, keywords={"vote": 1.0})
-    vote = new_card("b", other, DAY0, DAY0)
-    table: dict[bytes, bytes | None] = {
-        crash.id.encode(): crash.model_dump_json().encode(),
-        vote.id.encode(): vote.model_dump_json().encode(),
-    }
-
-    def check() -> None:
-        cards = list(cache.read(table.items()).values())
-        entities, keywords = cache.rarities()
-        want_e = Rarity.of([c.entities for c in cards])
-        want_k = Rarity.of([c.keywords for c in cards])
-        for term in ("korvath", "korvath-metro", "dunmore", "derail", "vote", "unseen"):
-            assert entities(term) == want_e(term) and keywords(term) == want_k(term)
-
-    check()
-    grown = add_article(crash, other, DAY0, DAY0, PARAMS)
-    table[crash.id.encode()] = grown.model_dump_json().encode()
-    check()
-    del table[vote.id.encode()]
-    check()
-    assert cache.rarities()[0].stories == 1

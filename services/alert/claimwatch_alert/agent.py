@@ -61,7 +61,7 @@ from claimwatch_alert.metrics import (
 )
 from claimwatch_alert.retention import close_expired
 from claimwatch_alert.rules import Rule, load_rules
-from claimwatch_alert.state import StateCache
+from claimwatch_alert.state import StoryState
 from claimwatch_alert.stories import CardCache
 from claimwatch_alert.topology import (
     ARTICLE_TABLE,
@@ -112,7 +112,6 @@ def build_app(
 
     dates = settings.date_window
     parsed_cards = CardCache()
-    parsed_states = StateCache()
 
     def parked(claims: ClaimsExtracted) -> Callable[[], Awaitable[None]]:
         """After a dead letter: the article's marker, empty (it is parked there, not lost)."""
@@ -148,10 +147,7 @@ def build_app(
         now = datetime.now(UTC)
         at, arrived = article_time(claims, dates, now), arrival_time(claims, dates, now)
         dated = publication_time(claims, dates, now) is not None
-        rarities = parsed_cards.rarities()
-        placed = place(
-            claims, at, arrived, known_cards, known_refs, config.stories, dated, rarities
-        )
+        placed = place(claims, at, arrived, known_cards, known_refs, config.stories, dated)
         closed: list[str] = []
         if not placed.known:
             cards[placed.story.encode()] = placed.card.model_dump_json().encode()
@@ -179,11 +175,11 @@ def build_app(
         started = time.perf_counter()
         claims = assigned.claims
         key = assigned.story.encode()
-        state, judged = parsed_states.read(key, states.get(key), assigned.story)
+        raw = states.get(key)
+        state = StoryState.model_validate_json(raw) if raw else StoryState(story=assigned.story)
         new_state, alerts = apply_article(
-            state, claims, rules, config, datetime.now(UTC), assigned.origin, judged
+            state, claims, rules, config, datetime.now(UTC), origin=assigned.origin
         )
-        trimmed = False
         saved = new_state.model_dump_json().encode() if new_state is not state else None
         if saved is not None and len(saved) > settings.max_record_bytes:
             # checked before any alert is sent: the changelog write would be refused later
@@ -193,7 +189,7 @@ def build_app(
                     f"story {assigned.story}: its articles alone take more than the record "
                     f"budget of {settings.max_record_bytes} bytes"
                 )
-            new_state, saved, trimmed = fitted.state, fitted.encoded, fitted.articles > 0
+            new_state, saved = fitted.state, fitted.encoded
             STORY_CLAIMS_TRIMMED.inc(fitted.articles)
             log.warning("story_state_trimmed", story=assigned.story, articles=fitted.articles,
                         bytes=len(saved), budget=settings.max_record_bytes)  # fmt: skip
@@ -218,7 +214,6 @@ def build_app(
             )
         if saved is not None:
             states[key] = saved
-            parsed_states.keep(key, saved, new_state, judged=not trimmed)
             await producer.flush()  # state durable before the marker says "done"
         marker = ArticleProcessed(
             article_id=claims.article_id,
@@ -235,7 +230,6 @@ def build_app(
             if event.message.value is None:  # the index closed this story (retention.py)
                 if event.message.key in states:
                     del states[event.message.key]
-                parsed_states.drop(event.message.key)
                 continue
             assigned = await decode_or_dead_letter(producer, settings, StoryAssigned, event.message)
             if assigned is None:

@@ -1,22 +1,17 @@
 """The alert stage's pure core: one article's claims + a story's state -> alert versions.
 
 No Kafka here: ``apply_article`` is what the faust agent calls per article and what unit tests
-call directly. Alerts are judged from the story's stored claims, so a late original of a
-syndicated copy, or a restart, yields the same answer as an uninterrupted run: after a
-restart (or a trimmed state) the whole story is judged; otherwise only the facts and
-speakers the new article touches (``Judging``), which sends the same versions, since every
-other alert's draft is unchanged and was sent when it was news. Alerts are grouped like
-Alertmanager: one id per (story, rule, speaker) and per (story, slot); a new version only
-when independent corroboration grows or a side changes.
+call directly. The story is re-evaluated from its stored claims each time (stories are small),
+so a late original of a syndicated copy, or a restart, yields the same answer as an
+uninterrupted run. Alerts are grouped like Alertmanager: one id per (story, rule, speaker) and
+per (story, slot); a new version only when independent corroboration grows or a side changes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from claimwatch.models import (
     Alert,
@@ -26,7 +21,7 @@ from claimwatch.models import (
     ClaimsExtracted,
 )
 from claimwatch_alert.config import DetectionConfig
-from claimwatch_alert.figure_alerts import FigureDraft, fact_kind, figure_drafts, takes_part
+from claimwatch_alert.figure_alerts import figure_drafts
 from claimwatch_alert.rules import Rule
 from claimwatch_alert.state import SentAlert, StoredArticle, StoredClaim, StoryState
 
@@ -45,15 +40,13 @@ def alert_id(kind: str, story: str, key: str) -> str:
 
 @dataclass(frozen=True)
 class Draft:
-    """An alert as the story stands now, before versioning; the alert itself is built only
-    when it is news (``build``): most judgings of a long story send nothing."""
+    """An alert as the story stands now, before versioning."""
 
-    id: str
+    alert: Alert
     fingerprint: list[int]
     """Independent origins per side (one entry for a key claim): a new version is sent only
     when this changes — corroboration grew or a side appeared — not when a copy or an
     already-counted outlet adds an article, or a copy's origin is resolved later."""
-    build: Callable[[], Alert]
 
 
 def _keeps(claim: Claim, rules: list[Rule]) -> bool:
@@ -77,25 +70,16 @@ def _speaker_key(claim: Claim) -> str:
     return claim.actor_id or (claim.actor or "").strip().lower()
 
 
-def key_claim_drafts(
-    state: StoryState,
-    rules: list[Rule],
-    now: datetime,
-    only: set[tuple[str, str]] | None = None,
-) -> list[Draft]:
+def key_claim_drafts(state: StoryState, rules: list[Rule], now: datetime) -> list[Draft]:
     """One alert per (story, rule, speaker): in one story "A threatens B" and "B threatens A"
     are two key claims, each with its own corroboration; more outlets reporting one speaker's
-    threat make new versions of that speaker's alert. ``only``: the (rule id, speaker) pairs
-    to draft (``Judging``), else all."""
+    threat make new versions of that speaker's alert."""
     drafts = []
     for rule in rules:
         by_speaker: dict[str, list[StoredClaim]] = {}
         for s in state.claims:
-            speaker = _speaker_key(s.claim)
-            if only is not None and (rule.id, speaker) not in only:
-                continue
             if rule.matches(s.claim):
-                by_speaker.setdefault(speaker, []).append(s)
+                by_speaker.setdefault(_speaker_key(s.claim), []).append(s)
         for speaker, matched in by_speaker.items():
             draft = _key_claim_draft(state, rule, speaker, matched, now)
             if draft is not None:
@@ -109,14 +93,6 @@ def _key_claim_draft(
     origins = sorted({state.origin_of(s.article_id) for s in matched})
     if len(origins) < rule.min_sources:
         return None
-    key = alert_id(AlertKind.KEY_CLAIM, state.story, f"{rule.id}\x00{speaker}")
-    return Draft(key, [len(origins)], partial(_key_claim_alert, state, rule, key, matched, now))
-
-
-def _key_claim_alert(
-    state: StoryState, rule: Rule, key: str, matched: list[StoredClaim], now: datetime
-) -> Alert:
-    origins = sorted({state.origin_of(s.article_id) for s in matched})
     first = matched[0].claim
     sources = sorted({state.articles[s.article_id].source for s in matched})
     article_ids = {s.article_id for s in matched}
@@ -129,8 +105,8 @@ def _key_claim_alert(
         f"reported by {n} independent outlet{'s' if n != 1 else ''} ({', '.join(origins)}): "
         f'"{first.text.strip()}"'
     )
-    return Alert(
-        id=key,
+    alert = Alert(
+        id=alert_id(AlertKind.KEY_CLAIM, state.story, f"{rule.id}\x00{speaker}"),
         version=1,
         kind=AlertKind.KEY_CLAIM,
         rule=rule.id,
@@ -152,46 +128,37 @@ def _key_claim_alert(
         ingested_at=ingested,
         fired_at=now,
     )
+    return Draft(alert, [len(origins)])
 
 
-def figure_alerts(
-    state: StoryState, config: DetectionConfig, now: datetime, only: set[str] | None = None
-) -> list[Draft]:
-    """Contradiction and figure-update alerts (figure_alerts.py), with the story's fields.
-    ``only``: the fact kinds to judge (``Judging``), else all."""
-    return [
-        Draft(
-            alert_id(fig.kind, state.story, fig.key),
-            fig.fingerprint,
-            partial(_figure_alert, state, fig, now),
+def figure_alerts(state: StoryState, config: DetectionConfig, now: datetime) -> list[Draft]:
+    """Contradiction and figure-update alerts (figure_alerts.py), with the story's fields."""
+    drafts = []
+    for fig in figure_drafts(state, config):
+        article_ids = {r.article_id for r in fig.reports}
+        ingested, entities = _articles_meta(state, article_ids)
+        alert = Alert(
+            id=alert_id(fig.kind, state.story, fig.key),
+            version=1,
+            kind=fig.kind,
+            rule=fig.rule,
+            severity=fig.severity,
+            title=fig.title,
+            sources=sorted({r.source for r in fig.reports}),
+            sides=fig.sides,
+            timeline=fig.timeline,
+            fact=fig.fact,
+            story=state.story,
+            slot=fig.slot,
+            independent_sources=len(fig.origins),
+            explanation=fig.explanation,
+            entity_ids=entities,
+            article_ids=sorted(article_ids),
+            ingested_at=ingested,
+            fired_at=now,
         )
-        for fig in figure_drafts(state, config, only)
-    ]
-
-
-def _figure_alert(state: StoryState, fig: FigureDraft, now: datetime) -> Alert:
-    article_ids = {r.article_id for r in fig.reports}
-    ingested, entities = _articles_meta(state, article_ids)
-    return Alert(
-        id=alert_id(fig.kind, state.story, fig.key),
-        version=1,
-        kind=fig.kind,
-        rule=fig.rule,
-        severity=fig.severity,
-        title=fig.title,
-        sources=sorted({r.source for r in fig.reports}),
-        sides=fig.sides,
-        timeline=fig.timeline,
-        fact=fig.fact,
-        story=state.story,
-        slot=fig.slot,
-        independent_sources=len(fig.origins),
-        explanation=fig.explanation,
-        entity_ids=entities,
-        article_ids=sorted(article_ids),
-        ingested_at=ingested,
-        fired_at=now,
-    )
+        drafts.append(Draft(alert, fig.fingerprint))
+    return drafts
 
 
 def _grew(sent: list[int], now: list[int]) -> bool:
@@ -204,34 +171,6 @@ def _grew(sent: list[int], now: list[int]) -> bool:
     return any(n > s for n, s in zip(now, sent, strict=True))
 
 
-@dataclass(frozen=True)
-class Judging:
-    """What one article can change in a story whose alerts were last judged on exactly its
-    stored claims: the key claims of the (rule, speaker) pairs it reports, and the facts of
-    the kinds it states (a kind, not a key: an unnamed fact joins the only named one of its
-    kind, ``figure_alerts.join_unnamed``, so a new named fact can move another's claims).
-    Every other alert's draft is what it was at that judging, whose news was sent then
-    (``state.sent``), so judging it again would send nothing."""
-
-    speakers: set[tuple[str, str]]
-    kinds: set[str]
-
-    @classmethod
-    def of(cls, claims: list[StoredClaim], rules: list[Rule], config: DetectionConfig) -> Judging:
-        return cls(
-            speakers={
-                (r.id, _speaker_key(s.claim)) for s in claims for r in rules if r.matches(s.claim)
-            },
-            kinds={fact_kind(s.claim) for s in claims if takes_part(s.claim, config)},
-        )
-
-
-def _resolves_copies(state: StoryState, article_id: str) -> bool:
-    """The article is the original of a copy the story holds: that copy's origin (its
-    outlet's independence) changes, and with it any alert it takes part in."""
-    return any(a.duplicate_of == article_id for a in state.articles.values())
-
-
 def apply_article(
     state: StoryState,
     event: ClaimsExtracted,
@@ -239,17 +178,11 @@ def apply_article(
     config: DetectionConfig,
     now: datetime,
     origin: str | None = None,
-    judged: bool = False,
 ) -> tuple[StoryState, list[Alert]]:
     """Fold one article into its story; return the new state and the alert versions to send.
 
     Idempotent: an article already in the state changes nothing and yields no alerts (a
     redelivery after a crash must not page twice).
-
-    ``judged``: ``state`` is what ``apply_article`` returned for the story's previous
-    article, unchanged (not trimmed, not parsed back from elsewhere), so only what this
-    article touches is judged again (``Judging``); the alerts sent are the same as judging
-    the whole story. Without it (a restart, a trimmed state) the whole story is judged.
     """
     if event.article_id in state.articles:
         return state, []
@@ -270,22 +203,17 @@ def apply_article(
         ingested_at=event.ingested_at,
         entity_ids=list(event.entity_ids),
     )
-    added = [
+    state.claims.extend(
         StoredClaim(article_id=event.article_id, claim=c) for c in event.claims if _keeps(c, rules)
-    ]
-    state.claims.extend(added)
-    scope = None
-    if judged and not _resolves_copies(state, event.article_id):
-        scope = Judging.of(added, rules, config)
-    drafts = key_claim_drafts(state, rules, now, scope.speakers if scope else None)
-    drafts += figure_alerts(state, config, now, scope.kinds if scope else None)
+    )
+    drafts = key_claim_drafts(state, rules, now) + figure_alerts(state, config, now)
     out: list[Alert] = []
     for draft in drafts:
-        previous = state.sent.get(draft.id)
+        previous = state.sent.get(draft.alert.id)
         if previous is not None and not _grew(previous.fingerprint, draft.fingerprint):
             continue
         version = 1 if previous is None else previous.version + 1
-        alert = draft.build().model_copy(update={"version": version})
+        alert = draft.alert.model_copy(update={"version": version})
         state.sent[alert.id] = SentAlert(version=version, fingerprint=draft.fingerprint)
         out.append(alert)
     state.articles[event.article_id].alerts = [f"{a.id}:{a.version}" for a in out]

@@ -88,12 +88,6 @@ def _base(key: str) -> str:
     return key.split("|", 1)[0]
 
 
-def fact_kind(claim: Claim) -> str:
-    """The kind of a claim's fact: its key before the qualifiers, which tell facts of one
-    kind apart (``join_unnamed`` looks only within a kind)."""
-    return _base(fact_key(claim))
-
-
 def _qualifiers(key: str) -> set[str]:
     """The qualifiers of a fact key ("quantity:person:injured|seriously" -> {"seriously"})."""
     return set(key.split("|", 1)[1].split(",")) if "|" in key else set()
@@ -166,16 +160,11 @@ def too_vague(value: Interval, max_spread: float) -> bool:
     return value.high > max_spread * max(value.low, 0) and value.high - value.low > 2
 
 
-def facts_of(
-    state: StoryState, config: DetectionConfig, only: set[str] | None = None
-) -> list[FactClaims]:
-    """The story's facts with their comparable claims (``only``: the facts of these kinds,
-    ``fact_kind``: an unnamed fact joins a named one of its kind, ``join_unnamed``)."""
+def facts_of(state: StoryState, config: DetectionConfig) -> list[FactClaims]:
     by_key: dict[str, list[StoredClaim]] = {}
     for stored in state.claims:
-        key = fact_key(stored.claim)
-        if (only is None or _base(key) in only) and takes_part(stored.claim, config):
-            by_key.setdefault(key, []).append(stored)
+        if takes_part(stored.claim, config):
+            by_key.setdefault(fact_key(stored.claim), []).append(stored)
     join_unnamed(by_key, config.figures.told_apart_by)
     return [FactClaims(k, tuple(v)) for k, v in sorted(by_key.items())]
 
@@ -506,16 +495,13 @@ def _dated_within(key: str, params: FigureParams) -> timedelta | None:
     return timedelta(days=min(days)) if days else None
 
 
-def figure_drafts(
-    state: StoryState, config: DetectionConfig, only: set[str] | None = None
-) -> list[FigureDraft]:
-    """Every contradiction and figure-update alert the story supports now (``only``: of
-    the facts of these kinds, ``fact_kind``)."""
+def figure_drafts(state: StoryState, config: DetectionConfig) -> list[FigureDraft]:
+    """Every contradiction and figure-update alert the story supports now."""
     params = config.figures
     window = timedelta(hours=params.same_time_window_h)
     drafts: list[FigureDraft] = []
     marks: dict[str, set[Mark]] | None = None  # read once, and only for a moving figure
-    for fact in facts_of(state, config, only):
+    for fact in facts_of(state, config):
         frame = _base(fact.key).split(":")[2] if _base(fact.key).count(":") >= 2 else ""
         stale = timedelta(hours=params.stale_window_h)
         daily = frame in params.daily

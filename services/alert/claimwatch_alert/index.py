@@ -17,7 +17,6 @@ from claimwatch.dates import DateWindow, aware, shift
 from claimwatch.models import ClaimsExtracted
 from claimwatch_alert.config import StoryParams
 from claimwatch_alert.stories import (
-    Rarity,
     StoryCard,
     add_article,
     article_terms,
@@ -84,14 +83,12 @@ def place(
     refs: Mapping[str, ArticleRef],
     params: StoryParams,
     dated: bool = True,
-    rarities: tuple[Rarity, Rarity] | None = None,
 ) -> Placement:
     """Where the article goes, and the index's change.
 
     ``at`` is the article's date (``article_time``), ``arrived`` its arrival
     (``arrival_time``), which keeps the story open; ``dated``: ``at`` is a publication date
-    (``publication_time``), not the arrival; ``rarities``: the term rarities over ``cards``
-    when the caller keeps them (``stories.CardCache``).
+    (``publication_time``), not the arrival.
     """
     known = refs.get(event.article_id)
     if known is not None:
@@ -102,7 +99,7 @@ def place(
     card = cards.get(original.story) if original else None
     if card is None:
         undated_arrival = None if dated else arrived
-        card = choose_story(list(cards.values()), terms, at, params, undated_arrival, rarities)
+        card = choose_story(list(cards.values()), terms, at, params, undated_arrival)
     created = card is None
     if card is None:
         card = new_card(event.article_id, terms, at, arrived, dated)

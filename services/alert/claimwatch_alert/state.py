@@ -8,7 +8,6 @@ alert so an unchanged alert is never re-sent.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -66,41 +65,3 @@ class StoryState(BaseModel):
         if original is not None and _depth < 8:
             return self.origin_of(article.duplicate_of, _depth + 1)
         return article.origin or f"copy-of:{article.duplicate_of}"
-
-
-class StateCache:
-    """The last few stories' parsed states, by table key, each with the bytes it was saved
-    as: a story's state is parsed again only when the stored bytes are not what this worker
-    saved last (a restart, a rebalance). Parsing a long story's state for every article
-    cost as much as judging it. ``apply_article`` never changes a state in place, so the
-    state it returned can be the next article's input, and whether it is still the state
-    that judging left (``judged``: not trimmed since) lets the next one judge only what its
-    article touches (``engine.Judging``).
-
-    Bounded (least recently used out): a parsed state takes several times its bytes.
-    """
-
-    def __init__(self, size: int = 32) -> None:
-        self._size = size
-        self._states: OrderedDict[bytes, tuple[bytes, StoryState, bool]] = OrderedDict()
-
-    def read(self, key: bytes, raw: bytes | None, story: str) -> tuple[StoryState, bool]:
-        """The state stored as ``raw`` (a new one for ``story`` when there is none), and
-        whether it is as ``apply_article`` left it (``keep``)."""
-        if not raw:
-            return StoryState(story=story), False
-        cached = self._states.get(key)
-        if cached is not None and cached[0] == raw:
-            self._states.move_to_end(key)
-            return cached[1], cached[2]
-        return StoryState.model_validate_json(raw), False
-
-    def keep(self, key: bytes, raw: bytes, state: StoryState, judged: bool) -> None:
-        """``state`` was saved as ``raw``; ``judged``: as ``apply_article`` returned it."""
-        self._states[key] = (raw, state, judged)
-        self._states.move_to_end(key)
-        while len(self._states) > self._size:
-            self._states.popitem(last=False)
-
-    def drop(self, key: bytes) -> None:
-        self._states.pop(key, None)

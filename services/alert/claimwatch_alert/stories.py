@@ -29,7 +29,7 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -78,49 +78,24 @@ class StoryCard(BaseModel):
 
 
 class CardCache:
-    """Parsed cards by id, re-parsed only when the stored bytes change; with the open
-    stories' term frequencies (``rarities``), kept up to date card by card.
+    """Parsed cards by id, re-parsed only when the stored bytes change.
 
     The index reads every open card for every article; parsing hundreds of cards each time
-    would cost more than the comparison itself, and so would counting every card's terms
-    again for the rarity weights (a third of placing an article among 2,000 open stories).
+    would cost more than the comparison itself.
     """
 
     def __init__(self) -> None:
         self._parsed: dict[bytes, tuple[bytes, StoryCard]] = {}
-        self._entities: Counter[str] = Counter()
-        self._keywords: Counter[str] = Counter()
 
     def read(self, items: Iterable[tuple[bytes, bytes | None]]) -> dict[str, StoryCard]:
         fresh: dict[bytes, tuple[bytes, StoryCard]] = {}
         for key, raw in items:
             if not raw:
                 continue
-            cached = self._parsed.pop(key, None)
-            if cached and cached[0] == raw:
-                fresh[key] = cached
-                continue
-            if cached:
-                self._count(cached[1], -1)
-            fresh[key] = (raw, _parse(raw))
-            self._count(fresh[key][1], 1)
-        for _, gone in self._parsed.values():
-            self._count(gone, -1)
+            cached = self._parsed.get(key)
+            fresh[key] = cached if cached and cached[0] == raw else (raw, _parse(raw))
         self._parsed = fresh
         return {key.decode(): card for key, (_, card) in fresh.items()}
-
-    def rarities(self) -> tuple[Rarity, Rarity]:
-        """Entity and keyword rarity over the cards of the last ``read`` (the same as
-        ``Rarity.of`` over their vectors), valid until the next ``read``."""
-        n = len(self._parsed)
-        return Rarity(n, self._entities), Rarity(n, self._keywords)
-
-    def _count(self, card: StoryCard, sign: int) -> None:
-        for counts, terms in ((self._entities, card.entities), (self._keywords, card.keywords)):
-            for term in terms:
-                counts[term] += sign
-                if not counts[term]:
-                    del counts[term]
 
 
 def _parse(raw: bytes) -> StoryCard:
@@ -183,14 +158,10 @@ def article_terms(
 
 @dataclass(frozen=True)
 class Rarity:
-    """Inverse story frequency: ``log((N + 1) / (df + 1)) + 1`` over the open stories.
-
-    Each term's value is worked out once per placing: every open story's vector is weighed
-    with it, and most terms recur across stories."""
+    """Inverse story frequency: ``log((N + 1) / (df + 1)) + 1`` over the open stories."""
 
     stories: int
     frequency: Mapping[str, int]
-    _known: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, vectors: Sequence[Weights]) -> Rarity:
@@ -200,11 +171,7 @@ class Rarity:
         return cls(len(vectors), frequency)
 
     def __call__(self, term: str) -> float:
-        known = self._known.get(term)
-        if known is None:
-            known = math.log((self.stories + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
-            self._known[term] = known
-        return known
+        return math.log((self.stories + 1) / (self.frequency.get(term, 0) + 1)) + 1.0
 
 
 def cosine(a: Weights, b: Weights, rarity: Rarity) -> float:
@@ -268,28 +235,22 @@ def candidates(
     at: datetime,
     params: StoryParams,
     undated_arrival: datetime | None = None,
-    rarities: tuple[Rarity, Rarity] | None = None,
 ) -> list[Candidate]:
     """Every open story within reach in time, with its score and its bar.
 
     ``undated_arrival``: the article has no publication date and arrived then (``at`` is
-    that arrival); see ``story_gap_days``. ``rarities``: entity and keyword rarity over
-    ``cards`` when the caller keeps them (``CardCache.rarities``), else counted here.
+    that arrival); see ``story_gap_days``.
     """
-    entity_rarity, keyword_rarity = rarities or (
-        Rarity.of([c.entities for c in cards]),
-        Rarity.of([c.keywords for c in cards]),
-    )
+    entity_rarity = Rarity.of([c.entities for c in cards])
+    keyword_rarity = Rarity.of([c.keywords for c in cards])
     found = []
     for card in cards:
         needed = bar(story_gap_days(at, card, undated_arrival), params)
         if needed is None:
             continue
         entities = cosine(terms.entities, card.entities, entity_rarity)
-        if entities < params.min_entity_cosine:
-            continue  # shared words without shared entities: no need to weigh the words
         keywords = cosine(terms.keywords, card.keywords, keyword_rarity)
-        if keywords < params.min_keyword_cosine:
+        if entities < params.min_entity_cosine or keywords < params.min_keyword_cosine:
             continue
         score = params.entity_weight * entities + params.keyword_weight * keywords
         found.append(Candidate(card, score, needed))
@@ -302,11 +263,10 @@ def choose_story(
     at: datetime,
     params: StoryParams,
     undated_arrival: datetime | None = None,
-    rarities: tuple[Rarity, Rarity] | None = None,
 ) -> StoryCard | None:
     """The story this article joins, or ``None`` for a new one."""
     best: Candidate | None = None
-    for c in candidates(cards, terms, at, params, undated_arrival, rarities):
+    for c in candidates(cards, terms, at, params, undated_arrival):
         if c.score < c.needed:
             continue
         margin = c.score - c.needed
